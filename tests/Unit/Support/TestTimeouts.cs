@@ -1,0 +1,33 @@
+namespace Tributary.Tests.Unit.Support;
+
+/// <summary>
+/// A safety net against hangs, never a timing assertion: tests wait on signals, and this only turns a
+/// deadlock into a failure instead of a stuck run.
+/// </summary>
+internal static class TestTimeouts
+{
+    public static readonly TimeSpan Hang = TimeSpan.FromSeconds(30);
+
+    public static Task DefaultTimeout(this Task task) => task.WaitAsync(Hang);
+
+    public static Task<T> DefaultTimeout<T>(this Task<T> task) => task.WaitAsync(Hang);
+
+    public static Task DefaultTimeout(this ValueTask task) => task.AsTask().WaitAsync(Hang);
+
+    public static Task<T> DefaultTimeout<T>(this ValueTask<T> task) => task.AsTask().WaitAsync(Hang);
+
+    /// <summary>A token for a whole test: a stream that hangs fails the test, not the run.</summary>
+    public static CancellationToken TestToken() => new CancellationTokenSource(Hang).Token;
+
+    /// <summary>Completes when the token is cancelled; never throws.</summary>
+    public static Task WaitUntilCancelledAsync(this CancellationToken token)
+    {
+        var cancelled = NewSignal();
+        token.Register(() => cancelled.TrySetResult());
+        return cancelled.Task;
+    }
+
+    public static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static TaskCompletionSource<T> NewSignal<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
