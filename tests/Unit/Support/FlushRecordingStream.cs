@@ -1,0 +1,21 @@
+namespace Tributary.Tests.Unit.Support;
+
+/// <summary>A memory stream that remembers how many bytes it held at each flush, to prove liveness.</summary>
+internal sealed class FlushRecordingStream : MemoryStream
+{
+    public List<long> LengthAtEachFlush { get; } = [];
+
+    public List<byte[]> ContentAtEachFlush { get; } = [];
+
+    public override void Flush()
+    {
+        LengthAtEachFlush.Add(Length);
+        ContentAtEachFlush.Add(ToArray());
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken)
+    {
+        Flush();
+        return Task.CompletedTask;
+    }
+}
