@@ -7,20 +7,18 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace Tributary.Bench;
 
 /// <summary>
-/// In-process runs: BenchmarkDotNet's generated projects would inherit this repository's build settings
-/// (self-contained RID, warnings as errors), and the machines have two cores, so a short, fixed job keeps a
-/// full run to a few minutes while still reporting medians.
+/// The default config (console logger, markdown exporters) with one in-process job: generated
+/// benchmark projects would inherit this repository's build settings (self-contained RID, warnings as
+/// errors), and the machines have two cores, so a short fixed job keeps a full run to a few minutes
+/// while still reporting medians.
 /// </summary>
-public sealed class BenchConfig : ManualConfig
+internal static class BenchConfig
 {
-    public BenchConfig()
-    {
-        AddJob(Job.Default
+    public static IConfig Create() => DefaultConfig.Instance
+        .AddJob(Job.Default
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithWarmupCount(3)
-            .WithIterationCount(15));
-        AddDiagnoser(MemoryDiagnoser.Default);
-        AddColumn(StatisticColumn.Median, StatisticColumn.P95);
-        WithOptions(ConfigOptions.DisableOptimizationsValidator);
-    }
+            .WithIterationCount(15))
+        .AddDiagnoser(MemoryDiagnoser.Default)
+        .AddColumn(StatisticColumn.Median, StatisticColumn.P95);
 }

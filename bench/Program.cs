@@ -1,4 +1,4 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new Tributary.Bench.BenchConfig());
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, Tributary.Bench.BenchConfig.Create());

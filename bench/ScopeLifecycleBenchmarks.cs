@@ -40,6 +40,19 @@ public class ScopeLifecycleBenchmarks
         await scope.DisposeAsync();
     }
 
+    /// <summary>Per child: what <see cref="TaskGroup.Start"/> costs on top of the caller's delegate.</summary>
+    [Benchmark(OperationsPerInvoke = 1000, Description = "TaskGroup.Start, per child (1000 children, one group)")]
+    public async Task TaskGroupStartPerChild()
+    {
+        var group = new TaskGroup();
+        for (var c = 0; c < 1000; c++)
+        {
+            group.Start(EmptyChild);
+        }
+
+        await group.DisposeAsync();
+    }
+
     [Benchmark(Description = "TaskGroup: open, start 8, dispose")]
     public async Task TaskGroupWithEightChildren()
     {

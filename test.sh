@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test: installs what a fresh Debian machine lacks, builds the whole solution (warnings are
+# errors), then runs the unit/integration tests and the Playwright browser tests.
+# Exits non-zero if anything fails. Set TRIBUTARY_CHROMIUM to use another Chromium (see tests/E2E).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+configuration="${CONFIGURATION:-Release}"
+
+ensure_chromium() {
+  if [[ -n "${TRIBUTARY_CHROMIUM:-}" || -x /usr/bin/chromium ]]; then
+    return
+  fi
+  if [[ "$(id -u)" -ne 0 ]]; then
+    echo "test.sh: Chromium is missing and installing it needs root: run 'apt-get install -y chromium' as root," >&2
+    echo "         or set TRIBUTARY_CHROMIUM to a Chromium executable." >&2
+    exit 1
+  fi
+  echo "test.sh: installing Debian's chromium for the browser tests"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
+run_tests() {
+  local project="$1" log
+  log="$(mktemp)"
+  # Keep going after a failing project so one run reports every failure; the status is checked below.
+  dotnet test "$project" -c "$configuration" --no-build 2>&1 | tee "$log" || true
+  # "Passed!  - Failed:     0, Passed:    50, Skipped:     0, Total:    50, ..."
+  local line
+  line="$(grep -E '(Passed|Failed)! +- Failed: ' "$log" | tail -n 1 || true)"
+  if [[ -z "$line" ]]; then
+    echo "test.sh: $project did not report a result" >&2
+    failed=$((failed + 1))
+  else
+    failed=$((failed + $(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line")))
+    passed=$((passed + $(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")))
+    skipped=$((skipped + $(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")))
+  fi
+  rm -f "$log"
+}
+
+ensure_chromium
+dotnet build Tributary.sln -c "$configuration"
+
+passed=0 failed=0 skipped=0
+run_tests tests/Unit/Tributary.Tests.Unit.csproj
+run_tests tests/E2E/Tributary.Tests.E2E.csproj
+
+echo "Total: $passed passed, $failed failed, $skipped skipped"
+if [[ "$failed" -ne 0 || "$passed" -eq 0 ]]; then
+  exit 1
+fi
