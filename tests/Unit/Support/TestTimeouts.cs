@@ -6,7 +6,10 @@ namespace Tributary.Tests.Unit.Support;
 /// </summary>
 internal static class TestTimeouts
 {
-    public static readonly TimeSpan Hang = TimeSpan.FromSeconds(30);
+    /// <summary>For <c>[Fact(Timeout = ...)]</c>: a teardown that hangs fails its test instead of stalling the run.</summary>
+    public const int HangMilliseconds = 30_000;
+
+    public static readonly TimeSpan Hang = TimeSpan.FromMilliseconds(HangMilliseconds);
 
     public static Task DefaultTimeout(this Task task) => task.WaitAsync(Hang);
 

@@ -10,7 +10,7 @@ public sealed class LiveCompressionTests
 {
     private static readonly string[] Items = [.. Enumerable.Range(1, 20).Select(i => $"{{\"feed\":\"news\",\"seq\":{i},\"data\":\"headline {i}\"}}\n")];
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.HangMilliseconds)]
     [InlineData(LiveCompressionFormat.Gzip)]
     [InlineData(LiveCompressionFormat.Brotli)]
     public async Task Decompressing_the_whole_output_yields_exactly_the_input(LiveCompressionFormat format)
@@ -22,7 +22,7 @@ public sealed class LiveCompressionTests
         Assert.Equal(string.Concat(Items), Decompress(destination.ToArray(), format));
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.HangMilliseconds)]
     [InlineData(LiveCompressionFormat.Gzip)]
     [InlineData(LiveCompressionFormat.Brotli)]
     public async Task After_each_item_the_bytes_sent_so_far_decompress_to_every_item_so_far(LiveCompressionFormat format)
@@ -47,7 +47,7 @@ public sealed class LiveCompressionTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Gzip_output_ends_with_the_trailer_on_normal_completion()
     {
         var destination = new MemoryStream();
@@ -59,7 +59,7 @@ public sealed class LiveCompressionTests
         Assert.Equal(Encoding.UTF8.GetByteCount(string.Concat(Items)), BitConverter.ToInt32(bytes, bytes.Length - 4));
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.HangMilliseconds)]
     [InlineData(LiveCompressionFormat.Gzip)]
     [InlineData(LiveCompressionFormat.Brotli)]
     public async Task A_failing_source_propagates_its_error_and_no_trailer_is_written(LiveCompressionFormat format)
@@ -76,7 +76,7 @@ public sealed class LiveCompressionTests
         Assert.True(destination.CanWrite, "the destination must be left open");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Cancellation_stops_the_copy_without_a_trailer()
     {
         using var cancel = new CancellationTokenSource();
@@ -88,7 +88,7 @@ public sealed class LiveCompressionTests
         Assert.Equal(destination.LengthAtEachFlush[^1], destination.Length);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Writing_after_completion_throws_InvalidOperationException()
     {
         var writer = new LiveCompressionWriter(new MemoryStream(), LiveCompressionFormat.Gzip);

@@ -5,7 +5,7 @@ namespace Tributary.Tests.Unit.Streaming.Concurrency;
 
 public sealed class TaskGroupTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Children_receive_the_group_token()
     {
         var seen = TestTimeouts.NewSignal<CancellationToken>();
@@ -23,7 +23,7 @@ public sealed class TaskGroupTests
         Assert.Equal(group.Token, await seen.Task.DefaultTimeout());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Leaving_the_scope_waits_for_every_child()
     {
         var release = TestTimeouts.NewSignal();
@@ -52,7 +52,7 @@ public sealed class TaskGroupTests
         Assert.Equal(3, finished);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Faulted_child_cancels_siblings_and_leaving_rethrows_that_exact_failure()
     {
         var failure = new InvalidOperationException("boom");
@@ -73,7 +73,7 @@ public sealed class TaskGroupTests
         Assert.True(group.Token.IsCancellationRequested);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Every_failure_is_recorded_in_order_and_the_first_is_rethrown()
     {
         var first = new InvalidOperationException("first");
@@ -94,7 +94,7 @@ public sealed class TaskGroupTests
         Assert.Equal([first, second], group.Failures);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Cancel_cancels_every_child_and_is_not_reported_as_a_failure()
     {
         var cancelledChildren = 0;
@@ -116,7 +116,7 @@ public sealed class TaskGroupTests
         Assert.Empty(group.Failures);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Outer_cancellation_surfaces_as_OperationCanceledException_for_the_outer_token()
     {
         using var outer = new CancellationTokenSource();
@@ -136,7 +136,7 @@ public sealed class TaskGroupTests
         Assert.Empty(group.Failures);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task OperationCanceledException_not_caused_by_the_group_is_a_failure()
     {
         using var unrelated = new CancellationTokenSource();
@@ -149,7 +149,7 @@ public sealed class TaskGroupTests
         Assert.Single(group.Failures);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Children_can_start_children_and_leaving_waits_for_them_too()
     {
         var release = TestTimeouts.NewSignal();
@@ -173,7 +173,7 @@ public sealed class TaskGroupTests
         Assert.True(grandchildFinished);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_child_that_ignores_cancellation_is_still_awaited_and_never_outlives_the_scope()
     {
         var ignoring = TestTimeouts.NewSignal();
@@ -198,7 +198,7 @@ public sealed class TaskGroupTests
         Assert.Equal(0, childRunning);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Starting_a_child_after_the_group_completed_throws_InvalidOperationException()
     {
         var group = new TaskGroup();
@@ -209,7 +209,7 @@ public sealed class TaskGroupTests
         Assert.Contains("has completed", thrown.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_child_that_throws_synchronously_is_recorded_as_a_failure()
     {
         var failure = new ArgumentException("thrown before any await");
@@ -221,7 +221,7 @@ public sealed class TaskGroupTests
         Assert.Same(failure, thrown);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Only_the_first_DisposeAsync_rethrows_the_failure()
     {
         var group = new TaskGroup();
@@ -231,7 +231,7 @@ public sealed class TaskGroupTests
         await group.DisposeAsync().DefaultTimeout();
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task RunAsync_treats_the_body_as_a_child_so_its_failure_cancels_the_others()
     {
         var failure = new InvalidOperationException("body failed");

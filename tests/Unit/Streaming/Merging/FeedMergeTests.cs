@@ -10,7 +10,7 @@ public sealed class FeedMergeTests
 {
     private readonly ActivityGauge _producers = new();
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Every_item_carries_its_feed_name_and_a_per_feed_sequence_starting_at_1()
     {
         FeedSource<string>[] sources = [new("news", t => Words(["a", "b", "c"], t)), new("weather", t => Words(["x", "y"], t))];
@@ -22,7 +22,7 @@ public sealed class FeedMergeTests
         Assert.Equal(0, _producers.Current);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Items_are_stamped_by_the_given_clock()
     {
         var clock = new FixedClock(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
@@ -33,7 +33,7 @@ public sealed class FeedMergeTests
         Assert.Equal(clock.Now, Assert.Single(items).Timestamp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_very_fast_feed_cannot_starve_a_slow_one()
     {
         const int SlowItems = 5;
@@ -59,7 +59,7 @@ public sealed class FeedMergeTests
         Assert.Equal(0, _producers.Current);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Breaking_out_of_the_merge_stops_every_feed()
     {
         FeedSource<int>[] sources = [new("a", Endless), new("b", Endless), new("c", Endless)];
@@ -75,7 +75,7 @@ public sealed class FeedMergeTests
         Assert.Equal(0, _producers.Current);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_failing_feed_ends_the_merge_with_its_exception_and_stops_the_others()
     {
         var failure = new InvalidDataException("bad upstream frame");

@@ -13,7 +13,7 @@ public sealed class ScopedProducerTests
 {
     private readonly ActivityGauge _producers = new();
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Items_written_by_a_producer_are_streamed_to_the_consumer()
     {
         var received = new List<int>();
@@ -37,7 +37,7 @@ public sealed class ScopedProducerTests
         Assert.Equal(0, _producers.Current);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_single_producer_through_a_one_item_queue_delivers_every_item_in_order()
     {
         var scope = NewScope(capacity: 1);
@@ -51,7 +51,7 @@ public sealed class ScopedProducerTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task News_and_weather_fan_in_delivers_every_item_of_both_in_each_feeds_order()
     {
         var scope = new ScopedProducer<string>();
@@ -68,7 +68,7 @@ public sealed class ScopedProducerTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Enumerating_the_stream_twice_throws_InvalidOperationException_that_explains_the_usage()
     {
         await using var scope = NewScope();
@@ -81,7 +81,7 @@ public sealed class ScopedProducerTests
         Assert.Contains("await foreach (var item in scope.ReadAllAsync(ct))", thrown.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Enumerating_the_stream_after_the_scope_was_disposed_throws_InvalidOperationException()
     {
         var scope = NewScope();
@@ -93,7 +93,7 @@ public sealed class ScopedProducerTests
         Assert.Contains("after its scope was disposed", thrown.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Starting_a_producer_after_the_scope_was_disposed_throws_InvalidOperationException()
     {
         var scope = NewScope();
@@ -102,7 +102,7 @@ public sealed class ScopedProducerTests
         Assert.Throws<InvalidOperationException>(() => scope.Start(token => CountAsync(1, token)));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Producer_failure_cancels_the_other_producers_then_reaches_the_consumer_after_the_items_before_it()
     {
         var failure = new InvalidOperationException("feed broke");
@@ -139,7 +139,7 @@ public sealed class ScopedProducerTests
         Assert.Equal(0, _producers.Current);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Consumer_breaking_out_early_cancels_and_awaits_every_producer()
     {
         var cancelledProducers = 0;
@@ -177,7 +177,7 @@ public sealed class ScopedProducerTests
         Assert.Equal(0, _producers.Current);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Consumer_throwing_inside_the_loop_tears_the_producers_down()
     {
         var scope = NewScope();
@@ -198,7 +198,7 @@ public sealed class ScopedProducerTests
         Assert.Equal(0, _producers.Current);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Cancelling_the_consumer_token_ends_the_stream_and_disposal_stops_the_producers()
     {
         using var consumer = new CancellationTokenSource();
@@ -224,7 +224,7 @@ public sealed class ScopedProducerTests
         Assert.Equal(0, _producers.Current);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Cancelling_the_outer_token_stops_the_producers_and_ends_the_stream_with_that_token()
     {
         using var outer = new CancellationTokenSource();
@@ -251,7 +251,7 @@ public sealed class ScopedProducerTests
         Assert.Equal(0, _producers.Current);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Disposal_waits_for_a_producer_that_ignores_cancellation_so_none_outlives_the_scope()
     {
         var started = TestTimeouts.NewSignal();
@@ -280,7 +280,7 @@ public sealed class ScopedProducerTests
         Assert.Equal(0, _producers.Current);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_slow_consumer_blocks_producers_at_the_channel_capacity()
     {
         const int Capacity = 4;
@@ -310,7 +310,7 @@ public sealed class ScopedProducerTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Disposing_a_scope_that_was_never_read_cancels_its_producers()
     {
         var scope = NewScope(capacity: 1);
@@ -330,7 +330,7 @@ public sealed class ScopedProducerTests
         Assert.Equal(0, _producers.Current);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_failure_the_consumer_never_saw_is_rethrown_by_DisposeAsync()
     {
         var failure = new IOException("upstream reset while closing");
@@ -346,7 +346,7 @@ public sealed class ScopedProducerTests
         Assert.Same(failure, thrown);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Producers_can_start_more_producers_before_the_stream_completes()
     {
         var scope = NewScope();
