@@ -1,3 +1,6 @@
+using Tributary.App.Endpoints;
+using Tributary.App.Feeds;
+
 namespace Tributary.App;
 
 /// <summary>
@@ -6,19 +9,26 @@ namespace Tributary.App;
 /// </summary>
 public static class TributaryApp
 {
-    public static WebApplication Create(WebApplicationOptions options)
+    /// <param name="options">Arguments, content root and environment.</param>
+    /// <param name="configure">Runs before the app's own registrations, e.g. for tests to add configuration.</param>
+    public static WebApplication Create(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(options);
+        configure?.Invoke(builder);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddFeedCatalog();
+        builder.Services.AddStreamApi();
 
         var app = builder.Build();
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            // Answers unhandled errors with application/problem+json (AddProblemDetails in AddStreamApi).
+            app.UseExceptionHandler();
         }
 
         app.UseAntiforgery();
         app.MapStaticAssets();
+        app.MapStreamApi();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Tributary.App;
 
@@ -22,19 +23,29 @@ public sealed class LoopbackApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<LoopbackApp> StartAsync(CancellationToken cancellationToken = default)
+    /// <param name="settings">Configuration to lay over appsettings.json, e.g. <c>["Feeds:10:Name"] = "idle"</c>.</param>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    public static async Task<LoopbackApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
     {
-        var app = TributaryApp.Create(new WebApplicationOptions
+        var app = Create(settings);
+        await app.StartAsync(cancellationToken);
+        return new LoopbackApp(app, new Uri(app.Urls.Single()));
+    }
+
+    /// <summary>Builds the app without starting it, for tests of start-up itself.</summary>
+    public static WebApplication Create(IReadOnlyDictionary<string, string?>? settings = null) =>
+        TributaryApp.Create(new WebApplicationOptions
         {
             // The entry assembly is the test host; name the app so its static web assets manifest is found.
             ApplicationName = "Tributary.App",
             ContentRootPath = FindAppDirectory(),
             EnvironmentName = Environments.Development,
             Args = ["--urls=http://127.0.0.1:0"],
-        });
-        await app.StartAsync(cancellationToken);
-        return new LoopbackApp(app, new Uri(app.Urls.Single()));
-    }
+        },
+        builder => builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));
+
+    /// <summary>Stops the app as a host shutdown would, leaving open streams to end themselves.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()
     {

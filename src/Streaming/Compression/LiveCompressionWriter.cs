@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Tributary.Streaming.Formatting;
 using Tributary.Streaming.Internal;
 
 namespace Tributary.Streaming.Compression;
@@ -13,7 +14,7 @@ namespace Tributary.Streaming.Compression;
 /// (the source failed or was cancelled) frees the compressor and writes no trailer, so the reader sees a
 /// truncated stream rather than one that looks complete. The destination is never closed.
 /// </remarks>
-public sealed class LiveCompressionWriter : IAsyncDisposable
+public sealed class LiveCompressionWriter : ILiveOutput, IAsyncDisposable
 {
     private readonly Stream _destination;
     private readonly DetachableStream _sink;
@@ -45,10 +46,30 @@ public sealed class LiveCompressionWriter : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The writer was completed or disposed.</exception>
     public async ValueTask WriteItemAsync(ReadOnlyMemory<byte> item, CancellationToken cancellationToken)
     {
+        await WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Compresses bytes without flushing: they may stay in the compressor until <see cref="FlushAsync"/>.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the compressor has taken the bytes.</returns>
+    /// <exception cref="InvalidOperationException">The writer was completed or disposed.</exception>
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
         ThrowIfClosed();
-        await _compressor.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        return _compressor.WriteAsync(bytes, cancellationToken);
+    }
+
+    /// <summary>Sync-flushes the compressor and the destination, so the reader can decompress everything written so far.</summary>
+    /// <param name="cancellationToken">Cancels the flush.</param>
+    /// <returns>A task that completes when the destination is flushed.</returns>
+    /// <exception cref="InvalidOperationException">The writer was completed or disposed.</exception>
+    public ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfClosed();
         // Flush on a compression stream is a sync flush, and it also flushes the stream beneath.
-        await _compressor.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return new ValueTask(_compressor.FlushAsync(cancellationToken));
     }
 
     /// <summary>Writes the trailer (for gzip, the CRC-32 and length) and flushes the destination.</summary>

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using Tributary.Streaming.Diagnostics;
+
+namespace Tributary.App.Diagnostics;
+
+/// <summary>
+/// The app's live counters: streams open now, producers running now (fed by every scoped producer the app
+/// opens), and items sent, overall and per endpoint. Read by <c>GET /api/stats</c> and the <c>system</c> feed.
+/// </summary>
+public sealed class StreamStats
+{
+    private readonly ConcurrentDictionary<string, EndpointCounters> _endpoints = new(StringComparer.Ordinal);
+    private long _itemsSent;
+
+    public ActivityGauge ActiveStreams { get; } = new();
+
+    public ActivityGauge ActiveProducers { get; } = new();
+
+    public long ItemsSent => Interlocked.Read(ref _itemsSent);
+
+    /// <summary>Counts a stream as open until the returned activity is disposed.</summary>
+    public StreamActivity BeginStream(string endpoint)
+    {
+        var counters = _endpoints.GetOrAdd(endpoint, _ => new EndpointCounters());
+        ActiveStreams.Increment();
+        counters.Active.Increment();
+        Interlocked.Increment(ref counters.Total);
+        return new StreamActivity(this, counters);
+    }
+
+    public StreamStatsSnapshot Snapshot() => new(
+        ActiveStreams.Current,
+        ActiveProducers.Current,
+        ItemsSent,
+        _endpoints.ToDictionary(
+            e => e.Key,
+            e => new EndpointStatsSnapshot(e.Value.Active.Current, Interlocked.Read(ref e.Value.Total), Interlocked.Read(ref e.Value.ItemsSent)),
+            StringComparer.Ordinal));
+
+    /// <summary>One open stream. Dispose it when the stream ends.</summary>
+    public sealed class StreamActivity : IDisposable
+    {
+        private readonly StreamStats _stats;
+        private readonly EndpointCounters _counters;
+        private int _disposed;
+
+        internal StreamActivity(StreamStats stats, EndpointCounters counters)
+        {
+            _stats = stats;
+            _counters = counters;
+        }
+
+        public void ItemSent()
+        {
+            Interlocked.Increment(ref _stats._itemsSent);
+            Interlocked.Increment(ref _counters.ItemsSent);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                _stats.ActiveStreams.Decrement();
+                _counters.Active.Decrement();
+            }
+        }
+    }
+
+    internal sealed class EndpointCounters
+    {
+        public readonly ActivityGauge Active = new();
+#pragma warning disable CA1051, SA1401 // Fields, so Interlocked can update them in place.
+        public long Total;
+        public long ItemsSent;
+#pragma warning restore CA1051, SA1401
+    }
+}
+
+public sealed record StreamStatsSnapshot(long ActiveStreams, long ActiveProducers, long ItemsSent, IReadOnlyDictionary<string, EndpointStatsSnapshot> Endpoints);
+
+public sealed record EndpointStatsSnapshot(long ActiveStreams, long TotalStreams, long ItemsSent);

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Tributary.App.Diagnostics;
+using Tributary.App.Feeds;
+
+namespace Tributary.App.Endpoints;
+
+/// <summary>The raw HTTP API: the feed catalog, the merged chunked stream, and live counters.</summary>
+public static class StreamApi
+{
+    public static IServiceCollection AddStreamApi(this IServiceCollection services)
+    {
+        services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StreamingOptions>, StreamingOptionsValidator>();
+        services.AddSingleton<ClientStreamLimiter>();
+        services.AddSingleton<StreamResponder>();
+        services.AddProblemDetails();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapStreamApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Streams");
+        api.MapGet("/feeds", GetFeeds).WithName("GetFeeds").WithSummary("Lists the feed catalog.");
+        api.MapGet("/stream", StreamAsync).WithName("Stream")
+            .WithSummary("Streams the merged feeds as NDJSON, server-sent events or text, chunked and live.");
+        api.MapGet("/stats", GetStats).WithName("GetStats").WithSummary("Live counts of streams, producers and items sent.");
+        return app;
+    }
+
+    private static Ok<FeedInfo[]> GetFeeds(FeedCatalog catalog) =>
+        TypedResults.Ok(catalog.Feeds.Select(f => new FeedInfo(f.Name, f.Kind, f.Description, f.Rate)).ToArray());
+
+    private static Ok<StreamStatsSnapshot> GetStats(StreamStats stats) => TypedResults.Ok(stats.Snapshot());
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAsync(
+        HttpContext context,
+        FeedCatalog catalog,
+        ClientStreamLimiter limiter,
+        StreamResponder responder,
+        IOptions<StreamingOptions> options,
+        ILogger<StreamResponder> logger)
+    {
+        var limits = options.Value;
+        var (request, error) = StreamRequest.Parse(context.Request, catalog, limits);
+        if (request is null)
+        {
+            return TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid stream request");
+        }
+
+        var client = context.Connection.RemoteIpAddress;
+        if (!limiter.TryAcquire(client, out var lease))
+        {
+            StreamApiLog.TooManyStreams(logger, client?.ToString() ?? "unknown", limits.MaxStreamsPerClient);
+            context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                detail: $"This client already has {limits.MaxStreamsPerClient} open streams, the most allowed. Close one, or retry after {limits.RetryAfterSeconds} s.",
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many streams");
+        }
+
+        using (lease)
+        {
+            await responder.StreamAsync(context, request);
+        }
+
+        return TypedResults.Empty;
+    }
+}
+
+/// <summary>One catalog entry as <c>GET /api/feeds</c> shows it.</summary>
+public sealed record FeedInfo(string Name, string Kind, string Description, double Rate);

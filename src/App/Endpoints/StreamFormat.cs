@@ -1,0 +1,42 @@
+using Tributary.Streaming.Formatting;
+
+namespace Tributary.App.Endpoints;
+
+/// <summary>The wire formats of <c>GET /api/stream</c>.</summary>
+public enum StreamFormat
+{
+    Ndjson,
+    Sse,
+    Text,
+}
+
+internal static class StreamFormats
+{
+    public const string Names = "ndjson, sse or text";
+
+    public static bool TryParse(string value, out StreamFormat format)
+    {
+        switch (value.ToLowerInvariant())
+        {
+            case "ndjson":
+                format = StreamFormat.Ndjson;
+                return true;
+            case "sse":
+                format = StreamFormat.Sse;
+                return true;
+            case "text":
+                format = StreamFormat.Text;
+                return true;
+            default:
+                format = default;
+                return false;
+        }
+    }
+
+    public static FeedRecordFormatter CreateFormatter(this StreamFormat format) => format switch
+    {
+        StreamFormat.Sse => new SseFormatter(),
+        StreamFormat.Text => new TextFormatter(),
+        _ => new NdjsonFormatter(),
+    };
+}

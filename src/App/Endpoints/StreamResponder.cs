@@ -1,0 +1,164 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Tributary.App.Diagnostics;
+using Tributary.App.Feeds;
+using Tributary.Streaming.Compression;
+using Tributary.Streaming.Formatting;
+using Tributary.Streaming.Merging;
+using Tributary.Streaming.Producers;
+
+namespace Tributary.App.Endpoints;
+
+/// <summary>
+/// Writes one merged stream to an HTTP response. The request's abort token and the server's stopping token
+/// flow into the merge's scoped producer, so a client that leaves stops every producer of its stream.
+/// Every way a stream ends is deliberate: items run out or the limit is reached (clean end), a feed fails
+/// (error record), the server stops (shutdown record), the duration limit passes (end record), or the
+/// client leaves (nothing more to write).
+/// </summary>
+public sealed class StreamResponder(
+    FeedCatalog catalog,
+    StreamStats stats,
+    IOptions<StreamingOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider timeProvider,
+    ILogger<StreamResponder> logger)
+{
+    public const string Endpoint = "/api/stream";
+
+    public async Task StreamAsync(HttpContext context, StreamRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(request);
+        var aborted = context.RequestAborted;
+        using var activity = stats.BeginStream(Endpoint);
+        using var streamLifetime = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
+        if (options.Value.MaxStreamDuration is { } maxDuration)
+        {
+            streamLifetime.CancelAfter(maxDuration);
+        }
+
+        var formatter = request.Format.CreateFormatter();
+        var coding = ContentCoding.Negotiate(context.Request.Headers.AcceptEncoding);
+        await StartResponseAsync(context, formatter, coding);
+
+        var compressor = coding is { } format ? new LiveCompressionWriter(context.Response.Body, format) : null;
+        await using (compressor)
+        {
+            var writer = new LiveBatchWriter(compressor ?? (ILiveOutput)new StreamLiveOutput(context.Response.Body), timeProvider);
+            WriteResumeNotice(request, formatter, writer);
+            if (!await CopyAsync(request, formatter, writer, activity, streamLifetime.Token, aborted))
+            {
+                return;
+            }
+
+            await FinishAsync(writer, compressor, aborted);
+        }
+    }
+
+    private static async Task StartResponseAsync(HttpContext context, FeedRecordFormatter formatter, LiveCompressionFormat? coding)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = formatter.ContentType;
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        response.Headers.Vary = "Accept-Encoding";
+        if (coding is { } format)
+        {
+            response.Headers.ContentEncoding = format.HeaderValue();
+        }
+
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        // Send the headers now: an SSE client should see the stream open before the first item.
+        await response.StartAsync(context.RequestAborted);
+    }
+
+    // Tributary keeps no history, so a reconnecting EventSource resumes live; say so in the stream.
+    private static void WriteResumeNotice(StreamRequest request, FeedRecordFormatter formatter, LiveBatchWriter writer)
+    {
+        if (request.LastEventId is { Length: > 0 } lastId)
+        {
+            formatter.WriteComment($"no history: resuming live after Last-Event-ID {lastId}; items sent while disconnected are not replayed and sequence numbers restart at 1", writer.Batch);
+        }
+    }
+
+    /// <returns>False when the client has gone and nothing more can be written.</returns>
+    private async Task<bool> CopyAsync(
+        StreamRequest request,
+        FeedRecordFormatter formatter,
+        LiveBatchWriter writer,
+        StreamStats.StreamActivity activity,
+        CancellationToken streamToken,
+        CancellationToken aborted)
+    {
+        var settings = options.Value;
+        var sources = request.Feeds.Select(feed => catalog.Open(feed, request.Overrides)).ToList();
+        var producerOptions = new ScopedProducerOptions { Capacity = settings.ChannelCapacity, ActiveProducers = stats.ActiveProducers };
+        var items = FeedMerge.MergeAsync(sources, producerOptions, timeProvider, streamToken);
+        if (request.Limit is { } limit)
+        {
+            items = items.Take(limit, streamToken);
+        }
+
+        var heartbeat = request.Format == StreamFormat.Sse
+            ? new LiveHeartbeat(settings.HeartbeatInterval, batch => formatter.WriteComment("heartbeat", batch))
+            : null;
+        long sent = 0;
+        try
+        {
+            await writer.CopyAsync(
+                items,
+                (item, batch) =>
+                {
+                    formatter.WriteItem(item, batch);
+                    activity.ItemSent();
+                    sent++;
+                },
+                heartbeat,
+                streamToken);
+            return true;
+        }
+        catch (Exception) when (aborted.IsCancellationRequested)
+        {
+            // The client left: the merge has already stopped its producers; there is no one to tell.
+            StreamApiLog.ClientDisconnected(logger, sent);
+            return false;
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            StreamApiLog.EndedByShutdown(logger);
+            formatter.WriteControl("shutdown", null, "The server is shutting down; reconnect to resume.", writer.Batch);
+            return true;
+        }
+        catch (OperationCanceledException) when (streamToken.IsCancellationRequested && settings.MaxStreamDuration is { } max)
+        {
+            StreamApiLog.ReachedMaxDuration(logger, max);
+            formatter.WriteControl("end", null, $"The stream reached its maximum duration of {max}; reconnect to continue.", writer.Batch);
+            return true;
+        }
+        catch (FeedFailedException failure)
+        {
+            // The boundary logs once, with detail; the client gets the feed's name but not server internals.
+            StreamApiLog.FeedFailed(logger, failure.Feed, failure.InnerException);
+            formatter.WriteControl("error", failure.Feed, $"Feed '{failure.Feed}' failed, so the stream was ended.", writer.Batch);
+            return true;
+        }
+    }
+
+    private static async Task FinishAsync(LiveBatchWriter writer, LiveCompressionWriter? compressor, CancellationToken aborted)
+    {
+        try
+        {
+            await writer.FlushAsync(aborted);
+            if (compressor is not null)
+            {
+                await compressor.CompleteAsync(aborted);
+            }
+        }
+        catch (Exception) when (aborted.IsCancellationRequested)
+        {
+            // The client left while the final record was on its way.
+        }
+    }
+}

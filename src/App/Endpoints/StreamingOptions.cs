@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+
+namespace Tributary.App.Endpoints;
+
+/// <summary>The <c>Streaming</c> section of appsettings.json: limits and timings of the raw stream endpoint.</summary>
+public sealed class StreamingOptions
+{
+    public const string Section = "Streaming";
+
+    /// <summary>Concurrent streams one client IP may hold; beyond it, 429 with Retry-After. Default 32.</summary>
+    public int MaxStreamsPerClient { get; set; } = 32;
+
+    /// <summary>Distinct feeds one request may merge. Default 16.</summary>
+    public int MaxFeedsPerRequest { get; set; } = 16;
+
+    /// <summary>A stream is ended (with an <c>end</c> record) after this long; <see langword="null"/> (default) for no limit.</summary>
+    public TimeSpan? MaxStreamDuration { get; set; }
+
+    /// <summary>How long an SSE stream may be silent before a comment heartbeat is sent. Default 15 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Items buffered between the feeds and the response. Default 64.</summary>
+    public int ChannelCapacity { get; set; } = 64;
+
+    /// <summary>The Retry-After, in seconds, sent with a 429. Default 5.</summary>
+    public int RetryAfterSeconds { get; set; } = 5;
+}
+
+public sealed class StreamingOptionsValidator : IValidateOptions<StreamingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StreamingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        Check(options.MaxStreamsPerClient >= 1, "Streaming:MaxStreamsPerClient must be at least 1.", errors);
+        Check(options.MaxFeedsPerRequest >= 1, "Streaming:MaxFeedsPerRequest must be at least 1.", errors);
+        Check(options.MaxStreamDuration is null || options.MaxStreamDuration > TimeSpan.Zero, "Streaming:MaxStreamDuration must be positive, or left out for no limit.", errors);
+        Check(options.HeartbeatInterval >= TimeSpan.FromMilliseconds(10), "Streaming:HeartbeatInterval must be at least 10 ms.", errors);
+        Check(options.ChannelCapacity >= 1, "Streaming:ChannelCapacity must be at least 1.", errors);
+        Check(options.RetryAfterSeconds >= 1, "Streaming:RetryAfterSeconds must be at least 1.", errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Check(bool ok, string error, List<string> errors)
+    {
+        if (!ok)
+        {
+            errors.Add(error);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using Tributary.App.Diagnostics;
+using Tributary.App.Feeds.Kinds;
+using Tributary.Streaming.Merging;
+
+namespace Tributary.App.Feeds;
+
+/// <summary>The configured feeds, and how to open one as a source for <see cref="FeedMerge"/>.</summary>
+public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStats stats, TimeProvider timeProvider)
+{
+    public IReadOnlyList<FeedDefinition> Feeds => options.Value.Feeds;
+
+    public FeedDefinition? Find(string name) =>
+        Feeds.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Opens a feed. Its failures surface as <see cref="FeedFailedException"/> naming the feed.</summary>
+    public FeedSource<object> Open(FeedDefinition feed, CounterOverrides overrides)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        ArgumentNullException.ThrowIfNull(overrides);
+        return new FeedSource<object>(feed.Name, token => NamingFailures(feed.Name, Run(feed, overrides, token), token));
+    }
+
+    private IAsyncEnumerable<object> Run(FeedDefinition feed, CounterOverrides overrides, CancellationToken token) => feed.Kind switch
+    {
+        FeedKind.Ticker => TickerFeed.RunAsync(feed, timeProvider, token),
+        FeedKind.Weather => WeatherFeed.RunAsync(feed, timeProvider, token),
+        FeedKind.News => NewsFeed.RunAsync(feed, timeProvider, token),
+        FeedKind.System => SystemFeed.RunAsync(feed, timeProvider, stats, token),
+        FeedKind.Counter => CounterFeed.RunAsync(feed, overrides.Rate ?? feed.Rate, overrides.Count ?? feed.Count, timeProvider, token),
+        // The validator admits only the kinds above; reaching this is a bug, not bad input.
+        _ => throw new InvalidOperationException($"Feed '{feed.Name}' has unknown kind '{feed.Kind}'."),
+    };
+
+    private static async IAsyncEnumerable<object> NamingFailures(string feed, IAsyncEnumerable<object> source, [EnumeratorCancellation] CancellationToken token)
+    {
+        await using var items = source.GetAsyncEnumerator(token);
+        while (true)
+        {
+            bool hasItem;
+            try
+            {
+                hasItem = await items.MoveNextAsync();
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                throw new FeedFailedException(feed, failure);
+            }
+
+            if (!hasItem)
+            {
+                yield break;
+            }
+
+            yield return items.Current;
+        }
+    }
+}

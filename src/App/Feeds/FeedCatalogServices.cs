@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Options;
+using Tributary.App.Diagnostics;
+
+namespace Tributary.App.Feeds;
+
+public static class FeedCatalogServices
+{
+    /// <summary>Binds the <c>Feeds</c> list and checks it when the app starts.</summary>
+    public static IServiceCollection AddFeedCatalog(this IServiceCollection services)
+    {
+        services.AddOptions<FeedCatalogOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+                options.Feeds = configuration.GetSection(FeedCatalogOptions.Section).Get<List<FeedDefinition>>() ?? [])
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FeedCatalogOptions>, FeedCatalogValidator>();
+        services.AddSingleton<StreamStats>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<FeedCatalog>();
+        return services;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace Tributary.App.Feeds;
+
+/// <summary>
+/// Checks the catalog at start-up, so a bad entry stops the app with a message naming the feed and the
+/// field instead of failing on the first request.
+/// </summary>
+public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogOptions>
+{
+    private const double MaxPacedRate = 1000;
+
+    public ValidateOptionsResult Validate(string? name, FeedCatalogOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (options.Feeds.Count == 0)
+        {
+            errors.Add("Feeds: the catalog is empty; add at least one feed to the Feeds list in appsettings.json.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < options.Feeds.Count; i++)
+        {
+            var feed = options.Feeds[i];
+            var where = string.IsNullOrWhiteSpace(feed.Name) ? $"Feeds[{i}]" : $"Feeds[{i}] '{feed.Name}'";
+            ValidateFeed(feed, where, errors);
+            if (!string.IsNullOrWhiteSpace(feed.Name) && !seen.Add(feed.Name))
+            {
+                errors.Add($"{where}: Name is used by an earlier feed; names must be unique.");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateFeed(FeedDefinition feed, string where, List<string> errors)
+    {
+        if (!FeedName().IsMatch(feed.Name))
+        {
+            errors.Add($"{where}: Name must be 1-32 characters of a-z, 0-9, '-' or '_', starting with a letter or digit.");
+        }
+
+        if (!FeedKind.All.Contains(feed.Kind, StringComparer.Ordinal))
+        {
+            errors.Add($"{where}: Kind '{feed.Kind}' is not one of {string.Join(", ", FeedKind.All)}.");
+            return;
+        }
+
+        ValidateRate(feed, where, errors);
+        ValidateKindFields(feed, where, errors);
+    }
+
+    private static void ValidateRate(FeedDefinition feed, string where, List<string> errors)
+    {
+        if (feed.IsCounter)
+        {
+            if (!(feed.Rate >= 0 && feed.Rate <= feed.MaxRate))
+            {
+                errors.Add($"{where}: Rate must be between 0 (as fast as possible) and MaxRate ({feed.MaxRate}).");
+            }
+
+            return;
+        }
+
+        if (!(feed.Rate > 0 && feed.Rate <= MaxPacedRate))
+        {
+            errors.Add($"{where}: Rate must be more than 0 and at most {MaxPacedRate} items per second.");
+        }
+    }
+
+    private static void ValidateKindFields(FeedDefinition feed, string where, List<string> errors)
+    {
+        RequireOnlyFor(feed, FeedKind.Ticker, "Symbols", feed.Symbols.Count > 0, where, errors);
+        RequireOnlyFor(feed, FeedKind.Weather, "Stations", feed.Stations.Count > 0, where, errors);
+        RequireOnlyFor(feed, FeedKind.News, "Headlines", feed.Headlines.Count > 0, where, errors);
+        RequireOnlyFor(feed, FeedKind.Counter, "Count", feed.Count != 0, where, errors);
+        RequireOnlyFor(feed, FeedKind.Counter, "FailAfter", feed.FailAfter != 0, where, errors);
+
+        if (feed.Kind == FeedKind.Ticker && feed.Symbols.Count == 0)
+        {
+            errors.Add($"{where}: Symbols must list at least one symbol for a ticker feed.");
+        }
+
+        var badSymbols = feed.Kind == FeedKind.Ticker ? feed.Symbols.Where(s => !Symbol().IsMatch(s)).ToList() : [];
+        if (badSymbols.Count > 0)
+        {
+            errors.Add($"{where}: Symbols must be 1-10 characters of A-Z, 0-9, '.' or '-'; not {string.Join(", ", badSymbols.Select(s => $"'{s}'"))}.");
+        }
+
+        if (feed.Kind == FeedKind.Weather && (feed.Stations.Count == 0 || feed.Stations.Any(string.IsNullOrWhiteSpace)))
+        {
+            errors.Add($"{where}: Stations must list at least one station name for a weather feed.");
+        }
+
+        if (feed.Kind == FeedKind.News && feed.Headlines.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add($"{where}: Headlines must not contain empty entries.");
+        }
+
+        if (feed.IsCounter && (feed.Count < 0 || feed.MaxCount < 0 || feed.FailAfter < 0 || feed.MaxRate <= 0))
+        {
+            errors.Add($"{where}: Count, MaxCount and FailAfter must be 0 or more, and MaxRate more than 0.");
+        }
+    }
+
+    private static void RequireOnlyFor(FeedDefinition feed, string kind, string field, bool isSet, string where, List<string> errors)
+    {
+        if (isSet && feed.Kind != kind)
+        {
+            errors.Add($"{where}: {field} applies only to {kind} feeds, not to a {feed.Kind} feed.");
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}$")]
+    private static partial Regex FeedName();
+
+    [GeneratedRegex("^[A-Z0-9.-]{1,10}$")]
+    private static partial Regex Symbol();
+}

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Tributary.App.Diagnostics;
+
+namespace Tributary.App.Feeds.Kinds;
+
+/// <summary>A sample of the server process's own metrics.</summary>
+public sealed record SystemSample(
+    double CpuPercent,
+    long WorkingSetBytes,
+    long GcHeapBytes,
+    int Gen0Collections,
+    int Gen1Collections,
+    int Gen2Collections,
+    int ThreadPoolThreads,
+    long ThreadPoolQueueLength,
+    long ActiveStreams,
+    long ActiveProducers);
+
+/// <summary>Real metrics of the running server: nothing here is simulated.</summary>
+internal static class SystemFeed
+{
+    public static async IAsyncEnumerable<SystemSample> RunAsync(FeedDefinition feed, TimeProvider time, StreamStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var process = Process.GetCurrentProcess();
+        var pacer = new FeedPacer(feed.Rate, time);
+        var lastCpu = process.TotalProcessorTime;
+        var lastWall = time.GetTimestamp();
+        while (true)
+        {
+            await pacer.WaitForNextAsync(cancellationToken);
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
+            var wall = time.GetElapsedTime(lastWall);
+            var cpuPercent = wall > TimeSpan.Zero ? (cpu - lastCpu) / wall / Environment.ProcessorCount * 100 : 0;
+            (lastCpu, lastWall) = (cpu, time.GetTimestamp());
+            yield return new SystemSample(
+                Math.Round(Math.Clamp(cpuPercent, 0, 100), 1),
+                process.WorkingSet64,
+                GC.GetTotalMemory(forceFullCollection: false),
+                GC.CollectionCount(0),
+                GC.CollectionCount(1),
+                GC.CollectionCount(2),
+                ThreadPool.ThreadCount,
+                ThreadPool.PendingWorkItemCount,
+                stats.ActiveStreams.Current,
+                stats.ActiveProducers.Current);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Buffers;
+using System.Text.Json;
+using Tributary.Streaming.Merging;
+
+namespace Tributary.Streaming.Formatting;
+
+/// <summary>
+/// Turns merged feed items, and the control records that can end a stream, into bytes for one wire format.
+/// Every record carries the same JSON fields: <c>{"feed":"news","seq":12,"ts":"2026-11-21T08:00:00Z","data":{...}}</c>;
+/// control records are <c>{"type":"error","feed":"news","message":"..."}</c> and <c>{"type":"shutdown","message":"..."}</c>.
+/// </summary>
+public abstract class FeedRecordFormatter
+{
+    private readonly JsonSerializerOptions _json;
+
+    /// <summary>Creates a formatter.</summary>
+    /// <param name="json">Serializes each item's data; <see langword="null"/> for the web defaults (camelCase).</param>
+    protected FeedRecordFormatter(JsonSerializerOptions? json) => _json = json ?? JsonSerializerOptions.Web;
+
+    /// <summary>The HTTP <c>Content-Type</c>, with its charset.</summary>
+    public abstract string ContentType { get; }
+
+    /// <summary>Writes one item.</summary>
+    /// <typeparam name="T">The item's data type.</typeparam>
+    /// <param name="item">The item.</param>
+    /// <param name="output">Where the bytes go.</param>
+    public abstract void WriteItem<T>(FeedItem<T> item, IBufferWriter<byte> output);
+
+    /// <summary>Writes a control record, such as <c>error</c> or <c>shutdown</c>.</summary>
+    /// <param name="type">The record type.</param>
+    /// <param name="feed">The feed it concerns, if any.</param>
+    /// <param name="message">A human-readable explanation.</param>
+    /// <param name="output">Where the bytes go.</param>
+    public abstract void WriteControl(string type, string? feed, string message, IBufferWriter<byte> output);
+
+    /// <summary>Writes a comment the client ignores (SSE only; other formats write nothing).</summary>
+    /// <param name="text">The comment, on one line.</param>
+    /// <param name="output">Where the bytes go.</param>
+    public virtual void WriteComment(string text, IBufferWriter<byte> output)
+    {
+    }
+
+    /// <summary>Writes the item's JSON object, with no line break.</summary>
+    /// <typeparam name="T">The item's data type.</typeparam>
+    /// <param name="item">The item.</param>
+    /// <param name="output">Where the bytes go.</param>
+    protected void WriteItemJson<T>(FeedItem<T> item, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        using var writer = new Utf8JsonWriter(output);
+        writer.WriteStartObject();
+        writer.WriteString("feed", item.Feed);
+        writer.WriteNumber("seq", item.Sequence);
+        writer.WriteString("ts", item.Timestamp.UtcDateTime);
+        writer.WritePropertyName("data");
+        JsonSerializer.Serialize(writer, item.Data, _json);
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    /// <summary>Writes only the item's data as JSON, with no line break.</summary>
+    /// <typeparam name="T">The item's data type.</typeparam>
+    /// <param name="data">The data.</param>
+    /// <param name="output">Where the bytes go.</param>
+    protected void WriteDataJson<T>(T data, IBufferWriter<byte> output)
+    {
+        using var writer = new Utf8JsonWriter(output);
+        JsonSerializer.Serialize(writer, data, _json);
+        writer.Flush();
+    }
+
+    /// <summary>Writes a control record's JSON object, with no line break.</summary>
+    /// <param name="type">The record type.</param>
+    /// <param name="feed">The feed it concerns, if any.</param>
+    /// <param name="message">The explanation.</param>
+    /// <param name="output">Where the bytes go.</param>
+    protected static void WriteControlJson(string type, string? feed, string message, IBufferWriter<byte> output)
+    {
+        using var writer = new Utf8JsonWriter(output);
+        writer.WriteStartObject();
+        writer.WriteString("type", type);
+        if (feed is not null)
+        {
+            writer.WriteString("feed", feed);
+        }
+
+        writer.WriteString("message", message);
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+}

@@ -1,0 +1,148 @@
+using System.Buffers;
+
+namespace Tributary.Streaming.Formatting;
+
+/// <summary>
+/// Writes a stream of items to an <see cref="ILiveOutput"/> so that it stays live without flushing more
+/// than it must: items that are already waiting are formatted into one batch and flushed once, and the
+/// moment the next item is not ready the batch is flushed, so an idle stream sends each item at once.
+/// </summary>
+/// <remarks>Not thread-safe: one writer serves one response.</remarks>
+public sealed class LiveBatchWriter
+{
+    /// <summary>A batch is flushed early once it holds this many bytes, bounding memory under a backlog.</summary>
+    public const int MaxBatchBytes = 64 * 1024;
+
+    private readonly ILiveOutput _output;
+    private readonly TimeProvider _timeProvider;
+    private readonly ArrayBufferWriter<byte> _batch = new(4096);
+
+    /// <summary>Creates a writer.</summary>
+    /// <param name="output">Where the bytes go.</param>
+    /// <param name="timeProvider">Times heartbeats; <see langword="null"/> for the system clock.</param>
+    public LiveBatchWriter(ILiveOutput output, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _output = output;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The pending batch: format records here, then call <see cref="FlushAsync"/>.</summary>
+    public IBufferWriter<byte> Batch => _batch;
+
+    /// <summary>Writes the pending batch and flushes the output.</summary>
+    /// <param name="cancellationToken">Cancels the write (for example the request's abort token).</param>
+    /// <returns>A task that completes when the output is flushed.</returns>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_batch.WrittenCount > 0)
+        {
+            await _output.WriteAsync(_batch.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            _batch.ResetWrittenCount();
+        }
+
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Formats every item of <paramref name="items"/> into batches and writes them, flushing whenever the
+    /// next item is not ready yet (and after <see cref="MaxBatchBytes"/>).
+    /// </summary>
+    /// <remarks>
+    /// If <paramref name="items"/> throws, the exception propagates and the items formatted before it stay in
+    /// <see cref="Batch"/>, unflushed, so the caller can append a final record and flush once. The enumerator
+    /// is always disposed, which for a <see cref="Merging.FeedMerge"/> stream stops every feed.
+    /// </remarks>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <param name="items">The items.</param>
+    /// <param name="format">Formats one item into the batch.</param>
+    /// <param name="heartbeat">Written when the stream is idle for its interval; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Stops the copy (for example the request's abort token).</param>
+    /// <returns>How many items were formatted.</returns>
+    public async Task<long> CopyAsync<T>(
+        IAsyncEnumerable<T> items,
+        Action<T, IBufferWriter<byte>> format,
+        LiveHeartbeat? heartbeat,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(format);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var enumerator = items.GetAsyncEnumerator(stop.Token);
+        Task<bool>? outstanding = null;
+        long count = 0;
+        try
+        {
+            while (true)
+            {
+                var next = enumerator.MoveNextAsync();
+                bool hasItem;
+                if (next.IsCompleted)
+                {
+                    hasItem = next.Result;
+                }
+                else
+                {
+                    // About to wait: whatever is batched goes out now, so an idle stream is never behind.
+                    outstanding = next.AsTask();
+                    await FlushAsync(cancellationToken).ConfigureAwait(false);
+                    await WaitAsync(outstanding, heartbeat, cancellationToken).ConfigureAwait(false);
+                    hasItem = await outstanding.ConfigureAwait(false);
+                    outstanding = null;
+                }
+
+                if (!hasItem)
+                {
+                    return count;
+                }
+
+                format(enumerator.Current, _batch);
+                count++;
+                if (_batch.WrittenCount >= MaxBatchBytes)
+                {
+                    await FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            await ReleaseAsync(enumerator, outstanding, stop).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitAsync(Task<bool> next, LiveHeartbeat? heartbeat, CancellationToken cancellationToken)
+    {
+        if (heartbeat is null)
+        {
+            return;
+        }
+
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        while (!next.IsCompleted)
+        {
+            var silence = Task.Delay(heartbeat.Interval, _timeProvider, quiet.Token);
+            if (await Task.WhenAny(next, silence).ConfigureAwait(false) == silence)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                heartbeat.Write(_batch);
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // Stop the pending delay's timer now rather than when it fires.
+        await quiet.CancelAsync().ConfigureAwait(false);
+    }
+
+    // An async enumerator may not be disposed while a MoveNextAsync is in flight (a failed flush leaves one
+    // behind), so cancel that call and let it finish first.
+    private static async ValueTask ReleaseAsync<T>(IAsyncEnumerator<T> enumerator, Task<bool>? outstanding, CancellationTokenSource stop)
+    {
+        if (outstanding is { IsCompleted: false })
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAny(outstanding).ConfigureAwait(false);
+        }
+
+        await enumerator.DisposeAsync().ConfigureAwait(false);
+    }
+}

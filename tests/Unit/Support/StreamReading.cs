@@ -1,0 +1,55 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Tributary.Tests.Unit.Support;
+
+internal static class StreamReading
+{
+    /// <summary>Sends a GET and returns as soon as the headers arrive, leaving the body to be read live.</summary>
+    public static Task<HttpResponseMessage> OpenStreamAsync(this HttpClient client, string url, CancellationToken cancellationToken, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, UriKind.Relative));
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    public static async Task<StreamReader> BodyReaderAsync(this HttpResponseMessage response, CancellationToken cancellationToken) =>
+        new(await response.Content.ReadAsStreamAsync(cancellationToken));
+
+    public static async Task<string> ReadLineOrThrowAsync(this StreamReader reader, CancellationToken cancellationToken) =>
+        await reader.ReadLineAsync(cancellationToken) ?? throw new EndOfStreamException("The stream ended early.");
+
+    public static async Task<List<JsonElement>> ReadNdjsonToEndAsync(this StreamReader reader, CancellationToken cancellationToken)
+    {
+        var records = new List<JsonElement>();
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            records.Add(JsonDocument.Parse(line).RootElement);
+        }
+
+        return records;
+    }
+
+    public static string? MediaType(this HttpContentHeaders headers) => headers.ContentType?.MediaType;
+
+    /// <summary>Polls a condition until it holds or the deadline passes; never a fixed sleep.</summary>
+    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                return false;
+            }
+
+            await Task.Delay(10);
+        }
+
+        return true;
+    }
+}
