@@ -49,9 +49,10 @@ public sealed class LiveBatchWriter
     /// next item is not ready yet (and after <see cref="MaxBatchBytes"/>).
     /// </summary>
     /// <remarks>
-    /// If <paramref name="items"/> throws, the exception propagates and the items formatted before it stay in
-    /// <see cref="Batch"/>, unflushed, so the caller can append a final record and flush once. The enumerator
-    /// is always disposed, which for a <see cref="Merging.FeedMerge"/> stream stops every feed.
+    /// The last batch is left in <see cref="Batch"/>, unflushed, however the copy ends: when the items run
+    /// out, and when <paramref name="items"/> throws (the exception propagates). The caller appends any final
+    /// record and calls <see cref="FlushAsync"/> once. The enumerator is always disposed, which for a
+    /// <see cref="Merging.FeedMerge"/> stream stops every feed.
     /// </remarks>
     /// <typeparam name="T">The item type.</typeparam>
     /// <param name="items">The items.</param>

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Tributary.App.Feeds;
+using Tributary.Tests.Hosting;
+
+namespace Tributary.Tests.Unit.App.Feeds;
+
+public sealed class FeedCatalogValidatorTests
+{
+    [Fact]
+    public async Task The_shipped_catalog_is_valid()
+    {
+        await using var app = LoopbackApp.Create();
+
+        // Reading the value runs the validator, which would throw for a bad catalog.
+        var catalog = app.Services.GetRequiredService<IOptions<FeedCatalogOptions>>().Value;
+
+        Assert.Equal(["news", "weather", "ticker", "system", "counter"], catalog.Feeds.Select(f => f.Name));
+    }
+
+    [Theory]
+    [InlineData("Name", "Bad Name", "Feeds[0] 'Bad Name': Name must be 1-32 characters")]
+    [InlineData("Kind", "radio", "Feeds[0] 'x': Kind 'radio' is not one of ticker, weather, news, system, counter.")]
+    [InlineData("Rate", "0", "Feeds[0] 'x': Rate must be more than 0")]
+    [InlineData("Rate", "5000", "Feeds[0] 'x': Rate must be more than 0 and at most 1000")]
+    [InlineData("Symbols", "", "Feeds[0] 'x': Symbols must list at least one symbol for a ticker feed.")]
+    [InlineData("Symbols", "acme", "Feeds[0] 'x': Symbols must be 1-10 characters of A-Z, 0-9, '.' or '-'; not 'acme'.")]
+    public void A_bad_ticker_entry_is_reported_with_the_feed_and_the_field(string field, string value, string expected)
+    {
+        var feed = new FeedDefinition { Name = "x", Kind = FeedKind.Ticker, Rate = 1, Symbols = ["ACME"] };
+        switch (field)
+        {
+            case "Name": feed.Name = value; break;
+            case "Kind": feed.Kind = value; break;
+            case "Rate": feed.Rate = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+            default: feed.Symbols = value.Length == 0 ? [] : [value]; break;
+        }
+
+        var result = Validate(feed);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_field_of_another_kind_is_reported()
+    {
+        var result = Validate(new FeedDefinition { Name = "w", Kind = FeedKind.Weather, Stations = ["A"], Symbols = ["ACME"] });
+
+        Assert.Equal(["Feeds[0] 'w': Symbols applies only to ticker feeds, not to a weather feed."], result.Failures);
+    }
+
+    [Fact]
+    public void Duplicate_names_and_an_empty_catalog_are_reported()
+    {
+        var duplicate = Validate(new FeedDefinition { Name = "a", Kind = FeedKind.System }, new FeedDefinition { Name = "a", Kind = FeedKind.System });
+        var empty = Validate();
+
+        Assert.Equal(["Feeds[1] 'a': Name is used by an earlier feed; names must be unique."], duplicate.Failures);
+        Assert.StartsWith("Feeds: the catalog is empty", empty.Failures!.Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_counter_may_run_unpaced_but_not_with_negative_counts()
+    {
+        Assert.True(Validate(new FeedDefinition { Name = "c", Kind = FeedKind.Counter, Rate = 0 }).Succeeded);
+        Assert.True(Validate(new FeedDefinition { Name = "c", Kind = FeedKind.Counter, Rate = 0, Count = -1 }).Failed);
+    }
+
+    [Fact]
+    public async Task A_bad_catalog_stops_start_up_with_a_message_naming_the_feed_and_the_field()
+    {
+        var app = LoopbackApp.Create(new Dictionary<string, string?>
+        {
+            ["Feeds:2:Symbols:0"] = "not a symbol",
+        });
+
+        var thrown = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Feeds[2] 'ticker': Symbols must be 1-10 characters", thrown.Message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    private static ValidateOptionsResult Validate(params FeedDefinition[] feeds) =>
+        new FeedCatalogValidator().Validate(null, new FeedCatalogOptions { Feeds = [.. feeds] });
+}

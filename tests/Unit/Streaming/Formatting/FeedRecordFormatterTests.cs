@@ -1,0 +1,74 @@
+using System.Buffers;
+using System.Text;
+using Tributary.Streaming.Formatting;
+using Tributary.Streaming.Merging;
+
+namespace Tributary.Tests.Unit.Streaming.Formatting;
+
+public sealed class FeedRecordFormatterTests
+{
+    private static readonly FeedItem<object> Item = new("news", 12, new DateTimeOffset(2026, 11, 21, 8, 0, 1, 250, TimeSpan.Zero), new { Headline = "Rain \"later\"" });
+    private const string ItemJson = "{\"feed\":\"news\",\"seq\":12,\"ts\":\"2026-11-21T08:00:01.25Z\",\"data\":{\"headline\":\"Rain \\u0022later\\u0022\"}}";
+
+    [Fact]
+    public void Ndjson_writes_one_json_object_per_line()
+    {
+        Assert.Equal(ItemJson + "\n", Format(new NdjsonFormatter(), (f, output) => f.WriteItem(Item, output)));
+    }
+
+    [Fact]
+    public void Ndjson_control_records_name_their_type_and_feed()
+    {
+        Assert.Equal("{\"type\":\"error\",\"feed\":\"news\",\"message\":\"it broke\"}\n", Format(new NdjsonFormatter(), (f, output) => f.WriteControl("error", "news", "it broke", output)));
+        Assert.Equal("{\"type\":\"shutdown\",\"message\":\"bye\"}\n", Format(new NdjsonFormatter(), (f, output) => f.WriteControl("shutdown", null, "bye", output)));
+    }
+
+    [Fact]
+    public void Ndjson_writes_no_comments()
+    {
+        Assert.Equal("", Format(new NdjsonFormatter(), (f, output) => f.WriteComment("heartbeat", output)));
+    }
+
+    [Fact]
+    public void Sse_frames_an_item_with_id_event_and_data()
+    {
+        Assert.Equal($"id: news:12\nevent: news\ndata: {ItemJson}\n\n", Format(new SseFormatter(), (f, output) => f.WriteItem(Item, output)));
+    }
+
+    [Fact]
+    public void Sse_control_records_are_events_named_after_their_type()
+    {
+        Assert.Equal("event: error\ndata: {\"type\":\"error\",\"feed\":\"news\",\"message\":\"it broke\"}\n\n", Format(new SseFormatter(), (f, output) => f.WriteControl("error", "news", "it broke", output)));
+    }
+
+    [Fact]
+    public void Sse_comments_stay_on_one_line()
+    {
+        Assert.Equal(": two lines\n\n", Format(new SseFormatter(), (f, output) => f.WriteComment("two\nlines", output)));
+    }
+
+    [Fact]
+    public void Text_writes_time_feed_sequence_and_data_on_one_line()
+    {
+        Assert.Equal("08:00:01.250  news       #12     {\"headline\":\"Rain \\u0022later\\u0022\"}\n", Format(new TextFormatter(), (f, output) => f.WriteItem(Item, output)));
+        Assert.Equal("!! error (news): it broke\n", Format(new TextFormatter(), (f, output) => f.WriteControl("error", "news", "it broke", output)));
+    }
+
+    [Theory]
+    [InlineData(typeof(NdjsonFormatter), "application/x-ndjson; charset=utf-8")]
+    [InlineData(typeof(SseFormatter), "text/event-stream; charset=utf-8")]
+    [InlineData(typeof(TextFormatter), "text/plain; charset=utf-8")]
+    public void Every_format_declares_its_content_type_with_charset(Type formatterType, string expected)
+    {
+        var formatter = (FeedRecordFormatter)Activator.CreateInstance(formatterType, [null])!;
+
+        Assert.Equal(expected, formatter.ContentType);
+    }
+
+    private static string Format(FeedRecordFormatter formatter, Action<FeedRecordFormatter, IBufferWriter<byte>> write)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        write(formatter, output);
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+}
