@@ -24,16 +24,18 @@ internal static class SystemFeed
     {
         using var process = Process.GetCurrentProcess();
         var pacer = new FeedPacer(feed.Rate, time);
-        var lastCpu = process.TotalProcessorTime;
-        var lastWall = time.GetTimestamp();
+        // The first sample averages over the process's life; later ones over the time since the last sample.
+        var lastCpu = TimeSpan.Zero;
+        var lastSample = process.StartTime.ToUniversalTime();
         while (true)
         {
             await pacer.WaitForNextAsync(cancellationToken);
             process.Refresh();
             var cpu = process.TotalProcessorTime;
-            var wall = time.GetElapsedTime(lastWall);
+            var now = time.GetUtcNow().UtcDateTime;
+            var wall = now - lastSample;
             var cpuPercent = wall > TimeSpan.Zero ? (cpu - lastCpu) / wall / Environment.ProcessorCount * 100 : 0;
-            (lastCpu, lastWall) = (cpu, time.GetTimestamp());
+            (lastCpu, lastSample) = (cpu, now);
             yield return new SystemSample(
                 Math.Round(Math.Clamp(cpuPercent, 0, 100), 1),
                 process.WorkingSet64,
