@@ -24,16 +24,20 @@ public sealed class LoopbackApp : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="settings">Configuration to lay over appsettings.json, e.g. <c>["Feeds:10:Name"] = "idle"</c>.</param>
+    /// <param name="configure">Extra registrations, e.g. a logger provider that collects messages.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
-    public static async Task<LoopbackApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
+    public static async Task<LoopbackApp> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null,
+        CancellationToken cancellationToken = default)
     {
-        var app = Create(settings);
+        var app = Create(settings, configure);
         await app.StartAsync(cancellationToken);
         return new LoopbackApp(app, new Uri(app.Urls.Single()));
     }
 
     /// <summary>Builds the app without starting it, for tests of start-up itself.</summary>
-    public static WebApplication Create(IReadOnlyDictionary<string, string?>? settings = null) =>
+    public static WebApplication Create(IReadOnlyDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null) =>
         TributaryApp.Create(new WebApplicationOptions
         {
             // The entry assembly is the test host; name the app so its static web assets manifest is found.
@@ -42,7 +46,11 @@ public sealed class LoopbackApp : IAsyncDisposable
             EnvironmentName = Environments.Development,
             Args = ["--urls=http://127.0.0.1:0"],
         },
-        builder => builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));
+        builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+            configure?.Invoke(builder);
+        });
 
     /// <summary>Stops the app as a host shutdown would, leaving open streams to end themselves.</summary>
     public Task StopAsync() => _app.StopAsync();

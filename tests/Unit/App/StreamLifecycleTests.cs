@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Tributary.App.Diagnostics;
 using Tributary.Tests.Hosting;
 using Tributary.Tests.Unit.Support;
@@ -45,6 +46,23 @@ public sealed class StreamLifecycleTests(StreamApiFixture fixture) : IClassFixtu
         Assert.Equal([1L, 2, 3], records.Where(r => r.TryGetProperty("feed", out var f) && f.GetString() == "broken" && r.TryGetProperty("seq", out _))
             .Select(r => r.GetProperty("seq").GetInt64()));
         Assert.True(await StreamReading.EventuallyAsync(() => fixture.Stats.ActiveProducers.Current == 0));
+    }
+
+    [Fact]
+    public async Task A_feed_failure_is_logged_once_at_error_level_with_its_exception()
+    {
+        var token = TestTimeouts.TestToken();
+        var logs = new CollectingLoggerProvider();
+        await using var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings(), builder => builder.Logging.AddProvider(logs));
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+
+        using var response = await client.OpenStreamAsync("/api/stream?feeds=broken,idle", token);
+        await response.Content.ReadAsStringAsync(token);
+
+        var errors = logs.Entries.Where(e => e.Level >= LogLevel.Error).ToList();
+        var logged = Assert.Single(errors);
+        Assert.Equal(1, logged.Id.Id);
+        Assert.IsType<InvalidOperationException>(logged.Exception);
     }
 
     [Fact]
