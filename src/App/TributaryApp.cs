@@ -1,5 +1,6 @@
 using Tributary.App.Endpoints;
 using Tributary.App.Feeds;
+using Tributary.App.Hubs;
 
 namespace Tributary.App;
 
@@ -18,6 +19,7 @@ public static class TributaryApp
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFeedCatalog();
         builder.Services.AddStreamApi();
+        builder.Services.AddFeedHub();
 
         var app = builder.Build();
         if (!app.Environment.IsDevelopment())
@@ -29,6 +31,7 @@ public static class TributaryApp
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapStreamApi();
+        app.MapFeedHub();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -29,7 +29,7 @@ public static class StreamApi
     }
 
     private static Ok<FeedInfo[]> GetFeeds(FeedCatalog catalog) =>
-        TypedResults.Ok(catalog.Feeds.Select(f => new FeedInfo(f.Name, f.Kind, f.Description, f.Rate)).ToArray());
+        TypedResults.Ok(catalog.Feeds.Select(FeedInfo.From).ToArray());
 
     private static Ok<StreamStatsSnapshot> GetStats(StreamStats stats) => TypedResults.Ok(stats.Snapshot());
 
@@ -69,4 +69,11 @@ public static class StreamApi
 }
 
 /// <summary>One catalog entry as <c>GET /api/feeds</c> shows it.</summary>
-public sealed record FeedInfo(string Name, string Kind, string Description, double Rate);
+public sealed record FeedInfo(string Name, string Kind, string Description, double Rate)
+{
+    public static FeedInfo From(FeedDefinition feed)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        return new FeedInfo(feed.Name, feed.Kind, feed.Description, feed.Rate);
+    }
+}

@@ -21,7 +21,7 @@ public sealed record StreamRequest(
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(limits);
         var query = http.Query;
-        var (feeds, feedError) = ParseFeeds(query["feeds"], catalog, limits.MaxFeedsPerRequest);
+        var (feeds, feedError) = FeedSelection.Resolve(query["feeds"], catalog, limits.MaxFeedsPerRequest);
         if (feedError is not null)
         {
             return (null, feedError);
@@ -33,7 +33,8 @@ public sealed record StreamRequest(
             return (null, formatError);
         }
 
-        var (limit, limitError) = ParseWhole(query, "limit", 1, long.MaxValue);
+        var (limit, limitError) = ParseWhole(query, "limit");
+        limitError ??= limit is { } l ? FeedSelection.CheckLimit(l) : null;
         var (overrides, overrideError) = ParseOverrides(query, feeds!);
         var error = limitError ?? overrideError;
         if (error is not null)
@@ -42,38 +43,6 @@ public sealed record StreamRequest(
         }
 
         return (new StreamRequest(feeds!, format, limit, overrides!, http.Headers["Last-Event-ID"].FirstOrDefault()), null);
-    }
-
-    private static (IReadOnlyList<FeedDefinition>? Feeds, string? Error) ParseFeeds(IEnumerable<string?> values, FeedCatalog catalog, int maxFeeds)
-    {
-        var names = values
-            .SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToList();
-        var known = string.Join(", ", catalog.Feeds.Select(f => f.Name));
-        if (names.Count == 0)
-        {
-            return (null, $"No feeds were requested. Pass feeds=name[,name...]; known feeds: {known}.");
-        }
-
-        if (names.Count > maxFeeds)
-        {
-            return (null, $"{names.Count} feeds were requested; at most {maxFeeds} can be merged in one stream.");
-        }
-
-        var feeds = new List<FeedDefinition>(names.Count);
-        foreach (var name in names)
-        {
-            var feed = catalog.Find(name);
-            if (feed is null)
-            {
-                return (null, $"Unknown feed '{name}'. Known feeds: {known}.");
-            }
-
-            feeds.Add(feed);
-        }
-
-        return (feeds, null);
     }
 
     private static (StreamFormat Format, string? Error) ParseFormat(string? value, IEnumerable<string?> accept)
@@ -91,59 +60,44 @@ public sealed record StreamRequest(
             : (default, $"Unknown format '{value}'. Use {StreamFormats.Names}.");
     }
 
-    private static (long? Value, string? Error) ParseWhole(IQueryCollection query, string name, long min, long max)
+    private static (long? Value, string? Error) ParseWhole(IQueryCollection query, string name)
     {
-        var raw = query[name].ToString();
         if (!query.ContainsKey(name))
         {
             return (null, null);
         }
 
-        if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-        {
-            return (null, $"{name} must be a whole number, but was '{raw}'.");
-        }
-
-        return value < min || value > max
-            ? (null, $"{name} must be between {min} and {max}, but was {value}.")
-            : (value, null);
+        var raw = query[name].ToString();
+        return long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? (value, null)
+            : (null, $"{name} must be a whole number, but was '{raw}'.");
     }
 
     private static (CounterOverrides? Overrides, string? Error) ParseOverrides(IQueryCollection query, IReadOnlyList<FeedDefinition> feeds)
     {
         var hasRate = query.ContainsKey("rate");
         var hasCount = query.ContainsKey("count");
-        if (!hasRate && !hasCount)
+        var error = FeedSelection.CheckOverridesAllowed(feeds, hasRate || hasCount);
+        if (error is not null || !(hasRate || hasCount))
         {
-            return (CounterOverrides.None, null);
+            return (error is null ? CounterOverrides.None : null, error);
         }
 
-        var notCounter = feeds.FirstOrDefault(f => !f.IsCounter);
-        if (notCounter is not null)
-        {
-            return (null, $"rate and count apply only to counter feeds, but '{notCounter.Name}' is a {notCounter.Kind} feed.");
-        }
-
-        var maxRate = feeds.Min(f => f.MaxRate);
-        var maxCount = feeds.Min(f => f.MaxCount);
         double? rate = null;
         if (hasRate)
         {
             var raw = query["rate"].ToString();
-            if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) || !double.IsFinite(parsed))
+            if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
             {
                 return (null, $"rate must be a number of items per second, but was '{raw}'.");
             }
 
-            if (parsed < 0 || parsed > maxRate)
-            {
-                return (null, $"rate must be between 0 (as fast as possible) and {maxRate.ToString(CultureInfo.InvariantCulture)}, but was {raw}.");
-            }
-
+            error = FeedSelection.CheckRate(feeds, parsed);
             rate = parsed;
         }
 
-        var (count, countError) = hasCount ? ParseWhole(query, "count", 0, maxCount) : (null, null);
-        return countError is null ? (new CounterOverrides(rate, count), null) : (null, countError);
+        var (count, countError) = hasCount ? ParseWhole(query, "count") : (null, null);
+        error ??= countError ?? (count is { } c ? FeedSelection.CheckCount(feeds, c) : null);
+        return error is null ? (new CounterOverrides(rate, count), null) : (null, error);
     }
 }

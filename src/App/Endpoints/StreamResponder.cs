@@ -4,8 +4,6 @@ using Tributary.App.Diagnostics;
 using Tributary.App.Feeds;
 using Tributary.Streaming.Compression;
 using Tributary.Streaming.Formatting;
-using Tributary.Streaming.Merging;
-using Tributary.Streaming.Producers;
 
 namespace Tributary.App.Endpoints;
 
@@ -17,7 +15,7 @@ namespace Tributary.App.Endpoints;
 /// client leaves (nothing more to write).
 /// </summary>
 public sealed class StreamResponder(
-    FeedCatalog catalog,
+    FeedStreams feedStreams,
     StreamStats stats,
     IOptions<StreamingOptions> options,
     IHostApplicationLifetime lifetime,
@@ -93,9 +91,7 @@ public sealed class StreamResponder(
         CancellationToken aborted)
     {
         var settings = options.Value;
-        var sources = request.Feeds.Select(feed => catalog.Open(feed, request.Overrides)).ToList();
-        var producerOptions = new ScopedProducerOptions { Capacity = settings.ChannelCapacity, ActiveProducers = stats.ActiveProducers };
-        var items = FeedMerge.MergeAsync(sources, producerOptions, timeProvider, streamToken);
+        var items = feedStreams.Open(request.Feeds, request.Overrides, streamToken);
         if (request.Limit is { } limit)
         {
             items = items.Take(limit, streamToken);

@@ -16,6 +16,7 @@ public static class FeedCatalogServices
         services.AddSingleton<StreamStats>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FeedCatalog>();
+        services.AddSingleton<FeedStreams>();
         return services;
     }
 }

@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Tributary.App.Diagnostics;
+using Tributary.App.Endpoints;
+using Tributary.App.Feeds;
+using Tributary.Streaming.Merging;
+
+namespace Tributary.App.Hubs;
+
+/// <summary>
+/// Streams merged feeds over SignalR, through the same scoped producer as the raw endpoint. SignalR gives
+/// each stream its own token, cancelled by the client's CancelInvocation or by the connection closing;
+/// that token opens the merge, so either one stops the stream's producers.
+/// </summary>
+public sealed class FeedHub(
+    FeedCatalog catalog,
+    FeedStreams feedStreams,
+    StreamStats stats,
+    IOptions<StreamingOptions> options,
+    ILogger<FeedHub> logger) : Hub
+{
+    public const string Path = "/hubs/feeds";
+
+    /// <summary>The feed catalog.</summary>
+    public FeedInfo[] Catalog() => [.. catalog.Feeds.Select(FeedInfo.From)];
+
+    /// <summary>Streams the merged feeds until the client cancels or disconnects.</summary>
+    public IAsyncEnumerable<FeedItem<object>> Stream(string[] feeds, CancellationToken cancellationToken) =>
+        StreamWith(feeds, new HubStreamOptions(), cancellationToken);
+
+    /// <summary>Streams the merged feeds with counter overrides and an item limit.</summary>
+    /// <exception cref="HubException">The request breaks the same rules as <c>GET /api/stream</c>.</exception>
+    public IAsyncEnumerable<FeedItem<object>> StreamWith(string[] feeds, HubStreamOptions streamOptions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(streamOptions);
+        var (selected, error) = FeedSelection.Resolve(feeds ?? [], catalog, options.Value.MaxFeedsPerRequest);
+        error ??= Check(selected!, streamOptions);
+        if (error is not null)
+        {
+            throw new HubException(error);
+        }
+
+        var overrides = new CounterOverrides(streamOptions.Rate, streamOptions.Count);
+        return RunAsync(selected!, overrides, streamOptions.Limit, Context.ConnectionId, cancellationToken);
+    }
+
+    private static string? Check(IReadOnlyList<FeedDefinition> feeds, HubStreamOptions o) =>
+        FeedSelection.CheckOverridesAllowed(feeds, o.Rate is not null || o.Count is not null)
+        ?? (o.Rate is { } rate ? FeedSelection.CheckRate(feeds, rate) : null)
+        ?? (o.Count is { } count ? FeedSelection.CheckCount(feeds, count) : null)
+        ?? (o.Limit is { } limit ? FeedSelection.CheckLimit(limit) : null);
+
+    private async IAsyncEnumerable<FeedItem<object>> RunAsync(
+        IReadOnlyList<FeedDefinition> feeds,
+        CounterOverrides overrides,
+        long? limit,
+        string connectionId,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var activity = stats.BeginStream(Path);
+        await using var items = feedStreams.Open(feeds, overrides, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        long sent = 0;
+        while (limit is null || sent < limit)
+        {
+            if (!await NextAsync(items, connectionId))
+            {
+                break;
+            }
+
+            activity.ItemSent();
+            sent++;
+            yield return items.Current;
+        }
+
+        FeedHubLog.StreamEnded(logger, connectionId, sent);
+    }
+
+    // A feed failure reaches the client as a HubException naming the feed (other exceptions would reach it
+    // only as a generic error); the detail is logged here, once.
+    private async ValueTask<bool> NextAsync(IAsyncEnumerator<FeedItem<object>> items, string connectionId)
+    {
+        try
+        {
+            return await items.MoveNextAsync();
+        }
+        catch (FeedFailedException failure)
+        {
+            FeedHubLog.FeedFailed(logger, failure.Feed, connectionId, failure.InnerException);
+            throw new HubException($"Feed '{failure.Feed}' failed, so the stream was ended.");
+        }
+    }
+}

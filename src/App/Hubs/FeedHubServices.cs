@@ -1,0 +1,33 @@
+namespace Tributary.App.Hubs;
+
+public static class FeedHubServices
+{
+    /// <summary>Bytes one incoming hub message may have. Hub requests are a few feed names, so 32 KB is plenty.</summary>
+    public const long MaximumReceiveMessageSize = 32 * 1024;
+
+    /// <summary>
+    /// Invocations one client may run at once. Streams do not hold a slot once they have started, so a
+    /// connection can run many streams; this only bounds simultaneous calls such as Catalog().
+    /// </summary>
+    public const int MaximumParallelInvocationsPerClient = 4;
+
+    /// <summary>Items buffered per client-to-server stream (the hub takes none, so keep it small).</summary>
+    public const int StreamBufferCapacity = 10;
+
+    public static IServiceCollection AddFeedHub(this IServiceCollection services)
+    {
+        services.AddSignalR(options =>
+        {
+            options.MaximumReceiveMessageSize = MaximumReceiveMessageSize;
+            options.MaximumParallelInvocationsPerClient = MaximumParallelInvocationsPerClient;
+            options.StreamBufferCapacity = StreamBufferCapacity;
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapFeedHub(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<FeedHub>(FeedHub.Path);
+        return app;
+    }
+}

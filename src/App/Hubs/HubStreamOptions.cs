@@ -1,0 +1,7 @@
+namespace Tributary.App.Hubs;
+
+/// <summary>Optional settings of <see cref="FeedHub.StreamWith"/>, as the raw endpoint's query parameters.</summary>
+/// <param name="Rate">Counter feeds only: items per second (0 = as fast as possible).</param>
+/// <param name="Count">Counter feeds only: how many items (0 = unlimited).</param>
+/// <param name="Limit">End the stream after this many items.</param>
+public sealed record HubStreamOptions(double? Rate = null, long? Count = null, long? Limit = null);

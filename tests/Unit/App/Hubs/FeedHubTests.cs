@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Tributary.App.Endpoints;
+using Tributary.App.Hubs;
+using Tributary.App.Hubs.Client;
+using Tributary.Streaming.Merging;
+using Tributary.Tests.Unit.Support;
+
+namespace Tributary.Tests.Unit.App.Hubs;
+
+/// <summary>The real SignalR client core, over a real WebSocket, against the app on a loopback port.</summary>
+public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<StreamApiFixture>
+{
+    [Fact]
+    public async Task Catalog_lists_the_feeds()
+    {
+        await using var connection = await ConnectAsync();
+
+        var feeds = await connection.InvokeAsync<FeedInfo[]>("Catalog", TestTimeouts.TestToken());
+
+        Assert.Contains(feeds, f => f is { Name: "news", Kind: "news" });
+        Assert.Contains(feeds, f => f is { Name: "fast", Kind: "counter" });
+    }
+
+    [Fact]
+    public async Task Stream_delivers_merged_items_labelled_with_feed_and_sequence()
+    {
+        await using var connection = await ConnectAsync();
+
+        var items = await TakeAsync(connection.StreamAsync<FeedItem<JsonElement>>("StreamWith", new[] { "fast" }, new HubStreamOptions(Limit: 5), TestTimeouts.TestToken()), 10);
+
+        Assert.Equal([1L, 2, 3, 4, 5], items.Select(i => i.Sequence));
+        Assert.All(items, i => Assert.Equal("fast", i.Feed));
+        Assert.Equal(5, items[^1].Data.GetProperty("value").GetInt64());
+    }
+
+    [Fact]
+    public async Task Concurrent_streams_on_one_connection_run_independently()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var connection = await ConnectAsync();
+        using var stopIdle = new CancellationTokenSource();
+        await using var idle = connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "idle" }, stopIdle.Token).GetAsyncEnumerator(token);
+        Assert.True(await idle.MoveNextAsync());
+
+        // While the idle stream stays open, a second stream on the same connection runs to its end.
+        var fast = await TakeAsync(connection.StreamAsync<FeedItem<JsonElement>>("StreamWith", new[] { "fast" }, new HubStreamOptions(Limit: 50), token), 100);
+
+        Assert.Equal(50, fast.Count);
+        Assert.Equal(1, fixture.Stats.ActiveProducers.Current);
+        await stopIdle.CancelAsync();
+        Assert.True(await StreamReading.EventuallyAsync(() => fixture.Stats.ActiveProducers.Current == 0));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_stream_stops_its_producers()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var connection = await ConnectAsync();
+        using var cancel = new CancellationTokenSource();
+        var received = 0;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var item in connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "fast", "idle", "news" }, cancel.Token))
+            {
+                if (++received == 20)
+                {
+                    await cancel.CancelAsync();
+                }
+            }
+        });
+
+        Assert.True(await StreamReading.EventuallyAsync(() => fixture.Stats.ActiveProducers.Current == 0), $"{fixture.Stats.ActiveProducers.Current} producers still running");
+    }
+
+    [Fact]
+    public async Task Losing_the_connection_stops_the_producers_of_every_stream_on_it()
+    {
+        var token = TestTimeouts.TestToken();
+        var connection = await ConnectAsync();
+        var first = connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "idle" }, token).GetAsyncEnumerator(token);
+        var second = connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "fast", "news" }, token).GetAsyncEnumerator(token);
+        Assert.True(await first.MoveNextAsync());
+        Assert.True(await second.MoveNextAsync());
+        Assert.True(await StreamReading.EventuallyAsync(() => fixture.Stats.ActiveProducers.Current == 3));
+
+        await connection.DisposeAsync();
+
+        Assert.True(await StreamReading.EventuallyAsync(() => fixture.Stats.ActiveProducers.Current == 0), $"{fixture.Stats.ActiveProducers.Current} producers still running");
+    }
+
+    [Theory]
+    [InlineData(new[] { "nope" }, null, null, "Unknown feed 'nope'. Known feeds: news, weather,")]
+    [InlineData(new string[0], null, null, "No feeds were requested.")]
+    [InlineData(new[] { "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "a10", "a11", "a12", "a13", "a14", "a15", "a16", "a17" }, null, null, "17 feeds were requested; at most 16")]
+    [InlineData(new[] { "news" }, 5.0, null, "rate and count apply only to counter feeds, but 'news' is a news feed.")]
+    [InlineData(new[] { "fast" }, -1.0, null, "rate must be between 0 (as fast as possible) and 10000, but was -1.")]
+    [InlineData(new[] { "fast" }, null, -3L, "count must be between 0 and 10000000, but was -3.")]
+    public async Task Bad_input_gets_a_HubException_that_names_the_problem(string[] feeds, double? rate, long? count, string expected)
+    {
+        await using var connection = await ConnectAsync();
+
+        var thrown = await Assert.ThrowsAsync<HubException>(() =>
+            TakeAsync(connection.StreamAsync<FeedItem<JsonElement>>("StreamWith", feeds, new HubStreamOptions(rate, count), TestTimeouts.TestToken()), 1));
+
+        Assert.Contains(expected, thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failing_feed_ends_the_hub_stream_with_a_HubException_naming_it_and_stops_the_others()
+    {
+        await using var connection = await ConnectAsync();
+        var received = new List<FeedItem<JsonElement>>();
+
+        var thrown = await Assert.ThrowsAsync<HubException>(async () =>
+        {
+            await foreach (var item in connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "broken", "idle" }, TestTimeouts.TestToken()))
+            {
+                received.Add(item);
+            }
+        });
+
+        Assert.Contains("Feed 'broken' failed, so the stream was ended.", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(3, received.Count(i => i.Feed == "broken"));
+        Assert.True(await StreamReading.EventuallyAsync(() => fixture.Stats.ActiveProducers.Current == 0));
+    }
+
+    private async Task<HubConnection> ConnectAsync()
+    {
+        var connection = FeedHubConnection.Build(new Uri(fixture.App.BaseAddress, FeedHub.Path));
+        await connection.StartAsync(TestTimeouts.TestToken());
+        return connection;
+    }
+
+    private static async Task<List<T>> TakeAsync<T>(IAsyncEnumerable<T> stream, int max)
+    {
+        var items = new List<T>();
+        await foreach (var item in stream)
+        {
+            items.Add(item);
+            if (items.Count == max)
+            {
+                break;
+            }
+        }
+
+        return items;
+    }
+}
