@@ -1,3 +1,4 @@
+using Tributary.App.Dashboard;
 using Tributary.App.Endpoints;
 using Tributary.App.Feeds;
 using Tributary.App.Hubs;
@@ -20,6 +21,7 @@ public static class TributaryApp
         builder.Services.AddFeedCatalog();
         builder.Services.AddStreamApi();
         builder.Services.AddFeedHub();
+        builder.Services.AddDashboard();
 
         var app = builder.Build();
         if (!app.Environment.IsDevelopment())

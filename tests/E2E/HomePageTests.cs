@@ -4,8 +4,6 @@ namespace Tributary.Tests.E2E;
 
 public sealed class HomePageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private static readonly LocatorAssertionsToHaveTextOptions Patient = new() { Timeout = 30_000 };
-
     [Fact]
     public async Task Home_page_loads_in_Chromium_and_Blazor_becomes_interactive()
     {
@@ -30,9 +28,9 @@ public sealed class HomePageTests(BrowserFixture fixture) : IClassFixture<Browse
         var response = await page.GotoAsync("/");
 
         Assert.True(response?.Ok, $"GET / answered {response?.Status}");
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Tributary");
-        // "static" while prerendered; "interactive" only once the SignalR circuit is up and rendering.
-        await Assertions.Expect(page.Locator("#connection-state")).ToHaveTextAsync("interactive", Patient);
+        await Assertions.Expect(page).ToHaveTitleAsync("Dashboard · Tributary");
+        // "disconnected" while prerendered; "connected" only once the circuit is live and its hub client connected.
+        await Assertions.Expect(page.Locator("#connection-state")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
         Assert.Empty(browserErrors);
     }
 }

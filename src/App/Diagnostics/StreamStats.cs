@@ -16,6 +16,9 @@ public sealed class StreamStats
 
     public ActivityGauge ActiveProducers { get; } = new();
 
+    /// <summary>Live Blazor circuits (open dashboard tabs, plus disconnected ones still retained).</summary>
+    public ActivityGauge ActiveCircuits { get; } = new();
+
     public long ItemsSent => Interlocked.Read(ref _itemsSent);
 
     /// <summary>Counts a stream as open until the returned activity is disposed.</summary>
@@ -31,6 +34,7 @@ public sealed class StreamStats
     public StreamStatsSnapshot Snapshot() => new(
         ActiveStreams.Current,
         ActiveProducers.Current,
+        ActiveCircuits.Current,
         ItemsSent,
         _endpoints.ToDictionary(
             e => e.Key,
@@ -76,6 +80,6 @@ public sealed class StreamStats
     }
 }
 
-public sealed record StreamStatsSnapshot(long ActiveStreams, long ActiveProducers, long ItemsSent, IReadOnlyDictionary<string, EndpointStatsSnapshot> Endpoints);
+public sealed record StreamStatsSnapshot(long ActiveStreams, long ActiveProducers, long ActiveCircuits, long ItemsSent, IReadOnlyDictionary<string, EndpointStatsSnapshot> Endpoints);
 
 public sealed record EndpointStatsSnapshot(long ActiveStreams, long TotalStreams, long ItemsSent);

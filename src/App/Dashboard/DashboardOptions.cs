@@ -1,0 +1,31 @@
+namespace Tributary.App.Dashboard;
+
+/// <summary>The <c>Dashboard</c> section of appsettings.json.</summary>
+public sealed class DashboardOptions
+{
+    public const string Section = "Dashboard";
+
+    /// <summary>
+    /// Where the dashboard's hub connection and stats requests go, e.g. <c>http://feeds.internal:5000</c>.
+    /// Empty (the default) means this app's own address.
+    /// </summary>
+    public string? FeedServerUrl { get; set; }
+
+    /// <summary>
+    /// How long a circuit whose browser connection dropped is kept for it to reconnect, before it is
+    /// disposed along with its hub connection and streams. A closed tab is disposed at once. Default 30 s.
+    /// </summary>
+    public TimeSpan DisconnectedCircuitRetention { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The shortest time between two renders of the live view (default 50 ms: at most 20 per second).</summary>
+    public TimeSpan RenderInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How many items the timeline keeps (default 500).</summary>
+    public int TimelineCapacity { get; set; } = 500;
+
+    /// <summary>How many points each chart keeps (default 60).</summary>
+    public int ChartPoints { get; set; } = 60;
+
+    /// <summary>The feeds selected when the dashboard first opens.</summary>
+    public List<string> DefaultFeeds { get; set; } = ["news", "weather", "ticker", "system"];
+}

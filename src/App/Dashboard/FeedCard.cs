@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Tributary.App.Endpoints;
+using Tributary.Streaming.Merging;
+
+namespace Tributary.App.Dashboard;
+
+/// <summary>What one feed's card shows: its latest value, a chart of recent numbers, or recent headlines.</summary>
+public sealed class FeedCard(FeedInfo feed, int chartPoints)
+{
+    private const int HeadlineCount = 5;
+
+    private readonly Dictionary<string, Queue<ChartPoint>> _series = new(StringComparer.Ordinal);
+    private readonly LinkedList<string> _headlines = new();
+
+    public FeedInfo Feed { get; } = feed;
+
+    public string? Latest { get; private set; }
+
+    public long Count { get; private set; }
+
+    public bool IsCharted => FeedPresenter.IsCharted(Feed.Kind);
+
+    public IReadOnlyDictionary<string, Queue<ChartPoint>> Series => _series;
+
+    /// <summary>Newest first.</summary>
+    public IReadOnlyCollection<string> Headlines => _headlines;
+
+    internal void Add(FeedItem<JsonElement> item, string summary)
+    {
+        Latest = summary;
+        Count++;
+        foreach (var (name, value) in FeedPresenter.Points(Feed.Kind, item.Data))
+        {
+            if (double.IsNaN(value))
+            {
+                continue;
+            }
+
+            if (!_series.TryGetValue(name, out var points))
+            {
+                _series[name] = points = new Queue<ChartPoint>(chartPoints + 1);
+            }
+
+            points.Enqueue(new ChartPoint(item.Timestamp.UtcDateTime, value));
+            if (points.Count > chartPoints)
+            {
+                points.Dequeue();
+            }
+        }
+
+        if (!IsCharted)
+        {
+            _headlines.AddFirst(summary);
+            if (_headlines.Count > HeadlineCount)
+            {
+                _headlines.RemoveLast();
+            }
+        }
+    }
+
+    internal void Clear()
+    {
+        _series.Clear();
+        _headlines.Clear();
+        Latest = null;
+        Count = 0;
+    }
+}

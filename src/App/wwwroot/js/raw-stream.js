@@ -1,0 +1,53 @@
+// Reads GET /api/stream with fetch, as any HTTP client would, and appends each line to an element.
+// Returns a handle whose stop() aborts the request; the server then stops the stream's producers.
+export function start(element, url, maxLines) {
+    const controller = new AbortController();
+    element.replaceChildren();
+    element.dataset.state = "connecting";
+    read(element, url, maxLines, controller.signal);
+    return { stop: () => controller.abort() };
+}
+
+async function read(element, url, maxLines, signal) {
+    try {
+        const response = await fetch(url, { signal });
+        if (!response.ok) {
+            appendLine(element, `HTTP ${response.status}: ${await response.text()}`, maxLines);
+            element.dataset.state = "failed";
+            return;
+        }
+        element.dataset.state = "live";
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let pending = "";
+        for (;;) {
+            const { value, done } = await reader.read();
+            if (done) {
+                break;
+            }
+            const lines = (pending + value).split("\n");
+            pending = lines.pop();
+            for (const line of lines) {
+                if (line) {
+                    appendLine(element, line, maxLines);
+                }
+            }
+        }
+        element.dataset.state = "ended";
+    } catch (error) {
+        element.dataset.state = error.name === "AbortError" ? "stopped" : "failed";
+        if (error.name !== "AbortError") {
+            appendLine(element, `error: ${error.message}`, maxLines);
+        }
+    }
+}
+
+function appendLine(element, text, maxLines) {
+    const line = document.createElement("div");
+    line.className = "raw-line";
+    line.textContent = text;
+    element.append(line);
+    while (element.childElementCount > maxLines) {
+        element.firstElementChild.remove();
+    }
+    element.scrollTop = element.scrollHeight;
+}
