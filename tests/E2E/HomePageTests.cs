@@ -1,36 +1,29 @@
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Tributary.Tests.E2E;
 
-public sealed class HomePageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class HomePageTests(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task Home_page_loads_in_Chromium_and_Blazor_becomes_interactive()
-    {
-        await using var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.BaseAddress.ToString() });
-        var page = await context.NewPageAsync();
-        var browserErrors = new List<string>();
-        page.Console += (_, message) =>
+    public Task Home_page_loads_in_Chromium_and_Blazor_becomes_interactive() =>
+        PageSession.RunAsync(fixture, output, "home-interactive", async page =>
         {
-            if (message.Type == "error")
+            var failedRequests = new List<string>();
+            page.Response += (_, response) =>
             {
-                browserErrors.Add(message.Text);
-            }
-        };
-        page.Response += (_, response) =>
-        {
-            if (response.Status >= 400)
-            {
-                browserErrors.Add($"{response.Status} {response.Url}");
-            }
-        };
+                if (response.Status >= 400)
+                {
+                    failedRequests.Add($"{response.Status} {response.Url}");
+                }
+            };
 
-        var response = await page.GotoAsync("/");
+            var response = await page.GotoAsync("/");
 
-        Assert.True(response?.Ok, $"GET / answered {response?.Status}");
-        await Assertions.Expect(page).ToHaveTitleAsync("Dashboard · Tributary");
-        // "disconnected" while prerendered; "connected" only once the circuit is live and its hub client connected.
-        await Assertions.Expect(page.Locator("#connection-state")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
-        Assert.Empty(browserErrors);
-    }
+            Assert.True(response?.Ok, $"GET / answered {response?.Status}");
+            await Assertions.Expect(page).ToHaveTitleAsync("Dashboard · Tributary");
+            // "disconnected" while prerendered; "connected" only once the circuit is live and its hub client connected.
+            await Assertions.Expect(page.Locator("#connection-state")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+            Assert.Empty(failedRequests);
+        });
 }

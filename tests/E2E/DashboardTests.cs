@@ -1,0 +1,77 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Tributary.Tests.E2E;
+
+public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+{
+    private static readonly LocatorAssertionsToHaveCountOptions Patient = new() { Timeout = 30_000 };
+
+    [Fact]
+    public Task Choosing_feeds_shows_live_items_and_charts() =>
+        PageSession.RunAsync(fixture, output, "dashboard-live", async page =>
+        {
+            await OpenDashboardAsync(page);
+
+            // Keep only ticker from the default selection, then add counter from the list.
+            foreach (var feed in new[] { "news", "weather", "system" })
+            {
+                // Each removal is a round trip to the server; chips re-render in place, so wait before the next.
+                var remove = page.GetByTitle($"Remove {feed}", new() { Exact = true });
+                await remove.ClickAsync();
+                await Assertions.Expect(remove).ToHaveCountAsync(0);
+            }
+
+            await page.Locator("#feed-picker").ClickAsync();
+            await page.Locator(".rz-multiselect-item", new() { HasText = "counter" }).ClickAsync();
+            await page.Keyboard.PressAsync("Escape");
+            await page.Locator("#start").ClickAsync();
+
+            await Assertions.Expect(page.Locator("#stream-state")).ToHaveTextAsync("live");
+            await Assertions.Expect(page.Locator(".feed-card h2")).ToHaveTextAsync(["ticker", "counter"]);
+            await Assertions.Expect(page.Locator("[data-feed=ticker] .feed-chart .rz-line-series path").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("[data-feed=counter] .feed-latest")).ToContainTextAsync("#");
+            await Assertions.Expect(page.Locator(".timeline-row")).Not.ToHaveCountAsync(0, Patient);
+            await Assertions.Expect(page.Locator(".timeline-feed", new() { HasText = "news" })).ToHaveCountAsync(0);
+        });
+
+    [Fact]
+    public Task Pause_freezes_the_view_while_counting_and_Stop_ends_the_stream() =>
+        PageSession.RunAsync(fixture, output, "dashboard-pause-stop", async page =>
+        {
+            await OpenDashboardAsync(page);
+            await page.Locator("#start").ClickAsync();
+            await Assertions.Expect(page.Locator(".timeline-row")).Not.ToHaveCountAsync(0, Patient);
+
+            // Act - 1: pause
+            await page.Locator("#pause").ClickAsync();
+            await Assertions.Expect(page.Locator("#stream-state")).ToHaveTextAsync("paused");
+            var newestWhenPaused = await page.Locator(".timeline-row").First.TextContentAsync();
+            var totalWhenPaused = await TotalAsync(page);
+
+            // Assert - 1: items keep being counted, the view does not move
+            await Assertions.Expect(page.Locator("#total-items")).Not.ToHaveTextAsync(totalWhenPaused.ToString(CultureInfo.InvariantCulture), new() { Timeout = 30_000 });
+            Assert.Equal(newestWhenPaused, await page.Locator(".timeline-row").First.TextContentAsync());
+
+            // Act - 2: resume, and the view moves again
+            await page.Locator("#pause").ClickAsync();
+            await Assertions.Expect(page.Locator("#stream-state")).ToHaveTextAsync("live");
+            await Assertions.Expect(page.Locator(".timeline-row").First).Not.ToHaveTextAsync(newestWhenPaused!, new() { Timeout = 30_000 });
+
+            // Act - 3: stop
+            await page.Locator("#stop").ClickAsync();
+            await Assertions.Expect(page.Locator("#stream-state")).ToHaveTextAsync("stopped");
+            await Assertions.Expect(page.Locator("#start")).ToBeEnabledAsync();
+        });
+
+    private static async Task OpenDashboardAsync(IPage page)
+    {
+        await page.GotoAsync("/");
+        await Assertions.Expect(page.Locator("#connection-state")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#start")).ToBeEnabledAsync();
+    }
+
+    private static async Task<long> TotalAsync(IPage page) =>
+        long.Parse(await page.Locator("#total-items").TextContentAsync() ?? "0", CultureInfo.InvariantCulture);
+}
