@@ -24,7 +24,11 @@ public sealed class CircuitLifetimeTests(BrowserFixture fixture, ITestOutputHelp
             // Act: close the tab, running its unload handlers (Blazor's beacon disposes the circuit at once)
             await page.CloseAsync(new() { RunBeforeUnload = true });
 
-            var stats = await WaitForStatsAsync(http, s => s.GetProperty("activeProducers").GetInt64() == 0 && s.GetProperty("activeCircuits").GetInt64() == 0);
+            // Producers stop first; the hub stream's own count is released just after, as its scope unwinds.
+            var stats = await WaitForStatsAsync(http, s =>
+                s.GetProperty("activeProducers").GetInt64() == 0
+                && s.GetProperty("activeCircuits").GetInt64() == 0
+                && s.GetProperty("activeStreams").GetInt64() == 0);
 
             Assert.Equal(0, stats.GetProperty("activeProducers").GetInt64());
             Assert.Equal(0, stats.GetProperty("activeCircuits").GetInt64());
