@@ -20,6 +20,7 @@ public static class TributaryApp
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFeedCatalog();
         builder.Services.AddStreamApi();
+        builder.Services.AddExportApi();
         builder.Services.AddFeedHub();
         builder.Services.AddDashboard();
 
@@ -33,6 +34,7 @@ public static class TributaryApp
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapStreamApi();
+        app.MapExportApi();
         app.MapFeedHub();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;

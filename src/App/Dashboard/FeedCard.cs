@@ -18,6 +18,9 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
 
     public long Count { get; private set; }
 
+    /// <summary>Extra lines from the latest item (for <c>system</c>: each shared feed's state).</summary>
+    public IReadOnlyList<string> Details { get; private set; } = [];
+
     public bool IsCharted => FeedPresenter.IsCharted(Feed.Kind);
 
     public IReadOnlyDictionary<string, Queue<ChartPoint>> Series => _series;
@@ -29,6 +32,7 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
     {
         Latest = summary;
         Count++;
+        Details = FeedPresenter.Details(Feed.Kind, item.Data);
         foreach (var (name, value) in FeedPresenter.Points(Feed.Kind, item.Data))
         {
             if (double.IsNaN(value))
@@ -64,5 +68,6 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
         _headlines.Clear();
         Latest = null;
         Count = 0;
+        Details = [];
     }
 }

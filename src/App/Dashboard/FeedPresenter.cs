@@ -29,6 +29,18 @@ public static class FeedPresenter
 
     public static bool IsCharted(string kind) => kind is not FeedKind.News;
 
+    /// <summary>Extra lines a card lists under its chart: for <c>system</c>, each shared feed's state.</summary>
+    public static IReadOnlyList<string> Details(string kind, JsonElement data)
+    {
+        if (kind != FeedKind.System || data.ValueKind != JsonValueKind.Object || !data.TryGetProperty("feeds", out var feeds) || feeds.ValueKind != JsonValueKind.Object)
+        {
+            return [];
+        }
+
+        return [.. feeds.EnumerateObject().Select(f =>
+            $"{f.Name}: {Text(f.Value, "state")} · {Number(f.Value, "subscribers"):0} subscribers · {Number(f.Value, "dropped"):0} dropped")];
+    }
+
     private static string Text(JsonElement data, string property) =>
         data.ValueKind == JsonValueKind.Object && data.TryGetProperty(property, out var value) ? value.ToString() : "";
 

@@ -10,6 +10,7 @@ namespace Tributary.App.Diagnostics;
 public sealed class StreamStats
 {
     private readonly ConcurrentDictionary<string, EndpointCounters> _endpoints = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SharedFeedCounters> _sharedFeeds = new(StringComparer.Ordinal);
     private long _itemsSent;
 
     public ActivityGauge ActiveStreams { get; } = new();
@@ -20,6 +21,12 @@ public sealed class StreamStats
     public ActivityGauge ActiveCircuits { get; } = new();
 
     public long ItemsSent => Interlocked.Read(ref _itemsSent);
+
+    /// <summary>Shared feeds' producers running now (one per shared feed, whatever the number of readers).</summary>
+    public ActivityGauge SharedProducers { get; } = new();
+
+    /// <summary>The live counters of one shared feed, created on first use.</summary>
+    public SharedFeedCounters SharedFeed(string name) => _sharedFeeds.GetOrAdd(name, _ => new SharedFeedCounters());
 
     /// <summary>Counts a stream as open until the returned activity is disposed.</summary>
     public StreamActivity BeginStream(string endpoint)
@@ -35,11 +42,13 @@ public sealed class StreamStats
         ActiveStreams.Current,
         ActiveProducers.Current,
         ActiveCircuits.Current,
+        SharedProducers.Current,
         ItemsSent,
         _endpoints.ToDictionary(
             e => e.Key,
             e => new EndpointStatsSnapshot(e.Value.Active.Current, Interlocked.Read(ref e.Value.Total), Interlocked.Read(ref e.Value.ItemsSent)),
-            StringComparer.Ordinal));
+            StringComparer.Ordinal),
+        _sharedFeeds.ToDictionary(f => f.Key, f => f.Value.Snapshot(), StringComparer.Ordinal));
 
     /// <summary>One open stream. Dispose it when the stream ends.</summary>
     public sealed class StreamActivity : IDisposable
@@ -80,6 +89,13 @@ public sealed class StreamStats
     }
 }
 
-public sealed record StreamStatsSnapshot(long ActiveStreams, long ActiveProducers, long ActiveCircuits, long ItemsSent, IReadOnlyDictionary<string, EndpointStatsSnapshot> Endpoints);
+public sealed record StreamStatsSnapshot(
+    long ActiveStreams,
+    long ActiveProducers,
+    long ActiveCircuits,
+    long SharedProducers,
+    long ItemsSent,
+    IReadOnlyDictionary<string, EndpointStatsSnapshot> Endpoints,
+    IReadOnlyDictionary<string, SharedFeedSnapshot> Feeds);
 
 public sealed record EndpointStatsSnapshot(long ActiveStreams, long TotalStreams, long ItemsSent);

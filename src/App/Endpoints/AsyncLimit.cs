@@ -1,11 +1,15 @@
 using System.Runtime.CompilerServices;
+using Tributary.Streaming.Merging;
 
 namespace Tributary.App.Endpoints;
 
 internal static class AsyncLimit
 {
-    /// <summary>The first <paramref name="count"/> items; stopping early disposes the source, which stops its producers.</summary>
-    public static async IAsyncEnumerable<T> Take<T>(this IAsyncEnumerable<T> source, long count, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Everything up to and including the <paramref name="count"/>th item; control records (gap, reset) pass
+    /// without counting. Stopping early disposes the source, which stops its producers.
+    /// </summary>
+    public static async IAsyncEnumerable<FeedItem<object>> TakeItems(this IAsyncEnumerable<FeedItem<object>> source, long count, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (count <= 0)
         {
@@ -16,7 +20,7 @@ internal static class AsyncLimit
         await foreach (var item in source.WithCancellation(cancellationToken))
         {
             yield return item;
-            if (++taken == count)
+            if (item.Data is not FeedControl && ++taken == count)
             {
                 yield break;
             }

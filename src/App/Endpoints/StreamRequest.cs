@@ -10,7 +10,7 @@ public sealed record StreamRequest(
     StreamFormat Format,
     long? Limit,
     CounterOverrides Overrides,
-    string? LastEventId)
+    StreamPosition Since)
 {
     /// <summary>
     /// Reads and checks the query. Returns the request, or a message naming what is wrong with it.
@@ -42,7 +42,22 @@ public sealed record StreamRequest(
             return (null, error);
         }
 
-        return (new StreamRequest(feeds!, format, limit, overrides!, http.Headers["Last-Event-ID"].FirstOrDefault()), null);
+        var (since, sinceError) = ParseSince(query, http.Headers["Last-Event-ID"].FirstOrDefault());
+        if (sinceError is not null)
+        {
+            return (null, sinceError);
+        }
+
+        return (new StreamRequest(feeds!, format, limit, overrides!, since), null);
+    }
+
+    // ?since= wins over Last-Event-ID (an EventSource sends the latter by itself when it reconnects).
+    private static (StreamPosition Since, string? Error) ParseSince(IQueryCollection query, string? lastEventId)
+    {
+        var (name, text) = query.ContainsKey("since") ? ("since", query["since"].ToString()) : ("Last-Event-ID", lastEventId);
+        return StreamPosition.TryParse(text, out var since)
+            ? (since, null)
+            : (StreamPosition.Empty, $"{name} must be feed:seq[,feed:seq...], but was '{text}'.");
     }
 
     private static (StreamFormat Format, string? Error) ParseFormat(string? value, IEnumerable<string?> accept)

@@ -4,6 +4,7 @@ using Tributary.App.Diagnostics;
 using Tributary.App.Feeds;
 using Tributary.Streaming.Compression;
 using Tributary.Streaming.Formatting;
+using Tributary.Streaming.Merging;
 
 namespace Tributary.App.Endpoints;
 
@@ -44,7 +45,6 @@ public sealed class StreamResponder(
         await using (compressor)
         {
             var writer = new LiveBatchWriter(compressor ?? (ILiveOutput)new StreamLiveOutput(context.Response.Body), timeProvider);
-            WriteResumeNotice(request, formatter, writer);
             if (!await CopyAsync(request, formatter, writer, activity, streamLifetime.Token, aborted))
             {
                 return;
@@ -72,15 +72,6 @@ public sealed class StreamResponder(
         await response.StartAsync(context.RequestAborted);
     }
 
-    // Tributary keeps no history, so a reconnecting EventSource resumes live; say so in the stream.
-    private static void WriteResumeNotice(StreamRequest request, FeedRecordFormatter formatter, LiveBatchWriter writer)
-    {
-        if (request.LastEventId is { Length: > 0 } lastId)
-        {
-            formatter.WriteComment($"no history: resuming live after Last-Event-ID {lastId}; items sent while disconnected are not replayed and sequence numbers restart at 1", writer.Batch);
-        }
-    }
-
     /// <returns>False when the client has gone and nothing more can be written.</returns>
     private async Task<bool> CopyAsync(
         StreamRequest request,
@@ -91,23 +82,39 @@ public sealed class StreamResponder(
         CancellationToken aborted)
     {
         var settings = options.Value;
-        var items = feedStreams.Open(request.Feeds, request.Overrides, streamToken);
+        var items = feedStreams.Open(request.Feeds, request.Overrides, request.Since, streamToken);
         if (request.Limit is { } limit)
         {
-            items = items.Take(limit, streamToken);
+            items = items.TakeItems(limit, streamToken);
         }
 
         var heartbeat = request.Format == StreamFormat.Sse
             ? new LiveHeartbeat(settings.HeartbeatInterval, batch => formatter.WriteComment("heartbeat", batch))
             : null;
         long sent = 0;
+        var position = new StreamPositionWriter(request.Feeds, request.Since);
         try
         {
             await writer.CopyAsync(
                 items,
                 (item, batch) =>
                 {
-                    formatter.WriteItem(item, batch);
+                    if (item.Data is FeedControl control)
+                    {
+                        formatter.WriteControl(control, item.Feed, batch);
+                        return;
+                    }
+
+                    if (formatter is SseFormatter sse)
+                    {
+                        // The event id is the position in every feed, so a reconnect resumes all of them.
+                        sse.WriteItem(item, position.Advance(item), batch);
+                    }
+                    else
+                    {
+                        formatter.WriteItem(item, batch);
+                    }
+
                     activity.ItemSent();
                     sent++;
                 },
@@ -137,7 +144,7 @@ public sealed class StreamResponder(
         {
             // The boundary logs once, with detail; the client gets the feed's name but not server internals.
             StreamApiLog.FeedFailed(logger, failure.Feed, failure.InnerException);
-            formatter.WriteControl("error", failure.Feed, $"Feed '{failure.Feed}' failed, so the stream was ended.", writer.Batch);
+            formatter.WriteControl("error", failure.Feed, failure.ClientMessage, writer.Batch);
             return true;
         }
     }

@@ -2,12 +2,13 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Tributary.App.Diagnostics;
 using Tributary.App.Feeds.Kinds;
+using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Merging;
 
 namespace Tributary.App.Feeds;
 
 /// <summary>The configured feeds, and how to open one as a source for <see cref="FeedMerge"/>.</summary>
-public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStats stats, TimeProvider timeProvider)
+public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStats stats, TimeProvider timeProvider, IHttpClientFactory httpClients)
 {
     public IReadOnlyList<FeedDefinition> Feeds => options.Value.Feeds;
 
@@ -29,9 +30,21 @@ public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStat
         FeedKind.News => NewsFeed.RunAsync(feed, timeProvider, token),
         FeedKind.System => SystemFeed.RunAsync(feed, timeProvider, stats, token),
         FeedKind.Counter => CounterFeed.RunAsync(feed, overrides.Rate ?? feed.Rate, overrides.Count ?? feed.Count, timeProvider, token),
+        FeedKind.WebSocket => Upstream(feed, WebSocketUpstream.SessionAsync, token),
+        FeedKind.Sse => Upstream(feed, (connection, ct) => SseUpstream.SessionAsync(connection, Http(), ct), token),
+        FeedKind.Ndjson => Upstream(feed, (connection, ct) => NdjsonUpstream.SessionAsync(connection, Http(), ct), token),
+        FeedKind.File => Upstream(feed, (connection, ct) => FileUpstream.SessionAsync(connection, timeProvider, ct), token),
         // The validator admits only the kinds above; reaching this is a bug, not bad input.
         _ => throw new InvalidOperationException($"Feed '{feed.Name}' has unknown kind '{feed.Kind}'."),
     };
+
+    private IAsyncEnumerable<object> Upstream(FeedDefinition feed, UpstreamFeed.Session session, CancellationToken token) =>
+        UpstreamFeed.RunAsync(feed, session, stats.SharedFeed(feed.Name), timeProvider, token);
+
+    // Upstream streams are long-lived: no overall timeout (cancellation ends them).
+    private HttpClient Http() => httpClients.CreateClient(UpstreamHttpClient);
+
+    public const string UpstreamHttpClient = "upstream";
 
     private static async IAsyncEnumerable<object> NamingFailures(string feed, IAsyncEnumerable<object> source, [EnumeratorCancellation] CancellationToken token)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tributary.App.Diagnostics;
+using Tributary.App.Feeds.Sharing;
 
 namespace Tributary.App.Feeds;
 
@@ -15,7 +16,10 @@ public static class FeedCatalogServices
         services.AddSingleton<IValidateOptions<FeedCatalogOptions>, FeedCatalogValidator>();
         services.AddSingleton<StreamStats>();
         services.AddSingleton(TimeProvider.System);
+        services.AddHttpClient(FeedCatalog.UpstreamHttpClient, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<FeedCatalog>();
+        services.AddSingleton<SharedFeedHost>();
+        services.AddHostedService(provider => provider.GetRequiredService<SharedFeedHost>());
         services.AddSingleton<FeedStreams>();
         return services;
     }

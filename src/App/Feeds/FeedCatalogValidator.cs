@@ -48,8 +48,61 @@ public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogO
             return;
         }
 
-        ValidateRate(feed, where, errors);
+        if (!feed.IsUpstream)
+        {
+            ValidateRate(feed, where, errors);
+        }
+
         ValidateKindFields(feed, where, errors);
+        ValidateUpstream(feed, where, errors);
+        ValidateSharing(feed, where, errors);
+    }
+
+    private static void ValidateUpstream(FeedDefinition feed, string where, List<string> errors)
+    {
+        string[] schemes = feed.Kind switch
+        {
+            FeedKind.WebSocket => ["ws", "wss"],
+            FeedKind.Sse or FeedKind.Ndjson => ["http", "https"],
+            _ => [],
+        };
+        if (schemes.Length > 0 && !(Uri.TryCreate(feed.Url, UriKind.Absolute, out var uri) && schemes.Contains(uri.Scheme)))
+        {
+            errors.Add($"{where}: Url must be an absolute {string.Join(" or ", schemes)} address for a {feed.Kind} feed, not '{feed.Url}'.");
+        }
+
+        if (schemes.Length == 0 && !string.IsNullOrEmpty(feed.Url))
+        {
+            errors.Add($"{where}: Url applies only to websocket, sse and ndjson feeds, not to a {feed.Kind} feed.");
+        }
+
+        if (feed.Kind == FeedKind.File && string.IsNullOrWhiteSpace(feed.Path))
+        {
+            errors.Add($"{where}: Path must name the file to follow for a file feed.");
+        }
+
+        if (feed.Kind != FeedKind.File && !string.IsNullOrEmpty(feed.Path))
+        {
+            errors.Add($"{where}: Path applies only to file feeds, not to a {feed.Kind} feed.");
+        }
+
+        if (feed.IsUpstream && !(feed.ReconnectMinDelay > TimeSpan.Zero && feed.ReconnectMinDelay <= feed.ReconnectMaxDelay))
+        {
+            errors.Add($"{where}: ReconnectMinDelay must be more than 0 and at most ReconnectMaxDelay.");
+        }
+
+        if (feed.Kind == FeedKind.File && feed.PollInterval < TimeSpan.FromMilliseconds(10))
+        {
+            errors.Add($"{where}: PollInterval must be at least 10 ms.");
+        }
+    }
+
+    private static void ValidateSharing(FeedDefinition feed, string where, List<string> errors)
+    {
+        if (feed.SubscriberBuffer < 1 || feed.HistoryLength < 0 || feed.Linger < TimeSpan.Zero)
+        {
+            errors.Add($"{where}: SubscriberBuffer must be at least 1, HistoryLength 0 or more, and Linger 0 or more.");
+        }
     }
 
     private static void ValidateRate(FeedDefinition feed, string where, List<string> errors)

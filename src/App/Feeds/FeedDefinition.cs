@@ -1,3 +1,5 @@
+using Tributary.App.Feeds.Sharing;
+
 namespace Tributary.App.Feeds;
 
 /// <summary>One entry of the <c>Feeds</c> list in appsettings.json.</summary>
@@ -36,5 +38,42 @@ public sealed class FeedDefinition
     /// <summary><c>counter</c> only: fail after this many items (0 = never). For exercising error handling.</summary>
     public long FailAfter { get; set; }
 
+    /// <summary><c>websocket</c>, <c>sse</c>, <c>ndjson</c> only: the upstream address (ws/wss or http/https). Only configuration sets it.</summary>
+    public string? Url { get; set; }
+
+    /// <summary><c>file</c> only: the file to tail. Only configuration sets it.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>Upstream kinds: the first reconnect delay; it doubles per failed attempt, with jitter. Default 500 ms.</summary>
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Upstream kinds: the longest reconnect delay. Default 30 s.</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>file</c> only: how often the file is checked for new lines, truncation and rotation. Default 250 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Whether all clients share one producer for this feed. Default: every kind but <c>counter</c>, whose
+    /// rate and count are set per request. A request that sets <c>rate</c> or <c>count</c> always gets its own.
+    /// </summary>
+    public bool? Shared { get; set; }
+
+    /// <summary>Shared feeds: how many items each subscriber may have waiting. Default 256.</summary>
+    public int SubscriberBuffer { get; set; } = 256;
+
+    /// <summary>Shared feeds: what happens to a subscriber whose buffer is full. Default: drop its oldest items and tell it with a <c>gap</c> record.</summary>
+    public OverflowPolicy Overflow { get; set; } = OverflowPolicy.DropOldest;
+
+    /// <summary>Shared feeds: how many recent items are kept for resuming (<c>Last-Event-ID</c>, <c>since</c>) and exports. Default 1,000.</summary>
+    public int HistoryLength { get; set; } = 1000;
+
+    /// <summary>Shared feeds: how long the producer keeps running after its last subscriber leaves. Default 5 s.</summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromSeconds(5);
+
     public bool IsCounter => string.Equals(Kind, FeedKind.Counter, StringComparison.Ordinal);
+
+    public bool IsShared => Shared ?? !IsCounter;
+
+    public bool IsUpstream => Kind is FeedKind.WebSocket or FeedKind.Sse or FeedKind.Ndjson or FeedKind.File;
 }

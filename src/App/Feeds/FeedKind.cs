@@ -8,6 +8,10 @@ public static class FeedKind
     public const string News = "news";
     public const string System = "system";
     public const string Counter = "counter";
+    public const string WebSocket = "websocket";
+    public const string Sse = "sse";
+    public const string Ndjson = "ndjson";
+    public const string File = "file";
 
-    public static readonly IReadOnlyList<string> All = [Ticker, Weather, News, System, Counter];
+    public static readonly IReadOnlyList<string> All = [Ticker, Weather, News, System, Counter, WebSocket, Sse, Ndjson, File];
 }

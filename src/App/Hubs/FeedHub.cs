@@ -36,13 +36,19 @@ public sealed class FeedHub(
         ArgumentNullException.ThrowIfNull(streamOptions);
         var (selected, error) = FeedSelection.Resolve(feeds ?? [], catalog, options.Value.MaxFeedsPerRequest);
         error ??= Check(selected!, streamOptions);
+        var since = StreamPosition.Empty;
+        if (error is null && !StreamPosition.TryParse(streamOptions.Since, out since))
+        {
+            error = $"since must be feed:seq[,feed:seq...], but was '{streamOptions.Since}'.";
+        }
+
         if (error is not null)
         {
             throw new HubException(error);
         }
 
         var overrides = new CounterOverrides(streamOptions.Rate, streamOptions.Count);
-        return RunAsync(selected!, overrides, streamOptions.Limit, Context.ConnectionId, cancellationToken);
+        return RunAsync(selected!, overrides, since, streamOptions.Limit, Context.ConnectionId, cancellationToken);
     }
 
     private static string? Check(IReadOnlyList<FeedDefinition> feeds, HubStreamOptions o) =>
@@ -54,12 +60,13 @@ public sealed class FeedHub(
     private async IAsyncEnumerable<FeedItem<object>> RunAsync(
         IReadOnlyList<FeedDefinition> feeds,
         CounterOverrides overrides,
+        StreamPosition since,
         long? limit,
         string connectionId,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var activity = stats.BeginStream(Path);
-        await using var items = feedStreams.Open(feeds, overrides, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var items = feedStreams.Open(feeds, overrides, since, cancellationToken).GetAsyncEnumerator(cancellationToken);
         long sent = 0;
         while (limit is null || sent < limit)
         {
@@ -68,9 +75,14 @@ public sealed class FeedHub(
                 break;
             }
 
-            activity.ItemSent();
-            sent++;
-            yield return items.Current;
+            var item = items.Current;
+            if (item.Data is not FeedControl)
+            {
+                activity.ItemSent();
+                sent++;
+            }
+
+            yield return item;
         }
 
         FeedHubLog.StreamEnded(logger, connectionId, sent);
@@ -87,7 +99,7 @@ public sealed class FeedHub(
         catch (FeedFailedException failure)
         {
             FeedHubLog.FeedFailed(logger, failure.Feed, connectionId, failure.InnerException);
-            throw new HubException($"Feed '{failure.Feed}' failed, so the stream was ended.");
+            throw new HubException(failure.ClientMessage);
         }
     }
 }

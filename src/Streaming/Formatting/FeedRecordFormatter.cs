@@ -31,7 +31,33 @@ public abstract class FeedRecordFormatter
     /// <param name="feed">The feed it concerns, if any.</param>
     /// <param name="message">A human-readable explanation.</param>
     /// <param name="output">Where the bytes go.</param>
-    public abstract void WriteControl(string type, string? feed, string message, IBufferWriter<byte> output);
+    public void WriteControl(string type, string? feed, string message, IBufferWriter<byte> output) =>
+        WriteControl(new FeedControl(type, message), feed, output);
+
+    /// <summary>Writes a control record that travelled in the stream, such as <c>gap</c> or <c>reset</c>.</summary>
+    /// <param name="control">The record.</param>
+    /// <param name="feed">The feed it concerns, if any.</param>
+    /// <param name="output">Where the bytes go.</param>
+    public abstract void WriteControl(FeedControl control, string? feed, IBufferWriter<byte> output);
+
+    /// <summary>
+    /// Writes an item, or, when its data is a <see cref="FeedControl"/>, that control record.
+    /// </summary>
+    /// <typeparam name="T">The item's data type.</typeparam>
+    /// <param name="item">The item.</param>
+    /// <param name="output">Where the bytes go.</param>
+    public void WriteRecord<T>(FeedItem<T> item, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (item.Data is FeedControl control)
+        {
+            WriteControl(control, item.Feed, output);
+        }
+        else
+        {
+            WriteItem(item, output);
+        }
+    }
 
     /// <summary>Writes a comment the client ignores (SSE only; other formats write nothing).</summary>
     /// <param name="text">The comment, on one line.</param>
@@ -70,21 +96,26 @@ public abstract class FeedRecordFormatter
     }
 
     /// <summary>Writes a control record's JSON object, with no line break.</summary>
-    /// <param name="type">The record type.</param>
+    /// <param name="control">The record.</param>
     /// <param name="feed">The feed it concerns, if any.</param>
-    /// <param name="message">The explanation.</param>
     /// <param name="output">Where the bytes go.</param>
-    protected static void WriteControlJson(string type, string? feed, string message, IBufferWriter<byte> output)
+    protected static void WriteControlJson(FeedControl control, string? feed, IBufferWriter<byte> output)
     {
+        ArgumentNullException.ThrowIfNull(control);
         using var writer = new Utf8JsonWriter(output);
         writer.WriteStartObject();
-        writer.WriteString("type", type);
+        writer.WriteString("type", control.Type);
         if (feed is not null)
         {
             writer.WriteString("feed", feed);
         }
 
-        writer.WriteString("message", message);
+        if (control.Skipped is { } skipped)
+        {
+            writer.WriteNumber("skipped", skipped);
+        }
+
+        writer.WriteString("message", control.Message);
         writer.WriteEndObject();
         writer.Flush();
     }

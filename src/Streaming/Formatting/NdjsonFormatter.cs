@@ -19,9 +19,9 @@ public sealed class NdjsonFormatter(JsonSerializerOptions? json = null) : FeedRe
     }
 
     /// <inheritdoc/>
-    public override void WriteControl(string type, string? feed, string message, IBufferWriter<byte> output)
+    public override void WriteControl(FeedControl control, string? feed, IBufferWriter<byte> output)
     {
-        WriteControlJson(type, feed, message, output);
+        WriteControlJson(control, feed, output);
         Utf8Output.Write(output, "\n"u8);
     }
 }

@@ -20,11 +20,24 @@ public sealed class SseFormatter(JsonSerializerOptions? json = null) : FeedRecor
     public override void WriteItem<T>(FeedItem<T> item, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(item);
+        WriteItem(item, $"{item.Feed}:{item.Sequence.ToString(CultureInfo.InvariantCulture)}", output);
+    }
+
+    /// <summary>
+    /// Writes an item with an explicit event id, e.g. the stream's position in every feed
+    /// (<c>news:12,weather:40</c>), so a reconnecting client can resume all of them.
+    /// </summary>
+    /// <typeparam name="T">The item's data type.</typeparam>
+    /// <param name="item">The item.</param>
+    /// <param name="id">The event id; must not contain line breaks.</param>
+    /// <param name="output">Where the bytes go.</param>
+    public void WriteItem<T>(FeedItem<T> item, string id, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(id);
         // Feed names are validated by the catalog to a token charset, so they cannot break a field line.
         Utf8Output.Write(output, "id: "u8);
-        Utf8Output.Write(output, item.Feed);
-        Utf8Output.Write(output, ":"u8);
-        Utf8Output.Write(output, item.Sequence.ToString(CultureInfo.InvariantCulture));
+        Utf8Output.Write(output, id);
         Utf8Output.Write(output, "\nevent: "u8);
         Utf8Output.Write(output, item.Feed);
         Utf8Output.Write(output, "\ndata: "u8);
@@ -33,12 +46,13 @@ public sealed class SseFormatter(JsonSerializerOptions? json = null) : FeedRecor
     }
 
     /// <inheritdoc/>
-    public override void WriteControl(string type, string? feed, string message, IBufferWriter<byte> output)
+    public override void WriteControl(FeedControl control, string? feed, IBufferWriter<byte> output)
     {
+        ArgumentNullException.ThrowIfNull(control);
         Utf8Output.Write(output, "event: "u8);
-        Utf8Output.Write(output, type);
+        Utf8Output.Write(output, control.Type);
         Utf8Output.Write(output, "\ndata: "u8);
-        WriteControlJson(type, feed, message, output);
+        WriteControlJson(control, feed, output);
         Utf8Output.Write(output, "\n\n"u8);
     }
 

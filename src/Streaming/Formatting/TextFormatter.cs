@@ -26,9 +26,10 @@ public sealed class TextFormatter(JsonSerializerOptions? json = null) : FeedReco
     }
 
     /// <inheritdoc/>
-    public override void WriteControl(string type, string? feed, string message, IBufferWriter<byte> output)
+    public override void WriteControl(FeedControl control, string? feed, IBufferWriter<byte> output)
     {
-        var line = feed is null ? $"!! {type}: {message}\n" : $"!! {type} ({feed}): {message}\n";
+        ArgumentNullException.ThrowIfNull(control);
+        var line = feed is null ? $"!! {control.Type}: {control.Message}\n" : $"!! {control.Type} ({feed}): {control.Message}\n";
         Utf8Output.Write(output, line);
     }
 }

@@ -47,6 +47,37 @@ public static class FeedMerge
         }
     }
 
+    /// <summary>
+    /// Merges sources whose items are already labelled (for example subscriptions to shared feeds that
+    /// number their own items) through one <see cref="ScopedProducer{T}"/>, with the same teardown,
+    /// failure and fairness behaviour as <see cref="MergeAsync{T}"/>.
+    /// </summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <param name="sources">Opens each source; the token is cancelled when the merge tears down.</param>
+    /// <param name="options">Capacity and counters for the underlying scope; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels every source and ends the merge with an <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The merged items, unchanged.</returns>
+    public static async IAsyncEnumerable<FeedItem<T>> MergeLabelledAsync<T>(
+        IReadOnlyList<Func<CancellationToken, IAsyncEnumerable<FeedItem<T>>>> sources,
+        ScopedProducerOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var scope = new ScopedProducer<FeedItem<T>>(options, cancellationToken);
+        await using (scope.ConfigureAwait(false))
+        {
+            foreach (var source in sources)
+            {
+                scope.Start(source);
+            }
+
+            await foreach (var item in scope.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return item;
+            }
+        }
+    }
+
     private static async Task PumpAsync<T>(FeedSource<T> source, ProducerWriter<FeedItem<T>> writer, TimeProvider clock, CancellationToken cancellationToken)
     {
         long sequence = 0;

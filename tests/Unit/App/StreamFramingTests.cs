@@ -154,16 +154,27 @@ public sealed class StreamFramingTests(StreamApiFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task A_Last_Event_ID_is_answered_with_a_comment_saying_there_is_no_history()
+    public async Task A_Last_Event_ID_for_a_private_feed_gets_a_reset_record_before_live_items()
     {
         var token = TestTimeouts.TestToken();
         using var client = fixture.NewClient();
 
         using var response = await client.OpenStreamAsync("/api/stream?feeds=fast&limit=1&format=sse", token, ("Last-Event-ID", "fast:41"));
-        var body = await response.Content.ReadAsStringAsync(token);
+        var events = (await response.Content.ReadAsStringAsync(token)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.StartsWith(": no history: resuming live after Last-Event-ID fast:41;", body, StringComparison.Ordinal);
-        Assert.Contains("id: fast:1\n", body, StringComparison.Ordinal);
+        Assert.StartsWith("event: reset\ndata: {\"type\":\"reset\",\"feed\":\"fast\",", events[0], StringComparison.Ordinal);
+        Assert.Contains("keeps no history", events[0], StringComparison.Ordinal);
+        Assert.StartsWith("id: fast:1\n", events[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_Last_Event_ID_gets_400()
+    {
+        using var client = fixture.NewClient();
+
+        using var response = await client.OpenStreamAsync("/api/stream?feeds=fast&format=sse", TestTimeouts.TestToken(), ("Last-Event-ID", "garbage"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     [Fact]

@@ -15,7 +15,9 @@ public sealed record SystemSample(
     int ThreadPoolThreads,
     long ThreadPoolQueueLength,
     long ActiveStreams,
-    long ActiveProducers);
+    long ActiveProducers,
+    long SharedProducers,
+    IReadOnlyDictionary<string, SharedFeedSnapshot> Feeds);
 
 /// <summary>Real metrics of the running server: nothing here is simulated.</summary>
 internal static class SystemFeed
@@ -46,7 +48,9 @@ internal static class SystemFeed
                 ThreadPool.ThreadCount,
                 ThreadPool.PendingWorkItemCount,
                 stats.ActiveStreams.Current,
-                stats.ActiveProducers.Current);
+                stats.ActiveProducers.Current,
+                stats.SharedProducers.Current,
+                stats.Snapshot().Feeds);
         }
     }
 }

@@ -20,7 +20,7 @@ public sealed class FeedCatalogValidatorTests
 
     [Theory]
     [InlineData("Name", "Bad Name", "Feeds[0] 'Bad Name': Name must be 1-32 characters")]
-    [InlineData("Kind", "radio", "Feeds[0] 'x': Kind 'radio' is not one of ticker, weather, news, system, counter.")]
+    [InlineData("Kind", "radio", "Feeds[0] 'x': Kind 'radio' is not one of ticker, weather, news, system, counter, websocket, sse, ndjson, file.")]
     [InlineData("Rate", "0", "Feeds[0] 'x': Rate must be more than 0")]
     [InlineData("Rate", "5000", "Feeds[0] 'x': Rate must be more than 0 and at most 1000")]
     [InlineData("Symbols", "", "Feeds[0] 'x': Symbols must list at least one symbol for a ticker feed.")]

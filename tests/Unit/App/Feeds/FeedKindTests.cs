@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Tributary.App.Diagnostics;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Kinds;
@@ -116,7 +115,7 @@ public sealed class FeedKindTests
     }
 
     private FeedCatalog Catalog(FeedDefinition feed) =>
-        new(Options.Create(new FeedCatalogOptions { Feeds = [feed] }), _stats, TimeProvider.System);
+        TestCatalogs.Create(_stats, feed);
 
     private async Task<List<T>> TakeAsync<T>(FeedDefinition feed, int count)
     {

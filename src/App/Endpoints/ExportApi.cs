@@ -1,0 +1,153 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Tributary.App.Feeds;
+using Tributary.App.Feeds.Sharing;
+using Tributary.Streaming.Formatting;
+using Tributary.Streaming.Merging;
+
+namespace Tributary.App.Endpoints;
+
+/// <summary>
+/// Large responses that are never held in memory: a feed exported as CSV or NDJSON (its history, or live),
+/// and files from the export directory with range requests.
+/// </summary>
+public static class ExportApi
+{
+    public static IServiceCollection AddExportApi(this IServiceCollection services)
+    {
+        services.AddOptions<ExportOptions>().BindConfiguration(ExportOptions.Section);
+        services.AddSingleton<ExportFiles>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapExportApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Exports");
+        api.MapGet("/export/{file}", ExportAsync).WithName("Export")
+            .WithSummary("Streams a feed's history (or, with live=true, the feed itself) as CSV or NDJSON, as an attachment.");
+        api.MapGet("/files/{name}", GetFile).WithName("GetFile")
+            .WithSummary("Serves a file from the export directory, with Range, ETag and Last-Modified.");
+        return app;
+    }
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> ExportAsync(
+        string file,
+        HttpContext context,
+        FeedCatalog catalog,
+        SharedFeedHost sharedFeeds,
+        FeedStreams feedStreams,
+        IOptions<StreamingOptions> limits,
+        TimeProvider timeProvider)
+    {
+        var (name, formatter) = SplitExportName(file);
+        var feed = formatter is null ? null : catalog.Find(name);
+        if (feed is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, formatter is null
+                ? $"Export '{file}' is not a feed name ending in .csv or .ndjson."
+                : $"Unknown feed '{name}'. Known feeds: {string.Join(", ", catalog.Feeds.Select(f => f.Name))}.");
+        }
+
+        var live = string.Equals(context.Request.Query["live"], "true", StringComparison.OrdinalIgnoreCase);
+        if (!live && !feed.IsShared)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"Feed '{feed.Name}' runs privately for each stream and keeps no history to export; ask for live=true (with count for a bounded export).");
+        }
+
+        var (overrides, error) = live ? ParseOverrides(context.Request, feed) : (CounterOverrides.None, null);
+        if (error is not null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, error);
+        }
+
+        var items = live
+            ? feedStreams.Open([feed], overrides!, StreamPosition.Empty, context.RequestAborted)
+            : History(sharedFeeds.Get(feed).History(), context.RequestAborted);
+        await WriteAsync(context, feed, formatter!, items, timeProvider);
+        return TypedResults.Empty;
+    }
+
+    private static async Task WriteAsync(HttpContext context, FeedDefinition feed, FeedRecordFormatter formatter, IAsyncEnumerable<FeedItem<object>> items, TimeProvider timeProvider)
+    {
+        var response = context.Response;
+        var extension = formatter is CsvFormatter ? "csv" : "ndjson";
+        response.ContentType = formatter.ContentType;
+        response.Headers.CacheControl = "no-cache";
+        response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment")
+        {
+            FileName = $"{feed.Name}-{timeProvider.GetUtcNow():yyyyMMdd-HHmmss}.{extension}",
+        }.ToString();
+        var writer = new LiveBatchWriter(new StreamLiveOutput(response.Body), timeProvider);
+        try
+        {
+            await writer.CopyAsync(items, formatter.WriteRecord, heartbeat: null, context.RequestAborted);
+            await writer.FlushAsync(context.RequestAborted);
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client stopped the download; the export's producers have stopped with it.
+        }
+    }
+
+    private static async IAsyncEnumerable<FeedItem<object>> History(IReadOnlyList<FeedItem<object>> items, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return item;
+        }
+
+        await Task.CompletedTask;
+    }
+
+    private static (string Name, FeedRecordFormatter? Formatter) SplitExportName(string file) => Path.GetExtension(file).ToLowerInvariant() switch
+    {
+        ".csv" => (Path.GetFileNameWithoutExtension(file), new CsvFormatter()),
+        ".ndjson" => (Path.GetFileNameWithoutExtension(file), new NdjsonFormatter()),
+        _ => (file, null),
+    };
+
+    private static (CounterOverrides? Overrides, string? Error) ParseOverrides(HttpRequest request, FeedDefinition feed)
+    {
+        var query = request.Query;
+        var hasRate = query.ContainsKey("rate");
+        var hasCount = query.ContainsKey("count");
+        var error = FeedSelection.CheckOverridesAllowed([feed], hasRate || hasCount);
+        double? rate = null;
+        long? count = null;
+        if (error is null && hasRate)
+        {
+            error = double.TryParse(query["rate"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var r)
+                ? FeedSelection.CheckRate([feed], r)
+                : $"rate must be a number of items per second, but was '{query["rate"]}'.";
+            rate = r;
+        }
+
+        if (error is null && hasCount)
+        {
+            error = long.TryParse(query["count"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c)
+                ? FeedSelection.CheckCount([feed], c)
+                : $"count must be a whole number, but was '{query["count"]}'.";
+            count = c;
+        }
+
+        return error is null ? (new CounterOverrides(rate, count), null) : (null, error);
+    }
+
+    private static Results<PhysicalFileHttpResult, ProblemHttpResult> GetFile(string name, ExportFiles files)
+    {
+        var (file, status, error) = files.Resolve(name);
+        if (file is null)
+        {
+            return Problem(status, error!);
+        }
+
+        var entityTag = new EntityTagHeaderValue($"\"{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}\"");
+        return TypedResults.PhysicalFile(file.FullName, ExportFiles.ContentType(file.Name), lastModified: file.LastWriteTimeUtc, entityTag: entityTag, enableRangeProcessing: true);
+    }
+
+    private static ProblemHttpResult Problem(int status, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: status == StatusCodes.Status404NotFound ? "Not found" : "Invalid request");
+}
