@@ -11,7 +11,7 @@ namespace Tributary.Tests.Unit.App.Upstream;
 /// A real upstream for tests: Kestrel on a free loopback port. Each WebSocket, SSE or NDJSON connection is
 /// handed to a script the test supplies; the peer counts connections and those still open.
 /// </summary>
-internal sealed class LoopbackPeer : IAsyncDisposable
+public sealed class LoopbackPeer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _connections;
