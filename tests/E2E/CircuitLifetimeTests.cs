@@ -24,15 +24,18 @@ public sealed class CircuitLifetimeTests(BrowserFixture fixture, ITestOutputHelp
             // Act: close the tab, running its unload handlers (Blazor's beacon disposes the circuit at once)
             await page.CloseAsync(new() { RunBeforeUnload = true });
 
-            // Producers stop first; the hub stream's own count is released just after, as its scope unwinds.
+            // The stream's producers stop first; the hub stream's own count is released just after, and the
+            // shared feeds' producers once their linger (5 s by default) passes with no reader.
             var stats = await WaitForStatsAsync(http, s =>
                 s.GetProperty("activeProducers").GetInt64() == 0
                 && s.GetProperty("activeCircuits").GetInt64() == 0
-                && s.GetProperty("activeStreams").GetInt64() == 0);
+                && s.GetProperty("activeStreams").GetInt64() == 0
+                && s.GetProperty("sharedProducers").GetInt64() == 0);
 
             Assert.Equal(0, stats.GetProperty("activeProducers").GetInt64());
             Assert.Equal(0, stats.GetProperty("activeCircuits").GetInt64());
             Assert.Equal(0, stats.GetProperty("activeStreams").GetInt64());
+            Assert.Equal(0, stats.GetProperty("sharedProducers").GetInt64());
         });
 
     private static async Task<JsonElement> StatsAsync(HttpClient http) =>
