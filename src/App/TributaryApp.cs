@@ -16,6 +16,9 @@ public static class TributaryApp
     public static WebApplication Create(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(options);
+        // Serve package assets (Radzen's CSS and JS) from the build output in every environment, not only
+        // Development; published output has no manifest and serves them from wwwroot, so this is a no-op there.
+        builder.WebHost.UseStaticWebAssets();
         configure?.Invoke(builder);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFeedCatalog();
@@ -36,7 +39,9 @@ public static class TributaryApp
         app.MapStreamApi();
         app.MapExportApi();
         app.MapFeedHub();
-        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
+        // Render batches go uncompressed: deflating twenty batches a second per circuit cost more CPU than
+        // anything else the dashboard does (docs/PERFORMANCE.md); the bytes saved matter less than the CPU.
+        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode(options => options.DisableWebSocketCompression = true);
         return app;
     }
 }

@@ -45,10 +45,14 @@ public sealed class HubFeedClient : IFeedClient
     {
         ArgumentNullException.ThrowIfNull(feeds);
         await EnsureConnectedAsync(cancellationToken);
-        var items = _connection.StreamAsync<FeedItem<JsonElement>>(nameof(Hubs.FeedHub.Stream), feeds.ToArray(), cancellationToken);
-        await foreach (var item in items.WithCancellation(cancellationToken))
+        // Batches: the view renders at most twenty times a second, so a message per item would only add cost.
+        var batches = _connection.StreamAsync<FeedItem<JsonElement>[]>(nameof(Hubs.FeedHub.StreamBatches), feeds.ToArray(), cancellationToken);
+        await foreach (var batch in batches.WithCancellation(cancellationToken))
         {
-            yield return item;
+            foreach (var item in batch)
+            {
+                yield return item;
+            }
         }
     }
 

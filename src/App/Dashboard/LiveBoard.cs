@@ -56,6 +56,18 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
         }
     }
 
+    /// <summary>Whether <see cref="Apply"/> has anything to do: items waiting, or a rate still to fall to zero.</summary>
+    public bool HasWork
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count > 0 || _recentCount > 0;
+            }
+        }
+    }
+
     /// <summary>Takes an item from any thread. Cheap: the work happens in <see cref="Apply"/>.</summary>
     public void Enqueue(FeedItem<JsonElement> item)
     {

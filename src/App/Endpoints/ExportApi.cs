@@ -104,8 +104,8 @@ public static class ExportApi
 
     private static (string Name, FeedRecordFormatter? Formatter) SplitExportName(string file) => Path.GetExtension(file).ToLowerInvariant() switch
     {
-        ".csv" => (Path.GetFileNameWithoutExtension(file), new CsvFormatter()),
-        ".ndjson" => (Path.GetFileNameWithoutExtension(file), new NdjsonFormatter()),
+        ".csv" => (Path.GetFileNameWithoutExtension(file), new CsvFormatter(FeedJson.Options)),
+        ".ndjson" => (Path.GetFileNameWithoutExtension(file), new NdjsonFormatter(FeedJson.Options)),
         _ => (file, null),
     };
 

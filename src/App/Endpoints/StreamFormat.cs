@@ -1,3 +1,4 @@
+using Tributary.App.Feeds;
 using Tributary.Streaming.Formatting;
 
 namespace Tributary.App.Endpoints;
@@ -35,8 +36,8 @@ internal static class StreamFormats
 
     public static FeedRecordFormatter CreateFormatter(this StreamFormat format) => format switch
     {
-        StreamFormat.Sse => new SseFormatter(),
-        StreamFormat.Text => new TextFormatter(),
-        _ => new NdjsonFormatter(),
+        StreamFormat.Sse => new SseFormatter(FeedJson.Options),
+        StreamFormat.Text => new TextFormatter(FeedJson.Options),
+        _ => new NdjsonFormatter(FeedJson.Options),
     };
 }

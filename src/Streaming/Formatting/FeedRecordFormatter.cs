@@ -9,9 +9,15 @@ namespace Tributary.Streaming.Formatting;
 /// Every record carries the same JSON fields: <c>{"feed":"news","seq":12,"ts":"2026-11-21T08:00:00Z","data":{...}}</c>;
 /// control records are <c>{"type":"error","feed":"news","message":"..."}</c> and <c>{"type":"shutdown","message":"..."}</c>.
 /// </summary>
+#pragma warning disable CA1001 // The cached Utf8JsonWriter writes into the caller's buffer and owns nothing to release.
 public abstract class FeedRecordFormatter
+#pragma warning restore CA1001
 {
     private readonly JsonSerializerOptions _json;
+
+    // One writer per formatter (one formatter per stream), re-pointed at each record's buffer: a record is
+    // a hot path, and a fresh Utf8JsonWriter per record is an allocation per item.
+    private Utf8JsonWriter? _writer;
 
     /// <summary>Creates a formatter.</summary>
     /// <param name="json">Serializes each item's data; <see langword="null"/> for the web defaults (camelCase).</param>
@@ -73,7 +79,7 @@ public abstract class FeedRecordFormatter
     protected void WriteItemJson<T>(FeedItem<T> item, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(item);
-        using var writer = new Utf8JsonWriter(output);
+        var writer = WriterFor(output);
         writer.WriteStartObject();
         writer.WriteString("feed", item.Feed);
         writer.WriteNumber("seq", item.Sequence);
@@ -90,7 +96,7 @@ public abstract class FeedRecordFormatter
     /// <param name="output">Where the bytes go.</param>
     protected void WriteDataJson<T>(T data, IBufferWriter<byte> output)
     {
-        using var writer = new Utf8JsonWriter(output);
+        var writer = WriterFor(output);
         JsonSerializer.Serialize(writer, data, _json);
         writer.Flush();
     }
@@ -118,5 +124,19 @@ public abstract class FeedRecordFormatter
         writer.WriteString("message", control.Message);
         writer.WriteEndObject();
         writer.Flush();
+    }
+
+    private Utf8JsonWriter WriterFor(IBufferWriter<byte> output)
+    {
+        if (_writer is null)
+        {
+            _writer = new Utf8JsonWriter(output);
+        }
+        else
+        {
+            _writer.Reset(output);
+        }
+
+        return _writer;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
+using Tributary.App.Components.Dashboard;
 using Tributary.App.Dashboard;
 using Tributary.App.Endpoints;
 
@@ -39,7 +40,17 @@ public partial class Home : IAsyncDisposable
     [Inject]
     private TimeProvider TimeProvider { get; set; } = null!;
 
+    /// <summary>Feeds to select from the address, e.g. <c>/?feeds=news,ticker</c>, for links and load tests.</summary>
+    [SupplyParameterFromQuery(Name = "feeds")]
+    private string? FeedsFromQuery { get; set; }
+
+    /// <summary>With <c>autostart=true</c>, the selection starts streaming as soon as the page is live.</summary>
+    [SupplyParameterFromQuery(Name = "autostart")]
+    private bool AutoStart { get; set; }
+
     private bool IsRunning => _stream is not null;
+
+    private LiveView? _liveView;
 
     public async ValueTask DisposeAsync()
     {
@@ -56,7 +67,9 @@ public partial class Home : IAsyncDisposable
     {
         var options = Options.Value;
         _board = new LiveBoard(options.TimelineCapacity, options.ChartPoints, TimeProvider);
-        _selected = Selection.Feeds.Count > 0 ? Selection.Feeds : options.DefaultFeeds;
+        _selected = !string.IsNullOrWhiteSpace(FeedsFromQuery)
+            ? FeedsFromQuery.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : Selection.Feeds.Count > 0 ? Selection.Feeds : options.DefaultFeeds;
         Client.StateChanged += OnConnectionChanged;
     }
 
@@ -79,6 +92,11 @@ public partial class Home : IAsyncDisposable
         }
 
         _rendering = RenderLoopAsync(_lifetime.Token);
+        if (AutoStart && _selected.Any())
+        {
+            await StartAsync();
+        }
+
         StateHasChanged();
     }
 
@@ -158,11 +176,17 @@ public partial class Home : IAsyncDisposable
             while (await Ticker.WaitForNextTickAsync(cancellationToken))
             {
                 var statsChanged = ticks++ % statsEvery == 0 && await RefreshServerStatsAsync(cancellationToken);
+                if (!_board.HasWork && !statsChanged)
+                {
+                    // Nothing new: not even a trip to the renderer's thread.
+                    continue;
+                }
+
                 await InvokeAsync(() =>
                 {
-                    if (_board.Apply() || statsChanged)
+                    if ((_board.Apply() || statsChanged) && _liveView is not null)
                     {
-                        StateHasChanged();
+                        _liveView.Refresh(_serverStats);
                     }
                 });
             }

@@ -36,6 +36,31 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
     }
 
     [Fact]
+    public async Task StreamBatches_delivers_the_same_items_grouped_into_messages()
+    {
+        await using var connection = await ConnectAsync();
+        using var stop = new CancellationTokenSource();
+        var items = new List<FeedItem<JsonElement>>();
+
+        // The .NET client stops a server stream through the token it was given (leaving the loop alone does not).
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var batch in connection.StreamAsync<FeedItem<JsonElement>[]>("StreamBatches", new[] { "fast" }, stop.Token))
+            {
+                Assert.NotEmpty(batch);
+                items.AddRange(batch);
+                if (items.Count >= 500)
+                {
+                    await stop.CancelAsync();
+                }
+            }
+        });
+
+        Assert.Equal(Enumerable.Range(1, items.Count).Select(i => (long)i), items.Select(i => i.Sequence));
+        Assert.True(await StreamReading.EventuallyAsync(() => fixture.Stats.ActiveProducers.Current == 0));
+    }
+
+    [Fact]
     public async Task Concurrent_streams_on_one_connection_run_independently()
     {
         var token = TestTimeouts.TestToken();

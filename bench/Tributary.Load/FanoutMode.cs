@@ -1,0 +1,71 @@
+using System.Diagnostics;
+
+namespace Tributary.Load;
+
+/// <summary>N concurrent streams of a 1 item/s counter, held 10 s; each must receive its items.</summary>
+internal static class FanoutMode
+{
+    public static async Task<List<LoadResult>> RunAsync(Uri server, ServerProcess process, IReadOnlyList<int> counts, TimeSpan hold, CancellationToken cancellationToken)
+    {
+        var results = new List<LoadResult>();
+        foreach (var count in counts)
+        {
+            results.Add(await HoldAsync(server, process, count, hold, cancellationToken));
+        }
+
+        return results;
+    }
+
+    private static async Task<LoadResult> HoldAsync(Uri server, ServerProcess process, int count, TimeSpan hold, CancellationToken cancellationToken)
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = TimeSpan.Zero };
+        using var http = new HttpClient(handler) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        await StatsClient.WaitForIdleAsync(http, TimeSpan.FromSeconds(30), cancellationToken);
+        GC.Collect();
+        var before = process.ResidentKilobytes();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var received = new long[count];
+        var opened = 0;
+        var clock = Stopwatch.StartNew();
+        var readers = Enumerable.Range(0, count).Select(i => ReadAsync(http, i, received, () => Interlocked.Increment(ref opened), stop.Token)).ToList();
+        while (Volatile.Read(ref opened) < count && clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+
+        await Task.Delay(hold, cancellationToken);
+        var during = process.ResidentKilobytes();
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+        var starved = received.Count(r => r < hold.TotalSeconds * 0.8);
+        var perStream = (during - before) / (double)count;
+        var ok = starved == 0 && Volatile.Read(ref opened) == count;
+        return new("fanout", $"{count:N0} idle streams held {hold.TotalSeconds:0} s",
+            $"{perStream:0.0} KB/stream (RSS {before / 1024} → {during / 1024} MB); {Volatile.Read(ref opened):N0} opened, {starved} starved",
+            "≤ 25 KB/stream, all receiving", ok && perStream <= 25);
+    }
+
+    private static async Task ReadAsync(HttpClient http, int index, long[] received, Action opened, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/api/stream?feeds=counter&rate=1", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            opened();
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new byte[512];
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                received[index] += buffer.AsSpan(0, read).Count((byte)'\n');
+            }
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // The hold is over.
+        }
+        catch (HttpRequestException)
+        {
+            // Counted as starved: it never received its items.
+        }
+    }
+}

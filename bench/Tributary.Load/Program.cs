@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using Tributary.Load;
+
+// Drives a running Tributary on loopback and prints a markdown table. Every mode is bounded in count and time.
+//   Tributary.Load --url http://127.0.0.1:5080 --pid 1234 [--modes throughput,fanout,cancel,dashboard] [--out table.md]
+var options = Args.Parse(args);
+if (!options.Url.IsLoopback)
+{
+    Console.Error.WriteLine($"Refusing {options.Url}: load is only sent to 127.0.0.1 or ::1.");
+    return 2;
+}
+
+using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+using var http = new HttpClient { BaseAddress = options.Url, Timeout = Timeout.InfiniteTimeSpan };
+var process = new ServerProcess(options.Pid);
+var results = new List<LoadResult>();
+foreach (var mode in options.Modes)
+{
+    Console.Error.WriteLine($"running {mode}…");
+    results.AddRange(mode switch
+    {
+        "throughput" => await ThroughputMode.RunAsync(http, perFeed: 250_000, timeout.Token),
+        "fanout" => await FanoutMode.RunAsync(options.Url, process, options.FanoutCounts, TimeSpan.FromSeconds(10), timeout.Token),
+        "cancel" => await CancelMode.RunAsync(options.Url, cycles: 200, timeout.Token),
+        "dashboard" => await DashboardMode.RunAsync(options.Url, process, pages: 1, TimeSpan.FromSeconds(10), options.Chromium, timeout.Token),
+        _ => throw new ArgumentException($"Unknown mode '{mode}'."),
+    });
+}
+
+var table = new StringBuilder()
+    .AppendLine("| mode | measure | figure | target | met |")
+    .AppendLine("|---|---|---|---|---|");
+foreach (var r in results)
+{
+    table.AppendLine(CultureInfo.InvariantCulture, $"| {r.Mode} | {r.Measure} | {r.Figure} | {r.Target} | {(r.Met switch { true => "yes", false => "**no**", _ => "–" })} |");
+}
+
+Console.Write(table);
+if (options.Out is { } path)
+{
+    await File.WriteAllTextAsync(path, table.ToString());
+}
+
+return 0;
+
+internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IReadOnlyList<int> FanoutCounts, string Chromium, string? Out)
+{
+    public static Args Parse(string[] args)
+    {
+        string Value(string name, string fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+
+        return new Args(
+            new Uri(Value("--url", "http://127.0.0.1:5080")),
+            int.Parse(Value("--pid", "0"), CultureInfo.InvariantCulture),
+            Value("--modes", "throughput,fanout,cancel,dashboard").Split(','),
+            [.. Value("--fanout", "100,1000,5000,10000").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))],
+            Value("--chromium", "/usr/bin/chromium"),
+            args.Contains("--out") ? Value("--out", "") : null);
+    }
+}
