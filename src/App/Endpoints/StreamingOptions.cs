@@ -19,8 +19,12 @@ public sealed class StreamingOptions
     /// <summary>How long an SSE stream may be silent before a comment heartbeat is sent. Default 15 s.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Items buffered between the feeds and the response. Default 64.</summary>
-    public int ChannelCapacity { get; set; } = 64;
+    /// <summary>
+    /// Items buffered between a stream's feeds and its response. Default 1,024: a deeper buffer lets feeds and
+    /// the writer each do more per wake-up (+40% raw throughput against 64, docs/PERFORMANCE.md). The channel
+    /// grows only as items actually wait, so idle streams pay nothing for it.
+    /// </summary>
+    public int ChannelCapacity { get; set; } = 1024;
 
     /// <summary>The Retry-After, in seconds, sent with a 429. Default 5.</summary>
     public int RetryAfterSeconds { get; set; } = 5;

@@ -21,6 +21,12 @@ public static class FeedHubServices
             options.MaximumReceiveMessageSize = MaximumReceiveMessageSize;
             options.MaximumParallelInvocationsPerClient = MaximumParallelInvocationsPerClient;
             options.StreamBufferCapacity = StreamBufferCapacity;
+        }).AddJsonProtocol(json =>
+        {
+            // Compile-time serializers for feed items first; reflection after them for everything else (hub
+            // arguments, for one). An empty chain meant "reflection", so once it has an entry it needs both.
+            json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, Feeds.FeedJsonContext.Default);
+            json.PayloadSerializerOptions.TypeInfoResolverChain.Add(new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
         });
         return services;
     }
