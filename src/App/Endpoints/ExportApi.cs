@@ -56,7 +56,7 @@ public static class ExportApi
             return Problem(StatusCodes.Status400BadRequest, $"Feed '{feed.Name}' runs privately for each stream and keeps no history to export; ask for live=true (with count for a bounded export).");
         }
 
-        var (overrides, error) = live ? ParseOverrides(context.Request, feed) : (CounterOverrides.None, null);
+        var (overrides, error) = live ? StreamRequest.ParseOverrides(context.Request.Query, [feed]) : (CounterOverrides.None, null);
         if (error is not null)
         {
             return Problem(StatusCodes.Status400BadRequest, error);
@@ -108,33 +108,6 @@ public static class ExportApi
         ".ndjson" => (Path.GetFileNameWithoutExtension(file), new NdjsonFormatter(FeedJson.Options)),
         _ => (file, null),
     };
-
-    private static (CounterOverrides? Overrides, string? Error) ParseOverrides(HttpRequest request, FeedDefinition feed)
-    {
-        var query = request.Query;
-        var hasRate = query.ContainsKey("rate");
-        var hasCount = query.ContainsKey("count");
-        var error = FeedSelection.CheckOverridesAllowed([feed], hasRate || hasCount);
-        double? rate = null;
-        long? count = null;
-        if (error is null && hasRate)
-        {
-            error = double.TryParse(query["rate"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var r)
-                ? FeedSelection.CheckRate([feed], r)
-                : $"rate must be a number of items per second, but was '{query["rate"]}'.";
-            rate = r;
-        }
-
-        if (error is null && hasCount)
-        {
-            error = long.TryParse(query["count"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c)
-                ? FeedSelection.CheckCount([feed], c)
-                : $"count must be a whole number, but was '{query["count"]}'.";
-            count = c;
-        }
-
-        return error is null ? (new CounterOverrides(rate, count), null) : (null, error);
-    }
 
     private static Results<PhysicalFileHttpResult, ProblemHttpResult> GetFile(string name, ExportFiles files)
     {

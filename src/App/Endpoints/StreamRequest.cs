@@ -88,7 +88,8 @@ public sealed record StreamRequest(
             : (null, $"{name} must be a whole number, but was '{raw}'.");
     }
 
-    private static (CounterOverrides? Overrides, string? Error) ParseOverrides(IQueryCollection query, IReadOnlyList<FeedDefinition> feeds)
+    /// <summary>Reads <c>rate</c> and <c>count</c> from a query, with the counter-only rules (also used by exports).</summary>
+    internal static (CounterOverrides? Overrides, string? Error) ParseOverrides(IQueryCollection query, IReadOnlyList<FeedDefinition> feeds)
     {
         var hasRate = query.ContainsKey("rate");
         var hasCount = query.ContainsKey("count");
