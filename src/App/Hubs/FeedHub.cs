@@ -77,15 +77,16 @@ public sealed class FeedHub(
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var activity = stats.BeginStream(Path);
-        await using var items = feedStreams.Open(feeds, overrides, since, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        long sent = 0;
-        while (limit is null || sent < limit)
+        var stream = feedStreams.Open(feeds, overrides, since, cancellationToken);
+        if (limit is { } count)
         {
-            if (!await NextAsync(items, connectionId))
-            {
-                break;
-            }
+            stream = stream.TakeItems(count, cancellationToken);
+        }
 
+        await using var items = stream.GetAsyncEnumerator(cancellationToken);
+        long sent = 0;
+        while (await NextAsync(items, connectionId))
+        {
             var item = items.Current;
             if (item.Data is not FeedControl)
             {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Tributary.Streaming.Internal;
 
 namespace Tributary.Streaming.Formatting;
 
@@ -107,7 +108,8 @@ public sealed class LiveBatchWriter
         }
         finally
         {
-            await ReleaseAsync(enumerator, outstanding, stop).ConfigureAwait(false);
+            // A failed flush can leave a MoveNextAsync in flight.
+            await AsyncEnumeratorRelease.ReleaseAsync(enumerator, outstanding, stop).ConfigureAwait(false);
         }
     }
 
@@ -132,18 +134,5 @@ public sealed class LiveBatchWriter
 
         // Stop the pending delay's timer now rather than when it fires.
         await quiet.CancelAsync().ConfigureAwait(false);
-    }
-
-    // An async enumerator may not be disposed while a MoveNextAsync is in flight (a failed flush leaves one
-    // behind), so cancel that call and let it finish first.
-    private static async ValueTask ReleaseAsync<T>(IAsyncEnumerator<T> enumerator, Task<bool>? outstanding, CancellationTokenSource stop)
-    {
-        if (outstanding is { IsCompleted: false })
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAny(outstanding).ConfigureAwait(false);
-        }
-
-        await enumerator.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Tributary.Streaming.Internal;
 
 namespace Tributary.Streaming.Merging;
 
@@ -53,15 +54,8 @@ public static class TimeWindowBatching
         }
         finally
         {
-            // The reader may leave while the next item is being fetched: an async enumerator cannot be
-            // disposed mid-call, so cancel that call and let it finish first.
-            if (!next.IsCompleted)
-            {
-                await stop.CancelAsync().ConfigureAwait(false);
-                await Task.WhenAny(next).ConfigureAwait(false);
-            }
-
-            await items.DisposeAsync().ConfigureAwait(false);
+            // The reader may leave while the next item is being fetched.
+            await AsyncEnumeratorRelease.ReleaseAsync(items, next, stop).ConfigureAwait(false);
         }
     }
 
