@@ -15,19 +15,19 @@ internal sealed class FeedPacer(double itemsPerSecond, TimeProvider timeProvider
     private long _emitted;
 
     /// <summary>Waits until the next item is due; with a rate of 0 it never waits.</summary>
-    public async ValueTask WaitForNextAsync(CancellationToken cancellationToken)
+    public ValueTask WaitForNextAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (itemsPerSecond <= 0)
         {
-            return;
+            // Unthrottled feeds call this for every item: no async state machine on that path.
+            return ValueTask.CompletedTask;
         }
 
         var due = TimeSpan.FromSeconds(_emitted++ / itemsPerSecond);
         var wait = due - timeProvider.GetElapsedTime(_start);
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait < MinimumSleep ? MinimumSleep : wait, timeProvider, cancellationToken);
-        }
+        return wait > TimeSpan.Zero
+            ? new ValueTask(Task.Delay(wait < MinimumSleep ? MinimumSleep : wait, timeProvider, cancellationToken))
+            : ValueTask.CompletedTask;
     }
 }

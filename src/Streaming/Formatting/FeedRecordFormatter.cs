@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Tributary.Streaming.Merging;
 
 namespace Tributary.Streaming.Formatting;
@@ -13,7 +14,18 @@ namespace Tributary.Streaming.Formatting;
 public abstract class FeedRecordFormatter
 #pragma warning restore CA1001
 {
+    private static readonly JsonEncodedText FeedProperty = JsonEncodedText.Encode("feed");
+    private static readonly JsonEncodedText SequenceProperty = JsonEncodedText.Encode("seq");
+    private static readonly JsonEncodedText TimestampProperty = JsonEncodedText.Encode("ts");
+    private static readonly JsonEncodedText DataProperty = JsonEncodedText.Encode("data");
+
     private readonly JsonSerializerOptions _json;
+    private readonly JsonNameCache _feedNames = new();
+
+    // The serializer contract of the last data type written: a stream's items are almost always of one or a
+    // few types, and looking the contract up by runtime type for each item cost more than writing it.
+    private Type? _dataType;
+    private JsonTypeInfo? _dataContract;
 
     // One writer per formatter (one formatter per stream), re-pointed at each record's buffer: a record is
     // a hot path, and a fresh Utf8JsonWriter per record is an allocation per item.
@@ -81,11 +93,11 @@ public abstract class FeedRecordFormatter
         ArgumentNullException.ThrowIfNull(item);
         var writer = WriterFor(output);
         writer.WriteStartObject();
-        writer.WriteString("feed", item.Feed);
-        writer.WriteNumber("seq", item.Sequence);
-        writer.WriteString("ts", item.Timestamp.UtcDateTime);
-        writer.WritePropertyName("data");
-        JsonSerializer.Serialize(writer, item.Data, _json);
+        writer.WriteString(FeedProperty, _feedNames.Get(item.Feed));
+        writer.WriteNumber(SequenceProperty, item.Sequence);
+        writer.WriteString(TimestampProperty, item.Timestamp.UtcDateTime);
+        writer.WritePropertyName(DataProperty);
+        WriteData(writer, item.Data);
         writer.WriteEndObject();
         writer.Flush();
     }
@@ -97,7 +109,7 @@ public abstract class FeedRecordFormatter
     protected void WriteDataJson<T>(T data, IBufferWriter<byte> output)
     {
         var writer = WriterFor(output);
-        JsonSerializer.Serialize(writer, data, _json);
+        WriteData(writer, data);
         writer.Flush();
     }
 
@@ -124,6 +136,24 @@ public abstract class FeedRecordFormatter
         writer.WriteString("message", control.Message);
         writer.WriteEndObject();
         writer.Flush();
+    }
+
+    private void WriteData<T>(Utf8JsonWriter writer, T data)
+    {
+        if (data is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        var type = data.GetType();
+        if (type != _dataType)
+        {
+            _dataContract = _json.GetTypeInfo(type);
+            _dataType = type;
+        }
+
+        JsonSerializer.Serialize(writer, data, _dataContract!);
     }
 
     private Utf8JsonWriter WriterFor(IBufferWriter<byte> output)

@@ -12,8 +12,11 @@ public static class FeedMerge
     /// per-feed sequence number.
     /// </summary>
     /// <remarks>
+    /// Items a feed has ready back to back travel through the channel together, as one run of up to
+    /// 64 items (fewer for small capacities; at most <see cref="ScopedProducerOptions.Capacity"/> items wait in
+    /// all), and a run is sent the moment its feed has to wait, so batching never delays an item.
     /// No feed can starve the others: writers waiting on the full channel are admitted in arrival order, so
-    /// once a slow feed has an item ready, at most the channel's capacity plus one item per other feed
+    /// once a slow feed has an item ready, at most the channel's capacity plus one run per other feed
     /// arrive before it. The merge ends when every feed has ended; a feed's failure cancels the others and is
     /// rethrown to the consumer. Breaking out of the enumeration, or cancelling it, stops every feed before
     /// the enumerator's <c>DisposeAsync</c> returns.
@@ -32,18 +35,12 @@ public static class FeedMerge
     {
         ArgumentNullException.ThrowIfNull(sources);
         var clock = timeProvider ?? TimeProvider.System;
-        var scope = new ScopedProducer<FeedItem<T>>(options, cancellationToken);
-        await using (scope.ConfigureAwait(false))
+        var labelled = sources
+            .Select(source => (Func<CancellationToken, IAsyncEnumerable<FeedItem<T>>>)(token => LabelAsync(source, clock, token)))
+            .ToList();
+        await foreach (var item in MergeLabelledAsync(labelled, options, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var source in sources)
-            {
-                scope.Start((writer, token) => PumpAsync(source, writer, clock, token));
-            }
-
-            await foreach (var item in scope.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return item;
-            }
+            yield return item;
         }
     }
 
@@ -63,28 +60,32 @@ public static class FeedMerge
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        var scope = new ScopedProducer<FeedItem<T>>(options, cancellationToken);
+        options ??= new ScopedProducerOptions();
+        var maxRun = Math.Clamp(options.Capacity / 16, 1, 64);
+        var scope = new ScopedProducer<ItemRun<FeedItem<T>>>(options with { Capacity = Math.Max(1, options.Capacity / maxRun) }, cancellationToken);
         await using (scope.ConfigureAwait(false))
         {
             foreach (var source in sources)
             {
-                scope.Start(source);
+                scope.Start((writer, token) => RunPump.CopyAsync(source(token), writer, maxRun, token));
             }
 
-            await foreach (var item in scope.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var run in scope.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return item;
+                for (var i = 0; i < run.Count; i++)
+                {
+                    yield return run.Items[i];
+                }
             }
         }
     }
 
-    private static async Task PumpAsync<T>(FeedSource<T> source, ProducerWriter<FeedItem<T>> writer, TimeProvider clock, CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<FeedItem<T>> LabelAsync<T>(FeedSource<T> source, TimeProvider clock, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long sequence = 0;
         await foreach (var data in source.Open(cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            var item = new FeedItem<T>(source.Name, ++sequence, clock.GetUtcNow(), data);
-            await writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            yield return new FeedItem<T>(source.Name, ++sequence, clock.GetUtcNow(), data);
         }
     }
 }

@@ -54,6 +54,37 @@ public sealed class FeedRecordFormatterTests
         Assert.Equal("!! error (news): it broke\n", Format(new TextFormatter(), (f, output) => f.WriteControl("error", "news", "it broke", output)));
     }
 
+    [Fact]
+    public void One_formatter_writes_items_of_different_data_types_and_feeds_each_as_its_own()
+    {
+        var formatter = new NdjsonFormatter();
+        var at = Item.Timestamp;
+        FeedItem<object?>[] items =
+        [
+            new("news", 1, at, new { Headline = "a" }),
+            new("weather", 1, at, 21.5),
+            new("news", 2, at, null),
+            new("news", 3, at, new { Headline = "b" }),
+        ];
+
+        var text = Format(formatter, (f, output) =>
+        {
+            foreach (var item in items)
+            {
+                f.WriteItem(item, output);
+            }
+        });
+
+        Assert.Equal(
+            [
+                "{\"feed\":\"news\",\"seq\":1,\"ts\":\"2026-11-21T08:00:01.25Z\",\"data\":{\"headline\":\"a\"}}",
+                "{\"feed\":\"weather\",\"seq\":1,\"ts\":\"2026-11-21T08:00:01.25Z\",\"data\":21.5}",
+                "{\"feed\":\"news\",\"seq\":2,\"ts\":\"2026-11-21T08:00:01.25Z\",\"data\":null}",
+                "{\"feed\":\"news\",\"seq\":3,\"ts\":\"2026-11-21T08:00:01.25Z\",\"data\":{\"headline\":\"b\"}}",
+            ],
+            text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Theory]
     [InlineData(typeof(NdjsonFormatter), "application/x-ndjson; charset=utf-8")]
     [InlineData(typeof(SseFormatter), "text/event-stream; charset=utf-8")]

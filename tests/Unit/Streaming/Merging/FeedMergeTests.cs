@@ -88,6 +88,58 @@ public sealed class FeedMergeTests
         Assert.Equal(0, _producers.Current);
     }
 
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Items_a_feed_had_ready_arrive_while_it_waits_for_its_next_one()
+    {
+        // Three items back to back, then silence: they travel as one run, and the run must not wait to fill up.
+        var silence = new TaskCompletionSource();
+        FeedSource<int>[] sources = [new("bursty", t => ThenWait(Ready(3, t), silence.Task, t))];
+        var seen = new List<long>();
+
+        await foreach (var item in FeedMerge.MergeAsync(sources, Options(capacity: 1024), cancellationToken: TestTimeouts.TestToken()))
+        {
+            seen.Add(item.Sequence);
+            if (seen.Count == 3)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal([1L, 2L, 3L], seen);
+        Assert.Equal(0, _producers.Current);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Items_produced_before_a_failure_reach_the_consumer_ahead_of_it()
+    {
+        var failure = new InvalidDataException("bad upstream frame");
+        FeedSource<int>[] sources = [new("broken", t => ThenFail(Ready(10, t), failure))];
+        var seen = new List<int>();
+
+        var thrown = await Assert.ThrowsAsync<InvalidDataException>(async () =>
+        {
+            await foreach (var item in FeedMerge.MergeAsync(sources, Options(capacity: 1024), cancellationToken: TestTimeouts.TestToken()))
+            {
+                seen.Add(item.Data);
+            }
+        });
+
+        Assert.Same(failure, thrown);
+        Assert.Equal(Enumerable.Range(0, 10), seen);
+        Assert.Equal(0, _producers.Current);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_feed_longer_than_many_runs_keeps_its_order_and_loses_nothing()
+    {
+        FeedSource<int>[] sources = [new("a", t => Ready(5_000, t)), new("b", t => Ready(5_000, t))];
+
+        var items = await FeedMerge.MergeAsync(sources, Options(capacity: 1024), cancellationToken: TestTimeouts.TestToken()).ToListAsync();
+
+        Assert.Equal(Enumerable.Range(0, 5_000), items.Where(i => i.Feed == "a").Select(i => i.Data));
+        Assert.Equal(Enumerable.Range(0, 5_000), items.Where(i => i.Feed == "b").Select(i => i.Data));
+    }
+
     private ScopedProducerOptions Options(int capacity = ScopedProducerOptions.DefaultCapacity) =>
         new() { Capacity = capacity, ActiveProducers = _producers };
 
@@ -127,6 +179,26 @@ public sealed class FeedMergeTests
     {
         await Task.Yield();
         yield return 1;
+        throw failure;
+    }
+
+    private static async IAsyncEnumerable<int> ThenWait(IAsyncEnumerable<int> items, Task signal, [EnumeratorCancellation] CancellationToken token)
+    {
+        await foreach (var item in items)
+        {
+            yield return item;
+        }
+
+        await signal.WaitAsync(token);
+    }
+
+    private static async IAsyncEnumerable<int> ThenFail(IAsyncEnumerable<int> items, Exception failure)
+    {
+        await foreach (var item in items)
+        {
+            yield return item;
+        }
+
         throw failure;
     }
 
