@@ -27,6 +27,7 @@ public static class FeedHubServices
             // arguments, for one). An empty chain meant "reflection", so once it has an entry it needs both.
             json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, Feeds.FeedJsonContext.Default);
             json.PayloadSerializerOptions.TypeInfoResolverChain.Add(new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
+            json.PayloadSerializerOptions.Converters.Add(new FeedItemJsonConverter());
         });
         return services;
     }

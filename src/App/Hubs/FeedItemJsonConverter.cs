@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Tributary.Streaming.Merging;
+
+namespace Tributary.App.Hubs;
+
+/// <summary>
+/// Writes hub stream items with the same JSON the serializer's own contract gives them
+/// (<c>{"feed":…,"sequence":…,"timestamp":…,"data":…}</c>), without its general object machinery: a hub stream
+/// sends one message per item, and the generic converter's per-property bookkeeping and polymorphic look-up
+/// of <c>data</c> were a visible share of the hub's cost per item.
+/// </summary>
+/// <remarks>Write-only: the server never reads feed items, and clients deserialize into their own types.</remarks>
+internal sealed class FeedItemJsonConverter : JsonConverter<FeedItem<object>>
+{
+    private static readonly JsonEncodedText FeedProperty = JsonEncodedText.Encode("feed");
+    private static readonly JsonEncodedText SequenceProperty = JsonEncodedText.Encode("sequence");
+    private static readonly JsonEncodedText TimestampProperty = JsonEncodedText.Encode("timestamp");
+    private static readonly JsonEncodedText DataProperty = JsonEncodedText.Encode("data");
+
+    // The last data type's contract. Shared by every connection, so it is swapped as one reference.
+    private DataContract? _last;
+
+    public override FeedItem<object>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("The feed hub only writes feed items; deserialize them into FeedItem<JsonElement> or your own type.");
+
+    public override void Write(Utf8JsonWriter writer, FeedItem<object> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(FeedProperty, value.Feed);
+        writer.WriteNumber(SequenceProperty, value.Sequence);
+        writer.WriteString(TimestampProperty, value.Timestamp);
+        writer.WritePropertyName(DataProperty);
+        if (value.Data is { } data)
+        {
+            JsonSerializer.Serialize(writer, data, ContractFor(data.GetType(), options));
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private JsonTypeInfo ContractFor(Type type, JsonSerializerOptions options)
+    {
+        var last = _last;
+        if (last is null || last.Type != type || last.Options != options)
+        {
+            last = new DataContract(type, options, options.GetTypeInfo(type));
+            _last = last;
+        }
+
+        return last.Info;
+    }
+
+    private sealed record DataContract(Type Type, JsonSerializerOptions Options, JsonTypeInfo Info);
+}
