@@ -13,6 +13,21 @@ internal static class DashboardMode
     {
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { Headless = true, ExecutablePath = chromium, Args = ChromiumArgs });
+        // The first circuit after start also pays for JIT-compiling Blazor, Radzen and SignalR code; that is a
+        // one-time cost of the process, so it is reported on its own line and the target is judged on the next round.
+        var cold = await MeasureAsync(browser, server, process, pages, window, cancellationToken);
+        var warm = await MeasureAsync(browser, server, process, pages, window, cancellationToken);
+        return
+        [
+            new("dashboard", $"first {pages} page(s) after server start: server CPU per circuit (includes JIT)", $"{cold.CpuPerCircuit:0.0}% of one core", "–", null),
+            new("dashboard", $"{pages} page(s) at 1,000 items/s each: server CPU per circuit", $"{warm.CpuPerCircuit:0.0}% of one core (shown rate {warm.ShownRate} items/s)", "< 10%", warm.CpuPerCircuit < 10),
+            new("dashboard", "UI updates per second per page", $"{warm.RendersPerSecond:0.0}", "≤ ~20", warm.RendersPerSecond <= 21),
+        ];
+    }
+
+    private static async Task<(double CpuPerCircuit, double RendersPerSecond, string? ShownRate)> MeasureAsync(
+        IBrowser browser, Uri server, ServerProcess process, int pages, TimeSpan window, CancellationToken cancellationToken)
+    {
         var open = new List<IPage>();
         for (var i = 0; i < pages; i++)
         {
@@ -36,11 +51,7 @@ internal static class DashboardMode
 
         var cpuPerCircuit = cpu.TotalSeconds / window.TotalSeconds / pages * 100;
         var rendersPerSecond = rendersAfter.Zip(rendersBefore, (a, b) => (a - b) / window.TotalSeconds).Average();
-        return
-        [
-            new("dashboard", $"{pages} page(s) at 1,000 items/s each: server CPU per circuit", $"{cpuPerCircuit:0.0}% of one core (shown rate {rate} items/s)", "< 10%", cpuPerCircuit < 10),
-            new("dashboard", "UI updates per second per page", $"{rendersPerSecond:0.0}", "≤ ~20", rendersPerSecond <= 21),
-        ];
+        return (cpuPerCircuit, rendersPerSecond, rate);
     }
 
     private static async Task<List<long>> RendersAsync(List<IPage> pages)

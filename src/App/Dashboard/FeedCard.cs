@@ -10,6 +10,8 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
     private const int HeadlineCount = 5;
 
     private readonly Dictionary<string, Queue<ChartPoint>> _series = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChartPoint[]> _charted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
     private readonly LinkedList<string> _headlines = new();
 
     public FeedInfo Feed { get; } = feed;
@@ -23,7 +25,24 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
 
     public bool IsCharted => FeedPresenter.IsCharted(Feed.Kind);
 
-    public IReadOnlyDictionary<string, Queue<ChartPoint>> Series => _series;
+    /// <summary>
+    /// Each series' points, oldest first. A series' array is replaced only when that series has new points:
+    /// a chart re-processes a series whenever it is handed a new instance, so an unchanged series must stay
+    /// the same instance from one render to the next.
+    /// </summary>
+    public IReadOnlyDictionary<string, ChartPoint[]> Series
+    {
+        get
+        {
+            foreach (var name in _changed)
+            {
+                _charted[name] = [.. _series[name]];
+            }
+
+            _changed.Clear();
+            return _charted;
+        }
+    }
 
     /// <summary>Newest first.</summary>
     public IReadOnlyCollection<string> Headlines => _headlines;
@@ -46,6 +65,7 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
             }
 
             points.Enqueue(new ChartPoint(item.Timestamp.UtcDateTime, value));
+            _changed.Add(name);
             if (points.Count > chartPoints)
             {
                 points.Dequeue();
@@ -65,6 +85,8 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
     internal void Clear()
     {
         _series.Clear();
+        _charted.Clear();
+        _changed.Clear();
         _headlines.Clear();
         Latest = null;
         Count = 0;

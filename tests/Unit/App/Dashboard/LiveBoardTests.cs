@@ -40,9 +40,29 @@ public sealed class LiveBoardTests
 
         var card = Assert.Single(board.Cards);
         var points = Assert.Single(card.Series).Value;
-        Assert.Equal(60, points.Count);
+        Assert.Equal(60, points.Length);
         Assert.Equal(100, points.Last().Value);
         Assert.Equal("#100", card.Latest);
+    }
+
+    [Fact]
+    public void A_chart_series_stays_the_same_instance_until_it_has_new_points()
+    {
+        // The chart re-processes a series whenever it gets a new instance, so an idle series must not get one.
+        var board = NewBoard();
+        board.Enqueue(Counter(1));
+        board.Apply();
+        var card = Assert.Single(board.Cards);
+
+        var first = Assert.Single(card.Series).Value;
+        var unchanged = Assert.Single(card.Series).Value;
+        board.Enqueue(Counter(2));
+        board.Apply();
+        var updated = Assert.Single(card.Series).Value;
+
+        Assert.Same(first, unchanged);
+        Assert.NotSame(first, updated);
+        Assert.Equal([1.0, 2.0], updated.Select(p => p.Value));
     }
 
     [Fact]
