@@ -98,6 +98,10 @@ public sealed class LiveBatchWriter
                     return count;
                 }
 
+                // Items already waiting complete MoveNextAsync without looking at the token, and a response
+                // whose client has gone still accepts writes; so check here, or a stream whose client left
+                // keeps formatting its backlog into nowhere, on a core its teardown needs.
+                cancellationToken.ThrowIfCancellationRequested();
                 format(enumerator.Current, _batch);
                 count++;
                 if (_batch.WrittenCount >= MaxBatchBytes)

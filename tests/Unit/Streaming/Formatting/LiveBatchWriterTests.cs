@@ -107,6 +107,31 @@ public sealed class LiveBatchWriterTests
         Assert.True(finished.Task.IsCompleted, "the source was not disposed");
     }
 
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Cancelling_stops_the_copy_even_while_items_are_still_waiting()
+    {
+        // The source never has to wait and the output never refuses a write, as with a response whose client
+        // has just gone: only the token can stop the copy.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestTimeouts.TestToken());
+        var writer = new LiveBatchWriter(new RecordingOutput());
+        var formatted = 0;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writer.CopyAsync(
+            Ready(1_000_000),
+            (item, batch) =>
+            {
+                Line(item, batch);
+                if (++formatted == 10)
+                {
+                    stop.Cancel();
+                }
+            },
+            heartbeat: null,
+            stop.Token));
+
+        Assert.Equal(10, formatted);
+    }
+
     private static void Line(int item, IBufferWriter<byte> batch) => batch.Write(Encoding.UTF8.GetBytes($"{item}\n"));
 
     private static async IAsyncEnumerable<int> Ready(int count)
