@@ -16,7 +16,7 @@ public sealed class LiveBatchWriter
 
     private readonly ILiveOutput _output;
     private readonly TimeProvider _timeProvider;
-    private readonly ArrayBufferWriter<byte> _batch = new(4096);
+    private readonly PooledBufferWriter _batch = new(4096);
 
     /// <summary>Creates a writer.</summary>
     /// <param name="output">Where the bytes go.</param>
@@ -39,7 +39,7 @@ public sealed class LiveBatchWriter
         if (_batch.WrittenCount > 0)
         {
             await _output.WriteAsync(_batch.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            _batch.ResetWrittenCount();
+            _batch.Reset();
         }
 
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -18,4 +18,18 @@ internal static class AsyncEnumeratorRelease
 
         await enumerator.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Disposes an enumerator after any <c>MoveNextAsync</c> still in flight has finished, for readers that
+    /// only ever leave mid-call because the enumerator's own token was cancelled.
+    /// </summary>
+    public static async ValueTask ReleaseAsync<T>(IAsyncEnumerator<T> enumerator, Task<bool>? outstanding)
+    {
+        if (outstanding is { IsCompleted: false })
+        {
+            await Task.WhenAny(outstanding).ConfigureAwait(false);
+        }
+
+        await enumerator.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -12,11 +12,11 @@ internal static class RunPump
 {
     public static async Task CopyAsync<T>(IAsyncEnumerable<T> source, ProducerWriter<ItemRun<T>> writer, int maxRun, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var enumerator = source.GetAsyncEnumerator(stop.Token);
+        // The source was opened with the same token, so the enumerator links nothing, and a call still in
+        // flight when the pump leaves is always one this token has cancelled: the writer only throws on it.
+        var enumerator = source.GetAsyncEnumerator(cancellationToken);
         Task<bool>? outstanding = null;
-        var run = new T[maxRun];
-        var count = 0;
+        var run = new RunBuilder<T>(maxRun);
         try
         {
             while (true)
@@ -25,24 +25,22 @@ internal static class RunPump
                 try
                 {
                     var next = enumerator.MoveNextAsync();
-                    if (next.IsCompleted || count == 0)
+                    if (next.IsCompleted || run.Count == 0)
                     {
                         hasItem = await next.ConfigureAwait(false);
                     }
                     else
                     {
                         outstanding = next.AsTask();
-                        await writer.WriteAsync(new ItemRun<T>(run, count), cancellationToken).ConfigureAwait(false);
-                        (run, count) = (new T[maxRun], 0);
+                        await writer.WriteAsync(run.Take(), cancellationToken).ConfigureAwait(false);
                         hasItem = await outstanding.ConfigureAwait(false);
                         outstanding = null;
                     }
                 }
-                catch (Exception) when (count > 0 && !cancellationToken.IsCancellationRequested)
+                catch (Exception) when (run.Count > 0 && !cancellationToken.IsCancellationRequested)
                 {
                     // The feed failed: the items it produced before failing still reach the consumer, ahead of the failure.
-                    await writer.WriteAsync(new ItemRun<T>(run, count), cancellationToken).ConfigureAwait(false);
-                    count = 0;
+                    await writer.WriteAsync(run.Take(), cancellationToken).ConfigureAwait(false);
                     throw;
                 }
 
@@ -51,22 +49,21 @@ internal static class RunPump
                     break;
                 }
 
-                run[count++] = enumerator.Current;
-                if (count == maxRun)
+                run.Add(enumerator.Current);
+                if (run.IsFull)
                 {
-                    await writer.WriteAsync(new ItemRun<T>(run, count), cancellationToken).ConfigureAwait(false);
-                    (run, count) = (new T[maxRun], 0);
+                    await writer.WriteAsync(run.Take(), cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            if (count > 0)
+            if (run.Count > 0)
             {
-                await writer.WriteAsync(new ItemRun<T>(run, count), cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(run.Take(), cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            await AsyncEnumeratorRelease.ReleaseAsync(enumerator, outstanding, stop).ConfigureAwait(false);
+            await AsyncEnumeratorRelease.ReleaseAsync(enumerator, outstanding).ConfigureAwait(false);
         }
     }
 }
