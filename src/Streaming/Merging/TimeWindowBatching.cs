@@ -37,9 +37,22 @@ public static class TimeWindowBatching
             {
                 var batch = new List<T> { items.Current };
                 var closes = clock.GetTimestamp() + (long)(window.TotalSeconds * clock.TimestampFrequency);
+                Task? windowClosed = null;
                 next = items.MoveNextAsync().AsTask();
-                while (batch.Count < maxBatch && await ArrivesBeforeAsync(next, closes, clock, cancellationToken).ConfigureAwait(false))
+                while (batch.Count < maxBatch)
                 {
+                    if (!next.IsCompleted)
+                    {
+                        // One timer per batch, raced against each wait and left to lapse on its own (a timer and
+                        // a token source per wait cost more than the batching saved). Cancelling the stream
+                        // needs no token here: it ends the pending MoveNextAsync, which wins the race.
+                        windowClosed ??= Task.Delay(Remaining(closes, clock), clock, CancellationToken.None);
+                        if (await Task.WhenAny(next, windowClosed).ConfigureAwait(false) != next)
+                        {
+                            break;
+                        }
+                    }
+
                     if (!await next.ConfigureAwait(false))
                     {
                         break;
@@ -59,24 +72,9 @@ public static class TimeWindowBatching
         }
     }
 
-    private static async Task<bool> ArrivesBeforeAsync(Task<bool> next, long closes, TimeProvider clock, CancellationToken cancellationToken)
+    private static TimeSpan Remaining(long closes, TimeProvider clock)
     {
-        if (next.IsCompleted)
-        {
-            return true;
-        }
-
         var remaining = clock.GetElapsedTime(clock.GetTimestamp(), closes);
-        if (remaining <= TimeSpan.Zero)
-        {
-            return false;
-        }
-
-        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timeout = Task.Delay(remaining, clock, stopWaiting.Token);
-        var first = await Task.WhenAny(next, timeout).ConfigureAwait(false);
-        await stopWaiting.CancelAsync().ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        return first == next;
+        return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 }
