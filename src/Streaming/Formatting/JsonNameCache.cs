@@ -14,14 +14,29 @@ internal sealed class JsonNameCache
 
     private readonly Dictionary<string, JsonEncodedText> _names = new(StringComparer.Ordinal);
 
+    // Items of one feed arrive in runs, with the same name instance: most look-ups are the one before.
+    private string? _lastName;
+    private JsonEncodedText _lastEncoded;
+
     public JsonEncodedText Get(string name)
     {
-        if (_names.TryGetValue(name, out var encoded))
+        if (ReferenceEquals(name, _lastName))
         {
-            return encoded;
+            return _lastEncoded;
         }
 
-        encoded = JsonEncodedText.Encode(name);
+        if (!_names.TryGetValue(name, out var encoded))
+        {
+            encoded = Add(name);
+        }
+
+        (_lastName, _lastEncoded) = (name, encoded);
+        return encoded;
+    }
+
+    private JsonEncodedText Add(string name)
+    {
+        var encoded = JsonEncodedText.Encode(name);
         if (_names.Count < MaxEntries)
         {
             _names[name] = encoded;

@@ -28,9 +28,9 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
         _written += count;
     }
 
-    public Memory<byte> GetMemory(int sizeHint = 0) => Ensure(sizeHint).AsMemory(_written);
+    public Memory<byte> GetMemory(int sizeHint = 0) => Room(sizeHint).AsMemory(_written);
 
-    public Span<byte> GetSpan(int sizeHint = 0) => Ensure(sizeHint).AsSpan(_written);
+    public Span<byte> GetSpan(int sizeHint = 0) => Room(sizeHint).AsSpan(_written);
 
     /// <summary>Forgets what was written and returns the array to the pool.</summary>
     public void Reset()
@@ -43,6 +43,10 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
 
         _written = 0;
     }
+
+    // Called for every record: the common case, room left in the current array, stays small enough to inline.
+    private byte[] Room(int sizeHint) =>
+        _buffer is { } buffer && buffer.Length - _written >= Math.Max(sizeHint, 1) ? buffer : Ensure(sizeHint);
 
     private byte[] Ensure(int sizeHint)
     {
