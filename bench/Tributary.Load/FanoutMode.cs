@@ -5,6 +5,8 @@ namespace Tributary.Load;
 /// <summary>N concurrent streams of a 1 item/s counter, held 10 s; each must receive its items.</summary>
 internal static class FanoutMode
 {
+    private const int MemoryTargetStreams = 10_000;
+
     public static async Task<List<LoadResult>> RunAsync(Uri server, ServerProcess process, IReadOnlyList<int> counts, TimeSpan hold, CancellationToken cancellationToken)
     {
         // Memory is measured from before the first round: the rounds run one after another and a process
@@ -41,9 +43,13 @@ internal static class FanoutMode
         var starved = received.Count(r => r < hold.TotalSeconds * 0.8);
         var perStream = (during - baseline) / (double)count;
         var ok = starved == 0 && Volatile.Read(ref opened) == count;
+        // The memory target is set for 10,000 streams; smaller rounds are judged only on every stream receiving,
+        // since a few megabytes of runtime growth spread over 100 streams says little about a stream's cost.
+        var judgedOnMemory = count >= MemoryTargetStreams;
         return new("fanout", $"{count:N0} idle streams held {hold.TotalSeconds:0} s",
             $"{perStream:0.0} KB/stream (RSS {baseline / 1024} MB idle → {during / 1024} MB); {Volatile.Read(ref opened):N0} opened, {starved} starved",
-            "≤ 25 KB/stream, all receiving", ok && perStream <= 25);
+            judgedOnMemory ? "≤ 25 KB/stream, all receiving" : "all receiving",
+            ok && (!judgedOnMemory || perStream <= 25));
     }
 
     private static async Task ReadAsync(HttpClient http, int index, long[] received, Action opened, CancellationToken cancellationToken)

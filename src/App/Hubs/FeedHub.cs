@@ -101,12 +101,19 @@ public sealed class FeedHub(
     }
 
     // A feed failure reaches the client as a HubException naming the feed (other exceptions would reach it
-    // only as a generic error); the detail is logged here, once.
-    private async ValueTask<bool> NextAsync(IAsyncEnumerator<FeedItem<object>> items, string connectionId)
+    // only as a generic error); the detail is logged here, once. Items already waiting complete at once, and
+    // skip the async machinery: this runs for every item of every hub stream.
+    private ValueTask<bool> NextAsync(IAsyncEnumerator<FeedItem<object>> items, string connectionId)
+    {
+        var next = items.MoveNextAsync();
+        return next.IsCompletedSuccessfully ? next : TranslateFailureAsync(next, connectionId);
+    }
+
+    private async ValueTask<bool> TranslateFailureAsync(ValueTask<bool> next, string connectionId)
     {
         try
         {
-            return await items.MoveNextAsync();
+            return await next;
         }
         catch (FeedFailedException failure)
         {
