@@ -85,6 +85,19 @@ public sealed class FeedRecordFormatterTests
             text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public void A_record_is_valid_JSON_whatever_the_feed_name_holds()
+    {
+        var item = new FeedItem<object>("we\"ird\\näme", long.MaxValue, Item.Timestamp, new { Headline = "x" });
+
+        var line = Format(new NdjsonFormatter(), (f, output) => f.WriteItem(item, output));
+
+        using var record = System.Text.Json.JsonDocument.Parse(line);
+        Assert.Equal("we\"ird\\näme", record.RootElement.GetProperty("feed").GetString());
+        Assert.Equal(long.MaxValue, record.RootElement.GetProperty("seq").GetInt64());
+        Assert.Equal("x", record.RootElement.GetProperty("data").GetProperty("headline").GetString());
+    }
+
     [Theory]
     [InlineData(typeof(NdjsonFormatter), "application/x-ndjson; charset=utf-8")]
     [InlineData(typeof(SseFormatter), "text/event-stream; charset=utf-8")]
