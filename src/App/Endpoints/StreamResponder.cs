@@ -82,10 +82,12 @@ public sealed class StreamResponder(
         CancellationToken aborted)
     {
         var settings = options.Value;
-        var items = feedStreams.Open(request.Feeds, request.Overrides, request.Since, streamToken);
+        // No token here: the writer enumerates with its own, linked to streamToken, and an async iterator given
+        // a second token links the two in yet another token source, for every stream.
+        var items = feedStreams.Open(request.Feeds, request.Overrides, request.Since, CancellationToken.None);
         if (request.Limit is { } limit)
         {
-            items = items.TakeItems(limit, streamToken);
+            items = items.TakeItems(limit, CancellationToken.None);
         }
 
         var heartbeat = request.Format == StreamFormat.Sse

@@ -83,9 +83,25 @@ public sealed class LiveBatchWriter
                 {
                     hasItem = next.Result;
                 }
+                else if (heartbeat is null)
+                {
+                    // About to wait: whatever is batched goes out now, so an idle stream is never behind. The
+                    // pending call becomes a Task only if the flush fails and it must be released: an idle
+                    // stream waits once per item, and a Task per wait outlives a young-generation GC.
+                    try
+                    {
+                        await FlushAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception)
+                    {
+                        outstanding = next.AsTask();
+                        throw;
+                    }
+
+                    hasItem = await next.ConfigureAwait(false);
+                }
                 else
                 {
-                    // About to wait: whatever is batched goes out now, so an idle stream is never behind.
                     outstanding = next.AsTask();
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
                     await WaitAsync(outstanding, heartbeat, cancellationToken).ConfigureAwait(false);
