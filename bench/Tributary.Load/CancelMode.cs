@@ -5,6 +5,8 @@ namespace Tributary.Load;
 /// <summary>Open a stream, read 10 items, abort; time until the server reports no active producers.</summary>
 internal static class CancelMode
 {
+    private const int WarmUpCycles = 50;
+
     public static async Task<List<LoadResult>> RunAsync(Uri server, int cycles, CancellationToken cancellationToken)
     {
         // An abort closes the connection. Left to itself, disposing an unfinished response makes the .NET
@@ -13,7 +15,9 @@ internal static class CancelMode
         using var handler = new SocketsHttpHandler { MaxResponseDrainSize = 0 };
         using var http = new HttpClient(handler) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
         var samples = new List<double>(cycles);
-        for (var i = 0; i < cycles; i++)
+        // The first cycles, unmeasured, warm up the abort and teardown paths of both processes (JIT tiering);
+        // without them a freshly started server spends the measured cycles partly in unoptimized code.
+        for (var i = -WarmUpCycles; i < cycles; i++)
         {
             var response = await http.GetAsync("/api/stream?feeds=counter&rate=0", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             var body = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -31,7 +35,10 @@ internal static class CancelMode
             {
             }
 
-            samples.Add(clock.Elapsed.TotalMilliseconds);
+            if (i >= 0)
+            {
+                samples.Add(clock.Elapsed.TotalMilliseconds);
+            }
         }
 
         var idle = await StatsClient.WaitForIdleAsync(http, TimeSpan.FromSeconds(10), cancellationToken);
