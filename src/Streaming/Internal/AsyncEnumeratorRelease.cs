@@ -13,10 +13,9 @@ internal static class AsyncEnumeratorRelease
         if (outstanding is { IsCompleted: false })
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAny(outstanding).ConfigureAwait(false);
         }
 
-        await enumerator.DisposeAsync().ConfigureAwait(false);
+        await ReleaseAsync(enumerator, outstanding).ConfigureAwait(false);
     }
 
     /// <summary>

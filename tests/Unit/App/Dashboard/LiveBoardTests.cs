@@ -2,12 +2,13 @@ using System.Text.Json;
 using Tributary.App.Dashboard;
 using Tributary.App.Endpoints;
 using Tributary.Streaming.Merging;
+using Tributary.Tests.Unit.Support;
 
 namespace Tributary.Tests.Unit.App.Dashboard;
 
 public sealed class LiveBoardTests
 {
-    private readonly ManualClock _clock = new();
+    private readonly ManualTimeProvider _clock = new();
 
     [Fact]
     public void The_timeline_is_newest_first_and_keeps_only_its_capacity()
@@ -137,13 +138,4 @@ public sealed class LiveBoardTests
 
     private FeedItem<JsonElement> Counter(long value) =>
         new("counter", value, _clock.GetUtcNow(), JsonDocument.Parse($"{{\"value\":{value}}}").RootElement);
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

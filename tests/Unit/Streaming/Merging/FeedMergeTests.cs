@@ -25,12 +25,12 @@ public sealed class FeedMergeTests
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Items_are_stamped_by_the_given_clock()
     {
-        var clock = new FixedClock(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
+        var clock = new ManualTimeProvider();
         FeedSource<string>[] sources = [new("news", t => Words(["a"], t))];
 
         var items = await FeedMerge.MergeAsync(sources, Options(), clock, TestTimeouts.TestToken()).ToListAsync();
 
-        Assert.Equal(clock.Now, Assert.Single(items).Timestamp);
+        Assert.Equal(clock.GetUtcNow(), Assert.Single(items).Timestamp);
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
@@ -200,12 +200,5 @@ public sealed class FeedMergeTests
         }
 
         throw failure;
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now => now;
-
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }
