@@ -75,10 +75,10 @@ public class MergeThroughputBenchmarks
     [Benchmark(Description = "FeedMerge, 8 named feeds (labels + sequence per item)")]
     public async Task<long> FeedMergeOfEightFeeds()
     {
-        var sources = new FeedSource<int>[Producers];
+        var sources = new NamedFeed<int>[Producers];
         for (var p = 0; p < Producers; p++)
         {
-            sources[p] = new FeedSource<int>($"feed-{p}", Count);
+            sources[p] = new NamedFeed<int>($"feed-{p}", Count);
         }
 
         long sum = 0;

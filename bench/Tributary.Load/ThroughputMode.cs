@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Tributary.App.Dashboard.Client;
 using Tributary.App.Hubs;
-using Tributary.App.Hubs.Client;
 
 namespace Tributary.Load;
 

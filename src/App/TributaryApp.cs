@@ -21,7 +21,7 @@ public static class TributaryApp
         builder.WebHost.UseStaticWebAssets();
         configure?.Invoke(builder);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddFeedCatalog();
+        builder.Services.AddFeeds();
         builder.Services.AddStreamApi();
         builder.Services.AddExportApi();
         builder.Services.AddFeedHub();
@@ -41,7 +41,7 @@ public static class TributaryApp
         app.MapFeedHub();
         // Render batches go uncompressed: deflating twenty batches a second per circuit cost more CPU than
         // anything else the dashboard does (docs/PERFORMANCE.md); the bytes saved matter less than the CPU.
-        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode(options => options.DisableWebSocketCompression = true);
+        app.MapRazorComponents<Dashboard.App>().AddInteractiveServerRenderMode(options => options.DisableWebSocketCompression = true);
         return app;
     }
 }

@@ -42,7 +42,7 @@ public sealed class LoopbackApp : IAsyncDisposable
         {
             // The entry assembly is the test host; name the app so its static web assets manifest is found.
             ApplicationName = "Tributary.App",
-            ContentRootPath = FindAppDirectory(),
+            ContentRootPath = Path.Combine(RepositoryRoot.Find(), "src", "App"),
             EnvironmentName = Environments.Development,
             Args = ["--urls=http://127.0.0.1:0"],
         },
@@ -59,18 +59,5 @@ public sealed class LoopbackApp : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    private static string FindAppDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Tributary.sln")))
-            {
-                return Path.Combine(dir.FullName, "src", "App");
-            }
-        }
-
-        throw new InvalidOperationException($"Tributary.sln was not found above {AppContext.BaseDirectory}.");
     }
 }

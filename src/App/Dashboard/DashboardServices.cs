@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.Options;
 using Radzen;
-using Tributary.App.Diagnostics;
+using Tributary.App.Dashboard.Client;
+using Tributary.App.Dashboard.State;
 
 namespace Tributary.App.Dashboard;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
+using Tributary.App.Feeds.Requests;
 
 namespace Tributary.App.Endpoints;
 

@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Tributary.App.Feeds;
+using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Sharing;
 using Tributary.Streaming.Formatting;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Records;
 
 namespace Tributary.App.Endpoints;
 
@@ -36,9 +36,9 @@ public static class ExportApi
         string file,
         HttpContext context,
         FeedCatalog catalog,
+        FeedRequestRules rules,
         SharedFeedHost sharedFeeds,
-        FeedStreams feedStreams,
-        IOptions<StreamingOptions> limits,
+        MergedStreams mergedStreams,
         TimeProvider timeProvider)
     {
         var (name, formatter) = SplitExportName(file);
@@ -56,17 +56,24 @@ public static class ExportApi
             return Problem(StatusCodes.Status400BadRequest, $"Feed '{feed.Name}' runs privately for each stream and keeps no history to export; ask for live=true (with count for a bounded export).");
         }
 
-        var (overrides, error) = live ? StreamRequest.ParseOverrides(context.Request.Query, [feed]) : (CounterOverrides.None, null);
+        var (request, error) = live ? LiveRequest(context.Request.Query, feed, rules) : (null, null);
         if (error is not null)
         {
             return Problem(StatusCodes.Status400BadRequest, error);
         }
 
-        var items = live
-            ? feedStreams.Open([feed], overrides!, StreamPosition.Empty, context.RequestAborted)
+        var items = request is not null
+            ? mergedStreams.Open(request, context.RequestAborted)
             : History(sharedFeeds.Get(feed).History(), context.RequestAborted);
         await WriteAsync(context, feed, formatter!, items, timeProvider);
         return TypedResults.Empty;
+    }
+
+    // A live export is a stream of one feed; it takes the counter overrides with the stream endpoint's rules.
+    private static (FeedRequest? Request, string? Error) LiveRequest(IQueryCollection query, FeedDefinition feed, FeedRequestRules rules)
+    {
+        var (rate, count, error) = FeedQuery.ReadOverrides(query);
+        return error is null ? rules.Check(new FeedRequestInput([feed.Name], rate, count)) : (null, error);
     }
 
     private static async Task WriteAsync(HttpContext context, FeedDefinition feed, FeedRecordFormatter formatter, IAsyncEnumerable<FeedItem<object>> items, TimeProvider timeProvider)

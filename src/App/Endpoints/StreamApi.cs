@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Tributary.App.Diagnostics;
 using Tributary.App.Feeds;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Requests;
 
 namespace Tributary.App.Endpoints;
 
@@ -10,8 +11,6 @@ public static class StreamApi
 {
     public static IServiceCollection AddStreamApi(this IServiceCollection services)
     {
-        services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StreamingOptions>, StreamingOptionsValidator>();
         services.AddSingleton<ClientStreamLimiter>();
         services.AddSingleton<StreamResponder>();
         services.AddProblemDetails();
@@ -35,14 +34,14 @@ public static class StreamApi
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAsync(
         HttpContext context,
-        FeedCatalog catalog,
+        FeedRequestRules rules,
         ClientStreamLimiter limiter,
         StreamResponder responder,
         IOptions<StreamingOptions> options,
         ILogger<StreamResponder> logger)
     {
         var limits = options.Value;
-        var (request, error) = StreamRequest.Parse(context.Request, catalog, limits);
+        var (request, error) = StreamRequest.Parse(context.Request, rules);
         if (request is null)
         {
             return TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid stream request");
@@ -65,15 +64,5 @@ public static class StreamApi
         }
 
         return TypedResults.Empty;
-    }
-}
-
-/// <summary>One catalog entry as <c>GET /api/feeds</c> shows it.</summary>
-public sealed record FeedInfo(string Name, string Kind, string Description, double Rate)
-{
-    public static FeedInfo From(FeedDefinition feed)
-    {
-        ArgumentNullException.ThrowIfNull(feed);
-        return new FeedInfo(feed.Name, feed.Kind, feed.Description, feed.Rate);
     }
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Tributary.App.Feeds;
-using Tributary.Streaming.Merging;
+using Tributary.App.Feeds.Requests;
+using Tributary.Streaming.Records;
 
 namespace Tributary.App.Endpoints;
 

@@ -1,63 +1,31 @@
-using System.Globalization;
 using Microsoft.Net.Http.Headers;
-using Tributary.App.Feeds;
+using Tributary.App.Feeds.Requests;
 
 namespace Tributary.App.Endpoints;
 
-/// <summary>A validated <c>GET /api/stream</c> request.</summary>
-public sealed record StreamRequest(
-    IReadOnlyList<FeedDefinition> Feeds,
-    StreamFormat Format,
-    long? Limit,
-    CounterOverrides Overrides,
-    StreamPosition Since)
+/// <summary>A validated <c>GET /api/stream</c> request: what to merge, and in which wire format.</summary>
+/// <param name="Selection">The feeds, overrides, limit and resume position, checked by <see cref="FeedRequestRules"/>.</param>
+/// <param name="Format">The wire format.</param>
+public sealed record StreamRequest(FeedRequest Selection, StreamFormat Format)
 {
     /// <summary>
-    /// Reads and checks the query. Returns the request, or a message naming what is wrong with it.
+    /// Reads the query and checks it. Returns the request, or a message naming what is wrong with it: the
+    /// query's syntax is checked first, then the request against the catalog and limits.
     /// </summary>
-    public static (StreamRequest? Request, string? Error) Parse(HttpRequest http, FeedCatalog catalog, StreamingOptions limits)
+    public static (StreamRequest? Request, string? Error) Parse(HttpRequest http, FeedRequestRules rules)
     {
         ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(catalog);
-        ArgumentNullException.ThrowIfNull(limits);
-        var query = http.Query;
-        var (feeds, feedError) = FeedSelection.Resolve(query["feeds"], catalog, limits.MaxFeedsPerRequest);
-        if (feedError is not null)
-        {
-            return (null, feedError);
-        }
-
-        var (format, formatError) = ParseFormat(query["format"], http.Headers.Accept);
-        if (formatError is not null)
-        {
-            return (null, formatError);
-        }
-
-        var (limit, limitError) = ParseWhole(query, "limit");
-        limitError ??= limit is { } l ? FeedSelection.CheckLimit(l) : null;
-        var (overrides, overrideError) = ParseOverrides(query, feeds!);
-        var error = limitError ?? overrideError;
+        ArgumentNullException.ThrowIfNull(rules);
+        var (format, error) = ParseFormat(http.Query["format"], http.Headers.Accept);
+        var (input, inputError) = FeedQuery.Read(http.Query, http.Headers["Last-Event-ID"].FirstOrDefault());
+        error ??= inputError;
         if (error is not null)
         {
             return (null, error);
         }
 
-        var (since, sinceError) = ParseSince(query, http.Headers["Last-Event-ID"].FirstOrDefault());
-        if (sinceError is not null)
-        {
-            return (null, sinceError);
-        }
-
-        return (new StreamRequest(feeds!, format, limit, overrides!, since), null);
-    }
-
-    // ?since= wins over Last-Event-ID (an EventSource sends the latter by itself when it reconnects).
-    private static (StreamPosition Since, string? Error) ParseSince(IQueryCollection query, string? lastEventId)
-    {
-        var (name, text) = query.ContainsKey("since") ? ("since", query["since"].ToString()) : ("Last-Event-ID", lastEventId);
-        return StreamPosition.TryParse(text, out var since)
-            ? (since, null)
-            : (StreamPosition.Empty, $"{name} must be feed:seq[,feed:seq...], but was '{text}'.");
+        var (selection, ruleError) = rules.Check(input!);
+        return selection is null ? (null, ruleError) : (new StreamRequest(selection, format), null);
     }
 
     private static (StreamFormat Format, string? Error) ParseFormat(string? value, IEnumerable<string?> accept)
@@ -73,47 +41,5 @@ public sealed record StreamRequest(
         return StreamFormats.TryParse(value, out var format)
             ? (format, null)
             : (default, $"Unknown format '{value}'. Use {StreamFormats.Names}.");
-    }
-
-    private static (long? Value, string? Error) ParseWhole(IQueryCollection query, string name)
-    {
-        if (!query.ContainsKey(name))
-        {
-            return (null, null);
-        }
-
-        var raw = query[name].ToString();
-        return long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? (value, null)
-            : (null, $"{name} must be a whole number, but was '{raw}'.");
-    }
-
-    /// <summary>Reads <c>rate</c> and <c>count</c> from a query, with the counter-only rules (also used by exports).</summary>
-    internal static (CounterOverrides? Overrides, string? Error) ParseOverrides(IQueryCollection query, IReadOnlyList<FeedDefinition> feeds)
-    {
-        var hasRate = query.ContainsKey("rate");
-        var hasCount = query.ContainsKey("count");
-        var error = FeedSelection.CheckOverridesAllowed(feeds, hasRate || hasCount);
-        if (error is not null || !(hasRate || hasCount))
-        {
-            return (error is null ? CounterOverrides.None : null, error);
-        }
-
-        double? rate = null;
-        if (hasRate)
-        {
-            var raw = query["rate"].ToString();
-            if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
-            {
-                return (null, $"rate must be a number of items per second, but was '{raw}'.");
-            }
-
-            error = FeedSelection.CheckRate(feeds, parsed);
-            rate = parsed;
-        }
-
-        var (count, countError) = hasCount ? ParseWhole(query, "count") : (null, null);
-        error ??= countError ?? (count is { } c ? FeedSelection.CheckCount(feeds, c) : null);
-        return error is null ? (new CounterOverrides(rate, count), null) : (null, error);
     }
 }

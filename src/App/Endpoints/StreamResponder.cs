@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Tributary.App.Diagnostics;
 using Tributary.App.Feeds;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Requests;
 using Tributary.Streaming.Compression;
 using Tributary.Streaming.Formatting;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Records;
 
 namespace Tributary.App.Endpoints;
 
@@ -16,7 +17,7 @@ namespace Tributary.App.Endpoints;
 /// client leaves (nothing more to write).
 /// </summary>
 public sealed class StreamResponder(
-    FeedStreams feedStreams,
+    MergedStreams mergedStreams,
     StreamStats stats,
     IOptions<StreamingOptions> options,
     IHostApplicationLifetime lifetime,
@@ -84,17 +85,13 @@ public sealed class StreamResponder(
         var settings = options.Value;
         // No token here: the writer enumerates with its own, linked to streamToken, and an async iterator given
         // a second token links the two in yet another token source, for every stream.
-        var items = feedStreams.Open(request.Feeds, request.Overrides, request.Since, CancellationToken.None);
-        if (request.Limit is { } limit)
-        {
-            items = items.TakeItems(limit, CancellationToken.None);
-        }
+        var items = mergedStreams.Open(request.Selection, CancellationToken.None);
 
         var heartbeat = request.Format == StreamFormat.Sse
             ? new LiveHeartbeat(settings.HeartbeatInterval, batch => formatter.WriteComment("heartbeat", batch))
             : null;
         long sent = 0;
-        var position = new StreamPositionWriter(request.Feeds, request.Since);
+        var position = new StreamPositionWriter(request.Selection.Feeds, request.Selection.Since);
         try
         {
             await writer.CopyAsync(
@@ -107,10 +104,9 @@ public sealed class StreamResponder(
                         return;
                     }
 
-                    if (formatter is SseFormatter sse)
+                    if (formatter.CarriesPosition)
                     {
-                        // The event id is the position in every feed, so a reconnect resumes all of them.
-                        sse.WriteItem(item, position.Advance(item), batch);
+                        formatter.WriteItem(item, position.Advance(item), batch);
                     }
                     else
                     {
@@ -133,20 +129,20 @@ public sealed class StreamResponder(
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             StreamApiLog.EndedByShutdown(logger);
-            formatter.WriteControl("shutdown", null, "The server is shutting down; reconnect to resume.", writer.Batch);
+            formatter.WriteControl(FeedControlKind.Shutdown, null, "The server is shutting down; reconnect to resume.", writer.Batch);
             return true;
         }
         catch (OperationCanceledException) when (streamToken.IsCancellationRequested && settings.MaxStreamDuration is { } max)
         {
             StreamApiLog.ReachedMaxDuration(logger, max);
-            formatter.WriteControl("end", null, $"The stream reached its maximum duration of {max}; reconnect to continue.", writer.Batch);
+            formatter.WriteControl(FeedControlKind.End, null, $"The stream reached its maximum duration of {max}; reconnect to continue.", writer.Batch);
             return true;
         }
         catch (FeedFailedException failure)
         {
             // The boundary logs once, with detail; the client gets the feed's name but not server internals.
             StreamApiLog.FeedFailed(logger, failure.Feed, failure.InnerException);
-            formatter.WriteControl("error", failure.Feed, failure.ClientMessage, writer.Batch);
+            formatter.WriteControl(FeedControlKind.Error, failure.Feed, failure.ClientMessage, writer.Batch);
             return true;
         }
     }

@@ -1,13 +1,14 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
-using Tributary.App.Diagnostics;
+using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Kinds;
+using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Upstream;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Concurrency;
 
 namespace Tributary.App.Feeds;
 
-/// <summary>The configured feeds, and how to open one as a source for <see cref="FeedMerge"/>.</summary>
+/// <summary>The configured feeds, and how to read one.</summary>
 public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStats stats, TimeProvider timeProvider, IHttpClientFactory httpClients)
 {
     public IReadOnlyList<FeedDefinition> Feeds => options.Value.Feeds;
@@ -15,12 +16,15 @@ public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStat
     public FeedDefinition? Find(string name) =>
         Feeds.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Opens a feed. Its failures surface as <see cref="FeedFailedException"/> naming the feed.</summary>
-    public FeedSource<object> Open(FeedDefinition feed, CounterOverrides overrides)
+    /// <summary>Reads a feed's data, unnumbered. Its failures surface as <see cref="FeedFailedException"/> naming the feed.</summary>
+    /// <param name="feed">The feed.</param>
+    /// <param name="overrides">Counter rate and count, if a request set them.</param>
+    /// <param name="cancellationToken">Stops the feed (its reader left, or the server is stopping).</param>
+    public IAsyncEnumerable<object> ReadAsync(FeedDefinition feed, CounterOverrides overrides, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feed);
         ArgumentNullException.ThrowIfNull(overrides);
-        return new FeedSource<object>(feed.Name, token => NamingFailures(feed.Name, Run(feed, overrides, token), token));
+        return NamingFailures(feed.Name, Run(feed, overrides, cancellationToken), cancellationToken);
     }
 
     private IAsyncEnumerable<object> Run(FeedDefinition feed, CounterOverrides overrides, CancellationToken token) => feed.Kind switch
@@ -56,7 +60,7 @@ public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStat
             {
                 hasItem = await items.MoveNextAsync();
             }
-            catch (Exception failure) when (failure is not OperationCanceledException || !token.IsCancellationRequested)
+            catch (Exception failure) when (!failure.IsCancellationOf(token))
             {
                 throw new FeedFailedException(feed, failure);
             }

@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
-using Tributary.App.Diagnostics;
-using Tributary.App.Endpoints;
 using Tributary.App.Feeds;
-using Tributary.Streaming.Merging;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Requests;
+using Tributary.Streaming.Operators;
+using Tributary.Streaming.Records;
 
 namespace Tributary.App.Hubs;
 
@@ -15,9 +15,9 @@ namespace Tributary.App.Hubs;
 /// </summary>
 public sealed class FeedHub(
     FeedCatalog catalog,
-    FeedStreams feedStreams,
+    FeedRequestRules rules,
+    MergedStreams mergedStreams,
     StreamStats stats,
-    IOptions<StreamingOptions> options,
     ILogger<FeedHub> logger) : Hub
 {
     public const string Path = "/hubs/feeds";
@@ -45,45 +45,20 @@ public sealed class FeedHub(
     public IAsyncEnumerable<FeedItem<object>> StreamWith(string[] feeds, HubStreamOptions streamOptions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(streamOptions);
-        var (selected, error) = FeedSelection.Resolve(feeds ?? [], catalog, options.Value.MaxFeedsPerRequest);
-        error ??= Check(selected!, streamOptions);
-        var since = StreamPosition.Empty;
-        if (error is null && !StreamPosition.TryParse(streamOptions.Since, out since))
-        {
-            error = $"since must be feed:seq[,feed:seq...], but was '{streamOptions.Since}'.";
-        }
-
-        if (error is not null)
+        var input = new FeedRequestInput(feeds ?? [], streamOptions.Rate, streamOptions.Count, streamOptions.Limit, streamOptions.Since);
+        var (request, error) = rules.Check(input);
+        if (request is null)
         {
             throw new HubException(error);
         }
 
-        var overrides = new CounterOverrides(streamOptions.Rate, streamOptions.Count);
-        return RunAsync(selected!, overrides, since, streamOptions.Limit, Context.ConnectionId, cancellationToken);
+        return RunAsync(request, Context.ConnectionId, cancellationToken);
     }
 
-    private static string? Check(IReadOnlyList<FeedDefinition> feeds, HubStreamOptions o) =>
-        FeedSelection.CheckOverridesAllowed(feeds, o.Rate is not null || o.Count is not null)
-        ?? (o.Rate is { } rate ? FeedSelection.CheckRate(feeds, rate) : null)
-        ?? (o.Count is { } count ? FeedSelection.CheckCount(feeds, count) : null)
-        ?? (o.Limit is { } limit ? FeedSelection.CheckLimit(limit) : null);
-
-    private async IAsyncEnumerable<FeedItem<object>> RunAsync(
-        IReadOnlyList<FeedDefinition> feeds,
-        CounterOverrides overrides,
-        StreamPosition since,
-        long? limit,
-        string connectionId,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<FeedItem<object>> RunAsync(FeedRequest request, string connectionId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var activity = stats.BeginStream(Path);
-        var stream = feedStreams.Open(feeds, overrides, since, cancellationToken);
-        if (limit is { } count)
-        {
-            stream = stream.TakeItems(count, cancellationToken);
-        }
-
-        await using var items = stream.GetAsyncEnumerator(cancellationToken);
+        await using var items = mergedStreams.Open(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
         long sent = 0;
         while (await NextAsync(items, connectionId))
         {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Records;
 
 namespace Tributary.App.Hubs;
 

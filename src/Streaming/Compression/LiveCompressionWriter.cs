@@ -5,9 +5,10 @@ using Tributary.Streaming.Internal;
 namespace Tributary.Streaming.Compression;
 
 /// <summary>
-/// Compresses a stream of items so each one reaches the reader as soon as it is written: after every item
+/// Compresses a live stream so that what was written reaches the reader at every <see cref="FlushAsync"/>:
 /// the compressor does a sync flush, which emits all its compressed bytes on a byte boundary without
-/// ending the stream, and then flushes the destination.
+/// ending the stream, and then flushes the destination. <see cref="LiveBatchWriter"/> flushes whenever the
+/// next item is not ready, so an idle stream's items each arrive at once.
 /// </summary>
 /// <remarks>
 /// Call <see cref="CompleteAsync"/> on normal completion to write the trailer. Disposing without completing
@@ -37,17 +38,6 @@ public sealed class LiveCompressionWriter : ILiveOutput, IAsyncDisposable
             LiveCompressionFormat.Brotli => new BrotliStream(_sink, level, leaveOpen: true),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown compression format."),
         };
-    }
-
-    /// <summary>Compresses one item and flushes it all the way to the destination.</summary>
-    /// <param name="item">The item's bytes.</param>
-    /// <param name="cancellationToken">Cancels the write (for example the request's abort token).</param>
-    /// <returns>A task that completes when the item's bytes have been flushed to the destination.</returns>
-    /// <exception cref="InvalidOperationException">The writer was completed or disposed.</exception>
-    public async ValueTask WriteItemAsync(ReadOnlyMemory<byte> item, CancellationToken cancellationToken)
-    {
-        await WriteAsync(item, cancellationToken).ConfigureAwait(false);
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Compresses bytes without flushing: they may stay in the compressor until <see cref="FlushAsync"/>.</summary>

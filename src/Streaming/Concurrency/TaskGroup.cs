@@ -141,7 +141,7 @@ public sealed class TaskGroup : IAsyncDisposable
             await Task.Yield();
             await child(Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (Token.IsCancellationRequested)
+        catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(Token))
         {
             // The group asked for this: a normal end for a child.
         }

@@ -2,14 +2,15 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Internal;
+using Tributary.Streaming.Records;
 
 namespace Tributary.Streaming.Formatting;
 
 /// <summary>
 /// Turns merged feed items, and the control records that can end a stream, into bytes for one wire format.
 /// Every record carries the same JSON fields: <c>{"feed":"news","seq":12,"ts":"2026-11-21T08:00:00Z","data":{...}}</c>;
-/// control records are <c>{"type":"error","feed":"news","message":"..."}</c> and <c>{"type":"shutdown","message":"..."}</c>.
+/// control records (<see cref="FeedControlKind"/>) are <c>{"type":"error","feed":"news","message":"..."}</c> and <c>{"type":"shutdown","message":"..."}</c>.
 /// </summary>
 #pragma warning disable CA1001 // The cached Utf8JsonWriter writes into the caller's buffer and owns nothing to release.
 public abstract class FeedRecordFormatter
@@ -43,13 +44,30 @@ public abstract class FeedRecordFormatter
     /// <param name="output">Where the bytes go.</param>
     public abstract void WriteItem<T>(FeedItem<T> item, IBufferWriter<byte> output);
 
-    /// <summary>Writes a control record, such as <c>error</c> or <c>shutdown</c>.</summary>
-    /// <param name="type">The record type.</param>
+    /// <summary>
+    /// Whether records of this format carry the stream's position (for SSE, the event id a reconnecting client
+    /// sends back). When true, the writer passes the position to <see cref="WriteItem{T}(FeedItem{T}, string, IBufferWriter{byte})"/>;
+    /// when false it need not compute one.
+    /// </summary>
+    public virtual bool CarriesPosition => false;
+
+    /// <summary>
+    /// Writes one item together with the stream's position after it, e.g. <c>news:12,weather:40</c>. Formats
+    /// that do not carry positions ignore it.
+    /// </summary>
+    /// <typeparam name="T">The item's data type.</typeparam>
+    /// <param name="item">The item.</param>
+    /// <param name="position">The stream's position in every feed after this item; must not contain line breaks.</param>
+    /// <param name="output">Where the bytes go.</param>
+    public virtual void WriteItem<T>(FeedItem<T> item, string position, IBufferWriter<byte> output) => WriteItem(item, output);
+
+    /// <summary>Writes a control record that ends a stream, such as <see cref="FeedControlKind.Error"/> or <see cref="FeedControlKind.Shutdown"/>.</summary>
+    /// <param name="kind">What happened.</param>
     /// <param name="feed">The feed it concerns, if any.</param>
     /// <param name="message">A human-readable explanation.</param>
     /// <param name="output">Where the bytes go.</param>
-    public void WriteControl(string type, string? feed, string message, IBufferWriter<byte> output) =>
-        WriteControl(new FeedControl(type, message), feed, output);
+    public void WriteControl(FeedControlKind kind, string? feed, string message, IBufferWriter<byte> output) =>
+        WriteControl(new FeedControl(kind, message), feed, output);
 
     /// <summary>Writes a control record that travelled in the stream, such as <c>gap</c> or <c>reset</c>.</summary>
     /// <param name="control">The record.</param>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Internal;
+using Tributary.Streaming.Records;
 
 namespace Tributary.Streaming.Formatting;
 

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Internal;
+using Tributary.Streaming.Records;
 
 namespace Tributary.Streaming.Formatting;
 
@@ -23,21 +24,18 @@ public sealed class SseFormatter(JsonSerializerOptions? json = null) : FeedRecor
         WriteItem(item, $"{item.Feed}:{item.Sequence.ToString(CultureInfo.InvariantCulture)}", output);
     }
 
-    /// <summary>
-    /// Writes an item with an explicit event id, e.g. the stream's position in every feed
-    /// (<c>news:12,weather:40</c>), so a reconnecting client can resume all of them.
-    /// </summary>
-    /// <typeparam name="T">The item's data type.</typeparam>
-    /// <param name="item">The item.</param>
-    /// <param name="id">The event id; must not contain line breaks.</param>
-    /// <param name="output">Where the bytes go.</param>
-    public void WriteItem<T>(FeedItem<T> item, string id, IBufferWriter<byte> output)
+    /// <inheritdoc/>
+    /// <remarks>The position becomes the event id, so a reconnecting client resumes every feed of the stream.</remarks>
+    public override bool CarriesPosition => true;
+
+    /// <inheritdoc/>
+    public override void WriteItem<T>(FeedItem<T> item, string position, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(item);
-        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(position);
         // Feed names are validated by the catalog to a token charset, so they cannot break a field line.
         Utf8Output.Write(output, "id: "u8);
-        Utf8Output.Write(output, id);
+        Utf8Output.Write(output, position);
         Utf8Output.Write(output, "\nevent: "u8);
         Utf8Output.Write(output, item.Feed);
         Utf8Output.Write(output, "\ndata: "u8);

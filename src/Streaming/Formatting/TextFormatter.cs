@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Internal;
+using Tributary.Streaming.Records;
 
 namespace Tributary.Streaming.Formatting;
 

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using Tributary.Streaming.Internal;
 using Tributary.Streaming.Producers;
+using Tributary.Streaming.Records;
 
 namespace Tributary.Streaming.Merging;
 
@@ -28,7 +30,7 @@ public static class FeedMerge
     /// <param name="cancellationToken">Cancels every feed and ends the merge with an <see cref="OperationCanceledException"/>.</param>
     /// <returns>The merged items.</returns>
     public static async IAsyncEnumerable<FeedItem<T>> MergeAsync<T>(
-        IReadOnlyList<FeedSource<T>> sources,
+        IReadOnlyList<NamedFeed<T>> sources,
         ScopedProducerOptions? options = null,
         TimeProvider? timeProvider = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -80,7 +82,7 @@ public static class FeedMerge
         }
     }
 
-    private static async IAsyncEnumerable<FeedItem<T>> LabelAsync<T>(FeedSource<T> source, TimeProvider clock, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<FeedItem<T>> LabelAsync<T>(NamedFeed<T> source, TimeProvider clock, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long sequence = 0;
         await foreach (var data in source.Open(cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))

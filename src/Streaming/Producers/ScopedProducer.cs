@@ -193,7 +193,7 @@ public sealed class ScopedProducer<T> : IAsyncDisposable
         {
             await producer(_writer, token).ConfigureAwait(false);
         }
-        catch (Exception failure) when (failure is not OperationCanceledException || !token.IsCancellationRequested)
+        catch (Exception failure) when (!failure.IsCancellationOf(token))
         {
             RecordFailure(failure);
             throw;

@@ -35,21 +35,4 @@ internal static class StreamReading
     }
 
     public static string? MediaType(this HttpContentHeaders headers) => headers.ContentType?.MediaType;
-
-    /// <summary>Polls a condition until it holds or the deadline passes; never a fixed sleep.</summary>
-    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan? deadline = null)
-    {
-        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                return false;
-            }
-
-            await Task.Delay(10);
-        }
-
-        return true;
-    }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using Tributary.App.Diagnostics;
 using Tributary.App.Feeds;
+using Tributary.App.Feeds.Diagnostics;
 
 namespace Tributary.Tests.Unit.Support;
 

@@ -2,9 +2,6 @@ using System.Runtime.CompilerServices;
 
 namespace Tributary.App.Feeds.Kinds;
 
-/// <summary>One counter value.</summary>
-public sealed record CounterTick(long Value);
-
 /// <summary>Sequence numbers 1, 2, 3… at a rate (0 = as fast as the consumer takes them), for tests and load.</summary>
 internal static class CounterFeed
 {

@@ -2,9 +2,6 @@ using System.Runtime.CompilerServices;
 
 namespace Tributary.App.Feeds.Kinds;
 
-/// <summary>One headline.</summary>
-public sealed record NewsHeadline(string Headline, string Category);
-
 /// <summary>Headlines from the configured list, in turn, or made up from a small grammar when none are configured.</summary>
 internal static class NewsFeed
 {

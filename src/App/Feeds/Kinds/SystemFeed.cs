@@ -1,23 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using Tributary.App.Diagnostics;
+using Tributary.App.Feeds.Diagnostics;
 
 namespace Tributary.App.Feeds.Kinds;
-
-/// <summary>A sample of the server process's own metrics.</summary>
-public sealed record SystemSample(
-    double CpuPercent,
-    long WorkingSetBytes,
-    long GcHeapBytes,
-    int Gen0Collections,
-    int Gen1Collections,
-    int Gen2Collections,
-    int ThreadPoolThreads,
-    long ThreadPoolQueueLength,
-    long ActiveStreams,
-    long ActiveProducers,
-    long SharedProducers,
-    IReadOnlyDictionary<string, SharedFeedSnapshot> Feeds);
 
 /// <summary>Real metrics of the running server: nothing here is simulated.</summary>
 internal static class SystemFeed

@@ -2,9 +2,6 @@ using System.Runtime.CompilerServices;
 
 namespace Tributary.App.Feeds.Kinds;
 
-/// <summary>A quote for one symbol.</summary>
-public sealed record TickerQuote(string Symbol, decimal Price, decimal Bid, decimal Ask, long Volume, decimal Change, decimal ChangePercent);
-
 /// <summary>Simulated prices: a geometric random walk per symbol, quoted in turn, with a bid/ask spread and volume.</summary>
 internal static class TickerFeed
 {

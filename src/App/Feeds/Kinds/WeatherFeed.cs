@@ -2,9 +2,6 @@ using System.Runtime.CompilerServices;
 
 namespace Tributary.App.Feeds.Kinds;
 
-/// <summary>A reading from one station.</summary>
-public sealed record WeatherReading(string Station, double TemperatureC, double HumidityPercent, double WindKph, string WindDirection);
-
 /// <summary>
 /// Simulated stations: temperature follows the time of day (coolest near dawn, warmest mid-afternoon) around
 /// a per-station level with a slow random drift; humidity moves against temperature; wind wanders.

@@ -1,4 +1,4 @@
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Records;
 
 namespace Tributary.App.Feeds.Sharing;
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Records;
 
 namespace Tributary.App.Feeds.Sharing;
 
@@ -88,7 +88,7 @@ public sealed class FeedSubscription : IDisposable
     private static FeedItem<object> Gap(FeedItem<object> next, long skipped) => next with
     {
         Data = new FeedControl(
-            "gap",
+            FeedControlKind.Gap,
             $"{skipped} items of feed '{next.Feed}' were skipped because this reader fell behind; the next item is seq {next.Sequence}.",
             skipped),
     };

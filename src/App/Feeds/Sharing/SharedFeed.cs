@@ -1,7 +1,7 @@
-using Tributary.App.Diagnostics;
+using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Concurrency;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Records;
 
 namespace Tributary.App.Feeds.Sharing;
 
@@ -114,7 +114,7 @@ public sealed class SharedFeed
     }
 
     private FeedItem<object> Reset(string message) =>
-        new(_feed.Name, _sequence, _timeProvider.GetUtcNow(), new FeedControl("reset", message));
+        new(_feed.Name, _sequence, _timeProvider.GetUtcNow(), new FeedControl(FeedControlKind.Reset, message));
 
     private void StartProducer()
     {
@@ -136,7 +136,7 @@ public sealed class SharedFeed
                 Publish(data);
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(stop.Token))
         {
             // Stopped after the last reader left, or the server is stopping.
         }
@@ -201,7 +201,7 @@ public sealed class SharedFeed
         {
             await Task.Delay(_feed.Linger, _timeProvider, wait.Token);
         }
-        catch (OperationCanceledException) when (wait.IsCancellationRequested)
+        catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(wait.Token))
         {
             // A new reader arrived, or the server is stopping (the host cancels the producer itself).
             return;

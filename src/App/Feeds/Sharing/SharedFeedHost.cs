@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Tributary.App.Diagnostics;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Requests;
 using Tributary.Streaming.Concurrency;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Records;
 
 namespace Tributary.App.Feeds.Sharing;
 
@@ -41,7 +42,7 @@ public sealed class SharedFeedHost(FeedCatalog catalog, StreamStats stats, TimeP
     public SharedFeed Get(FeedDefinition feed)
     {
         ArgumentNullException.ThrowIfNull(feed);
-        return _feeds.GetOrAdd(feed.Name, _ => new SharedFeed(feed, token => catalog.Open(feed, CounterOverrides.None).Open(token), _group, timeProvider, stats));
+        return _feeds.GetOrAdd(feed.Name, _ => new SharedFeed(feed, token => catalog.ReadAsync(feed, CounterOverrides.None, token), _group, timeProvider, stats));
     }
 
     /// <summary>Reads a shared feed for as long as the enumeration lasts; leaving unsubscribes.</summary>

@@ -4,12 +4,6 @@ using System.Text;
 
 namespace Tributary.App.Feeds.Upstream;
 
-/// <summary>One event read from an upstream <c>text/event-stream</c>.</summary>
-/// <param name="Event">The event type (<c>message</c> when the upstream gave none).</param>
-/// <param name="Id">The event id, if any.</param>
-/// <param name="Data">The data: parsed JSON, or the text (lines joined with <c>\n</c>).</param>
-public sealed record SseEvent(string Event, string? Id, object Data);
-
 /// <summary>
 /// <c>sse</c>: reads an upstream event stream (event, data, id, retry fields; multi-line data; comments
 /// ignored) and sends the last id back as <c>Last-Event-ID</c> when it reconnects.

@@ -1,4 +1,4 @@
-using Tributary.App.Diagnostics;
+using Tributary.App.Feeds.Diagnostics;
 using Tributary.Streaming.Producers;
 
 namespace Tributary.App.Feeds.Upstream;

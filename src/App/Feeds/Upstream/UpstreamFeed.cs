@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using Tributary.App.Diagnostics;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Producers;
 
 namespace Tributary.App.Feeds.Upstream;
@@ -47,7 +48,7 @@ internal static class UpstreamFeed
                 await session(connection, cancellationToken);
                 reason = "the upstream ended the stream";
             }
-            catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception failure) when (!failure.IsCancellationOf(cancellationToken))
             {
                 reason = failure.Message;
             }

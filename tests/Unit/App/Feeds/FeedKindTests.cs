@@ -1,6 +1,7 @@
-using Tributary.App.Diagnostics;
 using Tributary.App.Feeds;
+using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Kinds;
+using Tributary.App.Feeds.Requests;
 using Tributary.Tests.Unit.Support;
 
 namespace Tributary.Tests.Unit.App.Feeds;
@@ -80,7 +81,7 @@ public sealed class FeedKindTests
     {
         var feed = new FeedDefinition { Name = "c", Kind = FeedKind.Counter, Rate = 0, Count = 5 };
 
-        var ticks = await Catalog(feed).Open(feed, CounterOverrides.None).Open(TestTimeouts.TestToken()).ToListAsync();
+        var ticks = await Catalog(feed).ReadAsync(feed, CounterOverrides.None, TestTimeouts.TestToken()).ToListAsync();
 
         Assert.Equal([1L, 2, 3, 4, 5], ticks.Cast<CounterTick>().Select(t => t.Value));
     }
@@ -90,7 +91,7 @@ public sealed class FeedKindTests
     {
         var feed = new FeedDefinition { Name = "c", Kind = FeedKind.Counter, Rate = 0.001, Count = 0 };
 
-        var ticks = await Catalog(feed).Open(feed, new CounterOverrides(0, 3)).Open(TestTimeouts.TestToken()).ToListAsync();
+        var ticks = await Catalog(feed).ReadAsync(feed, new CounterOverrides(0, 3), TestTimeouts.TestToken()).ToListAsync();
 
         Assert.Equal(3, ticks.Count);
     }
@@ -103,7 +104,7 @@ public sealed class FeedKindTests
 
         var thrown = await Assert.ThrowsAsync<FeedFailedException>(async () =>
         {
-            await foreach (var item in Catalog(feed).Open(feed, CounterOverrides.None).Open(TestTimeouts.TestToken()))
+            await foreach (var item in Catalog(feed).ReadAsync(feed, CounterOverrides.None, TestTimeouts.TestToken()))
             {
                 received.Add(item);
             }
@@ -120,7 +121,7 @@ public sealed class FeedKindTests
     private async Task<List<T>> TakeAsync<T>(FeedDefinition feed, int count)
     {
         var items = new List<T>();
-        await foreach (var item in Catalog(feed).Open(feed, CounterOverrides.None).Open(TestTimeouts.TestToken()))
+        await foreach (var item in Catalog(feed).ReadAsync(feed, CounterOverrides.None, TestTimeouts.TestToken()))
         {
             items.Add((T)item);
             if (items.Count == count)

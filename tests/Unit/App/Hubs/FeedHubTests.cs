@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Tributary.App.Endpoints;
+using Tributary.App.Dashboard.Client;
+using Tributary.App.Feeds;
 using Tributary.App.Hubs;
-using Tributary.App.Hubs.Client;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Records;
 using Tributary.Tests.Unit.Support;
 
 namespace Tributary.Tests.Unit.App.Hubs;
@@ -57,7 +57,7 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
         });
 
         Assert.Equal(Enumerable.Range(1, items.Count).Select(i => (long)i), items.Select(i => i.Sequence));
-        Assert.True(await StreamReading.EventuallyAsync(() => fixture.Stats.ActiveProducers.Current == 0));
+        await fixture.Stats.ActiveProducers.WaitForAsync(0, TestTimeouts.TestToken());
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
         Assert.Equal(50, fast.Count);
         Assert.Equal(1, fixture.Stats.ActiveProducers.Current);
         await stopIdle.CancelAsync();
-        Assert.True(await StreamReading.EventuallyAsync(() => fixture.Stats.ActiveProducers.Current == 0));
+        await fixture.Stats.ActiveProducers.WaitForAsync(0, TestTimeouts.TestToken());
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
             }
         });
 
-        Assert.True(await StreamReading.EventuallyAsync(() => fixture.Stats.ActiveProducers.Current == 0), $"{fixture.Stats.ActiveProducers.Current} producers still running");
+        await fixture.Stats.ActiveProducers.WaitForAsync(0, TestTimeouts.TestToken());
     }
 
     [Fact]
@@ -109,11 +109,11 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
         var second = connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "fast", "news" }, token).GetAsyncEnumerator(token);
         Assert.True(await first.MoveNextAsync());
         Assert.True(await second.MoveNextAsync());
-        Assert.True(await StreamReading.EventuallyAsync(() => fixture.Stats.ActiveProducers.Current == 3));
+        await fixture.Stats.ActiveProducers.WaitForAsync(3, TestTimeouts.TestToken());
 
         await connection.DisposeAsync();
 
-        Assert.True(await StreamReading.EventuallyAsync(() => fixture.Stats.ActiveProducers.Current == 0), $"{fixture.Stats.ActiveProducers.Current} producers still running");
+        await fixture.Stats.ActiveProducers.WaitForAsync(0, TestTimeouts.TestToken());
     }
 
     [Theory]
@@ -149,7 +149,7 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
 
         Assert.Contains("Feed 'broken' failed, so the stream was ended.", thrown.Message, StringComparison.Ordinal);
         Assert.Equal(3, received.Count(i => i.Feed == "broken"));
-        Assert.True(await StreamReading.EventuallyAsync(() => fixture.Stats.ActiveProducers.Current == 0));
+        await fixture.Stats.ActiveProducers.WaitForAsync(0, TestTimeouts.TestToken());
     }
 
     private async Task<HubConnection> ConnectAsync()

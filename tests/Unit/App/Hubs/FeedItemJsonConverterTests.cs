@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Tributary.App.Feeds.Kinds;
 using Tributary.App.Hubs;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Records;
 
 namespace Tributary.Tests.Unit.App.Hubs;
 

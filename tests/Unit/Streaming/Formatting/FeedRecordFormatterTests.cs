@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Tributary.Streaming.Formatting;
-using Tributary.Streaming.Merging;
+using Tributary.Streaming.Records;
 
 namespace Tributary.Tests.Unit.Streaming.Formatting;
 
@@ -19,8 +19,8 @@ public sealed class FeedRecordFormatterTests
     [Fact]
     public void Ndjson_control_records_name_their_type_and_feed()
     {
-        Assert.Equal("{\"type\":\"error\",\"feed\":\"news\",\"message\":\"it broke\"}\n", Format(new NdjsonFormatter(), (f, output) => f.WriteControl("error", "news", "it broke", output)));
-        Assert.Equal("{\"type\":\"shutdown\",\"message\":\"bye\"}\n", Format(new NdjsonFormatter(), (f, output) => f.WriteControl("shutdown", null, "bye", output)));
+        Assert.Equal("{\"type\":\"error\",\"feed\":\"news\",\"message\":\"it broke\"}\n", Format(new NdjsonFormatter(), (f, output) => f.WriteControl(FeedControlKind.Error, "news", "it broke", output)));
+        Assert.Equal("{\"type\":\"shutdown\",\"message\":\"bye\"}\n", Format(new NdjsonFormatter(), (f, output) => f.WriteControl(FeedControlKind.Shutdown, null, "bye", output)));
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class FeedRecordFormatterTests
     [Fact]
     public void Sse_control_records_are_events_named_after_their_type()
     {
-        Assert.Equal("event: error\ndata: {\"type\":\"error\",\"feed\":\"news\",\"message\":\"it broke\"}\n\n", Format(new SseFormatter(), (f, output) => f.WriteControl("error", "news", "it broke", output)));
+        Assert.Equal("event: error\ndata: {\"type\":\"error\",\"feed\":\"news\",\"message\":\"it broke\"}\n\n", Format(new SseFormatter(), (f, output) => f.WriteControl(FeedControlKind.Error, "news", "it broke", output)));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class FeedRecordFormatterTests
     public void Text_writes_time_feed_sequence_and_data_on_one_line()
     {
         Assert.Equal("08:00:01.250  news       #12     {\"headline\":\"Rain \\u0022later\\u0022\"}\n", Format(new TextFormatter(), (f, output) => f.WriteItem(Item, output)));
-        Assert.Equal("!! error (news): it broke\n", Format(new TextFormatter(), (f, output) => f.WriteControl("error", "news", "it broke", output)));
+        Assert.Equal("!! error (news): it broke\n", Format(new TextFormatter(), (f, output) => f.WriteControl(FeedControlKind.Error, "news", "it broke", output)));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class FeedMergeTests
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Every_item_carries_its_feed_name_and_a_per_feed_sequence_starting_at_1()
     {
-        FeedSource<string>[] sources = [new("news", t => Words(["a", "b", "c"], t)), new("weather", t => Words(["x", "y"], t))];
+        NamedFeed<string>[] sources = [new("news", t => Words(["a", "b", "c"], t)), new("weather", t => Words(["x", "y"], t))];
 
         var items = await FeedMerge.MergeAsync(sources, Options(), cancellationToken: TestTimeouts.TestToken()).ToListAsync();
 
@@ -26,7 +26,7 @@ public sealed class FeedMergeTests
     public async Task Items_are_stamped_by_the_given_clock()
     {
         var clock = new ManualTimeProvider();
-        FeedSource<string>[] sources = [new("news", t => Words(["a"], t))];
+        NamedFeed<string>[] sources = [new("news", t => Words(["a"], t))];
 
         var items = await FeedMerge.MergeAsync(sources, Options(), clock, TestTimeouts.TestToken()).ToListAsync();
 
@@ -41,7 +41,7 @@ public sealed class FeedMergeTests
         // order, so the slow feed gets each item in after a few channel-fuls; how many exactly depends on
         // thread-pool scheduling, so the bound is only a safety net that a starved feed would blow through.
         const int SafetyBound = 10_000;
-        FeedSource<int>[] sources = [new("fast", Endless), new("slow", t => Ready(SlowItems, t))];
+        NamedFeed<int>[] sources = [new("fast", Endless), new("slow", t => Ready(SlowItems, t))];
         var seen = 0;
         var slowSeen = 0;
 
@@ -62,7 +62,7 @@ public sealed class FeedMergeTests
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Breaking_out_of_the_merge_stops_every_feed()
     {
-        FeedSource<int>[] sources = [new("a", Endless), new("b", Endless), new("c", Endless)];
+        NamedFeed<int>[] sources = [new("a", Endless), new("b", Endless), new("c", Endless)];
 
         await foreach (var item in FeedMerge.MergeAsync(sources, Options(), cancellationToken: TestTimeouts.TestToken()))
         {
@@ -79,7 +79,7 @@ public sealed class FeedMergeTests
     public async Task A_failing_feed_ends_the_merge_with_its_exception_and_stops_the_others()
     {
         var failure = new InvalidDataException("bad upstream frame");
-        FeedSource<int>[] sources = [new("healthy", Endless), new("broken", t => Failing(failure, t))];
+        NamedFeed<int>[] sources = [new("healthy", Endless), new("broken", t => Failing(failure, t))];
 
         var thrown = await Assert.ThrowsAsync<InvalidDataException>(() =>
             FeedMerge.MergeAsync(sources, Options(), cancellationToken: TestTimeouts.TestToken()).ToListAsync());
@@ -93,7 +93,7 @@ public sealed class FeedMergeTests
     {
         // Three items back to back, then silence: they travel as one run, and the run must not wait to fill up.
         var silence = new TaskCompletionSource();
-        FeedSource<int>[] sources = [new("bursty", t => ThenWait(Ready(3, t), silence.Task, t))];
+        NamedFeed<int>[] sources = [new("bursty", t => ThenWait(Ready(3, t), silence.Task, t))];
         var seen = new List<long>();
 
         await foreach (var item in FeedMerge.MergeAsync(sources, Options(capacity: 1024), cancellationToken: TestTimeouts.TestToken()))
@@ -113,7 +113,7 @@ public sealed class FeedMergeTests
     public async Task Items_produced_before_a_failure_reach_the_consumer_ahead_of_it()
     {
         var failure = new InvalidDataException("bad upstream frame");
-        FeedSource<int>[] sources = [new("broken", t => ThenFail(Ready(10, t), failure))];
+        NamedFeed<int>[] sources = [new("broken", t => ThenFail(Ready(10, t), failure))];
         var seen = new List<int>();
 
         var thrown = await Assert.ThrowsAsync<InvalidDataException>(async () =>
@@ -132,7 +132,7 @@ public sealed class FeedMergeTests
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_feed_longer_than_many_runs_keeps_its_order_and_loses_nothing()
     {
-        FeedSource<int>[] sources = [new("a", t => Ready(5_000, t)), new("b", t => Ready(5_000, t))];
+        NamedFeed<int>[] sources = [new("a", t => Ready(5_000, t)), new("b", t => Ready(5_000, t))];
 
         var items = await FeedMerge.MergeAsync(sources, Options(capacity: 1024), cancellationToken: TestTimeouts.TestToken()).ToListAsync();
 

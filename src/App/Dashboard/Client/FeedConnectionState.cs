@@ -1,0 +1,9 @@
+namespace Tributary.App.Dashboard.Client;
+
+public enum FeedConnectionState
+{
+    Disconnected,
+    Connecting,
+    Connected,
+    Reconnecting,
+}

@@ -1,0 +1,112 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Tributary.App.Feeds;
+using Tributary.Streaming.Records;
+
+namespace Tributary.App.Dashboard.Client;
+
+/// <summary>
+/// The circuit's one connection to the feed hub. It is a scoped service, so the circuit owns it: when the
+/// circuit is disposed (tab closed, or connection lost past the retention period), disposing this closes the
+/// hub connection, which cancels every stream on it and so stops their producers on the server.
+/// </summary>
+public sealed class HubFeedClient : IFeedClient
+{
+    private readonly HubConnection _connection;
+    private readonly HttpClient _http;
+    private readonly SemaphoreSlim _starting = new(1, 1);
+    private FeedConnectionState _state = FeedConnectionState.Disconnected;
+
+    public HubFeedClient(FeedServerAddress server, IHttpClientFactory httpClients)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(httpClients);
+        _connection = FeedHubConnection.Build(server.HubUrl, builder => builder.WithAutomaticReconnect());
+        _connection.Reconnecting += _ => SetState(FeedConnectionState.Reconnecting);
+        _connection.Reconnected += _ => SetState(FeedConnectionState.Connected);
+        _connection.Closed += _ => SetState(FeedConnectionState.Disconnected);
+        _http = httpClients.CreateClient(nameof(HubFeedClient));
+        _http.BaseAddress = server.BaseUrl;
+    }
+
+    public event Action? StateChanged;
+
+    public FeedConnectionState State => _state;
+
+    public async Task<IReadOnlyList<FeedInfo>> GetCatalogAsync(CancellationToken cancellationToken)
+    {
+        await EnsureConnectedAsync(cancellationToken);
+        return await _connection.InvokeAsync<FeedInfo[]>(nameof(Hubs.FeedHub.Catalog), cancellationToken);
+    }
+
+    public async IAsyncEnumerable<FeedItem<JsonElement>> StreamAsync(IReadOnlyList<string> feeds, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feeds);
+        await EnsureConnectedAsync(cancellationToken);
+        // Batches: the view renders at most twenty times a second, so a message per item would only add cost.
+        var batches = _connection.StreamAsync<FeedItem<JsonElement>[]>(nameof(Hubs.FeedHub.StreamBatches), feeds.ToArray(), cancellationToken);
+        await foreach (var batch in batches.WithCancellation(cancellationToken))
+        {
+            foreach (var item in batch)
+            {
+                yield return item;
+            }
+        }
+    }
+
+    public async Task<ServerStats?> GetServerStatsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _http.GetFromJsonAsync<ServerStats>("/api/stats", JsonSerializerOptions.Web, cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            // The feed server is unreachable; the status bar shows the hub's own state for that.
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        _http.Dispose();
+        _starting.Dispose();
+    }
+
+    private async Task EnsureConnectedAsync(CancellationToken cancellationToken)
+    {
+        if (_connection.State == HubConnectionState.Connected)
+        {
+            return;
+        }
+
+        await _starting.WaitAsync(cancellationToken);
+        try
+        {
+            if (_connection.State == HubConnectionState.Disconnected)
+            {
+                await SetState(FeedConnectionState.Connecting);
+                await _connection.StartAsync(cancellationToken);
+                await SetState(FeedConnectionState.Connected);
+            }
+        }
+        catch
+        {
+            await SetState(FeedConnectionState.Disconnected);
+            throw;
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    private Task SetState(FeedConnectionState state)
+    {
+        _state = state;
+        StateChanged?.Invoke();
+        return Task.CompletedTask;
+    }
+}

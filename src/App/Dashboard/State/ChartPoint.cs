@@ -1,0 +1,4 @@
+namespace Tributary.App.Dashboard.State;
+
+/// <summary>One chart point.</summary>
+public sealed record ChartPoint(DateTime Time, double Value);

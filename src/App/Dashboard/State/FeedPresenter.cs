@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Tributary.App.Feeds;
+
+namespace Tributary.App.Dashboard.State;
+
+/// <summary>How each feed kind reads on screen: a one-line summary and the numbers worth charting.</summary>
+public static class FeedPresenter
+{
+    public static string Describe(string kind, JsonElement data) => kind switch
+    {
+        FeedKind.Ticker => $"{Text(data, "symbol")} {Number(data, "price"):0.00} ({Number(data, "changePercent"):+0.00;-0.00}%)",
+        FeedKind.Weather => $"{Text(data, "station")} {Number(data, "temperatureC"):0.0} °C, {Number(data, "humidityPercent"):0}% humidity, wind {Number(data, "windKph"):0} km/h {Text(data, "windDirection")}",
+        FeedKind.News => Text(data, "headline"),
+        FeedKind.System => $"CPU {Number(data, "cpuPercent"):0.0}% · {Number(data, "workingSetBytes") / 1_048_576:0} MB · {Number(data, "activeStreams"):0} streams · {Number(data, "activeProducers"):0} producers",
+        FeedKind.Counter => $"#{Number(data, "value"):0}",
+        _ => data.ToString(),
+    };
+
+    /// <summary>The (series, value) pairs one item adds to its feed's chart; none for text feeds.</summary>
+    public static IEnumerable<(string Series, double Value)> Points(string kind, JsonElement data) => kind switch
+    {
+        // Percent change puts symbols at different price levels on one comparable scale.
+        FeedKind.Ticker => [(Text(data, "symbol"), Number(data, "changePercent"))],
+        FeedKind.Weather => [(Text(data, "station"), Number(data, "temperatureC"))],
+        FeedKind.System => [("CPU %", Number(data, "cpuPercent"))],
+        FeedKind.Counter => [("value", Number(data, "value"))],
+        _ => [],
+    };
+
+    public static bool IsCharted(string kind) => kind is not FeedKind.News;
+
+    /// <summary>Extra lines a card lists under its chart: for <c>system</c>, each shared feed's state.</summary>
+    public static IReadOnlyList<string> Details(string kind, JsonElement data)
+    {
+        if (kind != FeedKind.System || data.ValueKind != JsonValueKind.Object || !data.TryGetProperty("feeds", out var feeds) || feeds.ValueKind != JsonValueKind.Object)
+        {
+            return [];
+        }
+
+        return [.. feeds.EnumerateObject().Select(f =>
+            $"{f.Name}: {Text(f.Value, "state")} · {Number(f.Value, "subscribers"):0} subscribers · {Number(f.Value, "dropped"):0} dropped")];
+    }
+
+    private static string Text(JsonElement data, string property) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(property, out var value) ? value.ToString() : "";
+
+    private static double Number(JsonElement data, string property) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(property, out var value) && value.TryGetDouble(out var number)
+            ? number
+            : double.NaN;
+}

@@ -1,0 +1,4 @@
+namespace Tributary.App.Dashboard.State;
+
+/// <summary>One row of the timeline.</summary>
+public sealed record TimelineEntry(long Id, DateTimeOffset Timestamp, string Feed, long Sequence, string Summary);

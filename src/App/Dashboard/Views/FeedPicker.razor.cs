@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Components;
+using Tributary.App.Feeds;
+
+namespace Tributary.App.Dashboard.Views;
+
+/// <summary>Picks several feeds from the catalog.</summary>
+public partial class FeedPicker
+{
+    /// <summary>The catalog to pick from. Default: empty.</summary>
+    [Parameter]
+    public IReadOnlyList<FeedInfo> Feeds { get; set; } = [];
+
+    /// <summary>The names of the picked feeds. Default: none.</summary>
+    [Parameter]
+    public IEnumerable<string> Selected { get; set; } = [];
+
+    /// <summary>Raised with the new selection.</summary>
+    [Parameter]
+    public EventCallback<IEnumerable<string>> SelectedChanged { get; set; }
+
+    /// <summary>Whether the selection is locked (while streaming). Default: false.</summary>
+    [Parameter]
+    public bool Disabled { get; set; }
+
+    private Task OnChanged(IEnumerable<string> selected) => SelectedChanged.InvokeAsync(selected ?? []);
+}

@@ -1,0 +1,30 @@
+namespace Tributary.App.Feeds.Diagnostics;
+
+/// <summary>What <c>/api/stats</c> and the system feed show about one shared feed.</summary>
+public sealed class SharedFeedCounters
+{
+    private long _subscribers;
+    private long _dropped;
+    private long _sequence;
+    private long _upstreamConnections;
+
+    /// <summary><c>idle</c> (no producer), <c>running</c>, or an upstream's last status (<c>connected</c>, <c>reconnecting</c>…).</summary>
+    public string State { get; set; } = "idle";
+
+    public long Subscribers => Interlocked.Read(ref _subscribers);
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Upstream connections opened so far (one per connect, reconnects included).</summary>
+    public long UpstreamConnections => Interlocked.Read(ref _upstreamConnections);
+
+    public void SetSubscribers(long count) => Interlocked.Exchange(ref _subscribers, count);
+
+    public void AddDropped() => Interlocked.Increment(ref _dropped);
+
+    public void SetSequence(long sequence) => Interlocked.Exchange(ref _sequence, sequence);
+
+    public void AddUpstreamConnection() => Interlocked.Increment(ref _upstreamConnections);
+
+    public SharedFeedSnapshot Snapshot() => new(State, Subscribers, Dropped, Interlocked.Read(ref _sequence), UpstreamConnections);
+}

@@ -1,0 +1,11 @@
+namespace Tributary.App.Feeds;
+
+/// <summary>One catalog entry as <c>GET /api/feeds</c> shows it.</summary>
+public sealed record FeedInfo(string Name, string Kind, string Description, double Rate)
+{
+    public static FeedInfo From(FeedDefinition feed)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        return new FeedInfo(feed.Name, feed.Kind, feed.Description, feed.Rate);
+    }
+}

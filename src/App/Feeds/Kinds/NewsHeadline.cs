@@ -1,0 +1,4 @@
+namespace Tributary.App.Feeds.Kinds;
+
+/// <summary>One headline.</summary>
+public sealed record NewsHeadline(string Headline, string Category);

@@ -1,0 +1,58 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Requests;
+using Tributary.App.Feeds.Sharing;
+using Tributary.Streaming.Merging;
+using Tributary.Streaming.Operators;
+using Tributary.Streaming.Producers;
+using Tributary.Streaming.Records;
+
+namespace Tributary.App.Feeds;
+
+/// <summary>
+/// Opens the merged stream a checked request asks for, through one scoped producer (its readers counted in
+/// <see cref="StreamStats.ActiveProducers"/>). Shared feeds are read through a subscription; private ones
+/// (a counter, or any feed given per-request overrides) run inside the stream. Every entry point (the raw
+/// endpoint, the exports and the hub) streams through here.
+/// </summary>
+public sealed class MergedStreams(
+    FeedCatalog catalog,
+    SharedFeedHost sharedFeeds,
+    StreamStats stats,
+    IOptions<StreamingOptions> options,
+    TimeProvider timeProvider)
+{
+    /// <param name="request">The feeds, overrides, limit and resume position.</param>
+    /// <param name="cancellationToken">Stops every feed reader (the request's or the hub invocation's token).</param>
+    public IAsyncEnumerable<FeedItem<object>> Open(FeedRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var hasOverrides = request.Overrides.Rate is not null || request.Overrides.Count is not null;
+        var sources = request.Feeds
+            .Select(feed => feed.IsShared && !hasOverrides
+                ? (Func<CancellationToken, IAsyncEnumerable<FeedItem<object>>>)(token => sharedFeeds.SubscribeAsync(feed, request.Since.For(feed.Name), token))
+                : token => PrivateAsync(feed, request.Overrides, request.Since.For(feed.Name), token))
+            .ToList();
+        var scope = new ScopedProducerOptions { Capacity = options.Value.ChannelCapacity, ActiveProducers = stats.ActiveProducers };
+        var merged = FeedMerge.MergeLabelledAsync(sources, scope, cancellationToken);
+        return request.Limit is { } limit ? merged.TakeItems(limit, cancellationToken) : merged;
+    }
+
+    // A private feed lives and dies with this stream, so it has no history to resume from.
+    private async IAsyncEnumerable<FeedItem<object>> PrivateAsync(FeedDefinition feed, CounterOverrides overrides, long? after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (after is not null)
+        {
+            yield return new FeedItem<object>(feed.Name, 0, timeProvider.GetUtcNow(), new FeedControl(
+                FeedControlKind.Reset,
+                $"Feed '{feed.Name}' runs privately for each stream and keeps no history; its sequence restarts at 1."));
+        }
+
+        long sequence = 0;
+        await foreach (var data in catalog.ReadAsync(feed, overrides, cancellationToken).WithCancellation(cancellationToken))
+        {
+            yield return new FeedItem<object>(feed.Name, ++sequence, timeProvider.GetUtcNow(), data);
+        }
+    }
+}

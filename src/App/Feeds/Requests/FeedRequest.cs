@@ -1,0 +1,12 @@
+namespace Tributary.App.Feeds.Requests;
+
+/// <summary>A checked stream request: known feeds, allowed overrides and a valid position.</summary>
+/// <param name="Feeds">The feeds to merge, without duplicates.</param>
+/// <param name="Overrides">Counter rate and count, if the request set them.</param>
+/// <param name="Limit">End the stream after this many items; <see langword="null"/> for no limit.</param>
+/// <param name="Since">Where to resume each feed; empty to start live.</param>
+public sealed record FeedRequest(
+    IReadOnlyList<FeedDefinition> Feeds,
+    CounterOverrides Overrides,
+    long? Limit,
+    StreamPosition Since);

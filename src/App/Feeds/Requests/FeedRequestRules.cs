@@ -1,0 +1,104 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Tributary.App.Feeds.Requests;
+
+/// <summary>
+/// The rules for what a stream may ask for, in one place, so the raw endpoint, the exports and the hub answer
+/// bad input with the same words: which feeds (known, at least one, at most the limit, duplicates merged),
+/// the counter-only overrides within each feed's maxima, the item limit, and the resume position.
+/// </summary>
+public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOptions> options)
+{
+    /// <summary>Checks <paramref name="input"/>. Returns the request, or a message naming what is wrong with it.</summary>
+    public (FeedRequest? Request, string? Error) Check(FeedRequestInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (feeds, error) = Resolve(input.Feeds);
+        if (feeds is null)
+        {
+            return (null, error);
+        }
+
+        error = (input.Limit is { } limit ? CheckLimit(limit) : null) ?? CheckOverrides(feeds, input.Rate, input.Count);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        if (!StreamPosition.TryParse(input.Since, out var since))
+        {
+            return (null, $"{input.SinceSource} must be feed:seq[,feed:seq...], but was '{input.Since}'.");
+        }
+
+        var overrides = input.Rate is null && input.Count is null ? CounterOverrides.None : new CounterOverrides(input.Rate, input.Count);
+        return (new FeedRequest(feeds, overrides, input.Limit, since), null);
+    }
+
+    private (IReadOnlyList<FeedDefinition>? Feeds, string? Error) Resolve(IEnumerable<string?> values)
+    {
+        var names = values
+            .SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        var known = string.Join(", ", catalog.Feeds.Select(f => f.Name));
+        if (names.Count == 0)
+        {
+            return (null, $"No feeds were requested. Pass feeds=name[,name...]; known feeds: {known}.");
+        }
+
+        var maxFeeds = options.Value.MaxFeedsPerRequest;
+        if (names.Count > maxFeeds)
+        {
+            return (null, $"{names.Count} feeds were requested; at most {maxFeeds} can be merged in one stream.");
+        }
+
+        var feeds = new List<FeedDefinition>(names.Count);
+        foreach (var name in names)
+        {
+            var feed = catalog.Find(name);
+            if (feed is null)
+            {
+                return (null, $"Unknown feed '{name}'. Known feeds: {known}.");
+            }
+
+            feeds.Add(feed);
+        }
+
+        return (feeds, null);
+    }
+
+    private static string? CheckOverrides(IReadOnlyList<FeedDefinition> feeds, double? rate, long? count)
+    {
+        if (rate is null && count is null)
+        {
+            return null;
+        }
+
+        var notCounter = feeds.FirstOrDefault(f => !f.IsCounter);
+        if (notCounter is not null)
+        {
+            return $"rate and count apply only to counter feeds, but '{notCounter.Name}' is a {notCounter.Kind} feed.";
+        }
+
+        return (rate is { } r ? CheckRate(feeds, r) : null) ?? (count is { } c ? CheckCount(feeds, c) : null);
+    }
+
+    // Against the lowest MaxRate of the feeds: one rate applies to all of them.
+    private static string? CheckRate(IReadOnlyList<FeedDefinition> feeds, double rate)
+    {
+        var maxRate = feeds.Min(f => f.MaxRate);
+        return double.IsFinite(rate) && rate >= 0 && rate <= maxRate
+            ? null
+            : $"rate must be between 0 (as fast as possible) and {maxRate.ToString(CultureInfo.InvariantCulture)}, but was {rate.ToString(CultureInfo.InvariantCulture)}.";
+    }
+
+    private static string? CheckCount(IReadOnlyList<FeedDefinition> feeds, long count)
+    {
+        var maxCount = feeds.Min(f => f.MaxCount);
+        return count >= 0 && count <= maxCount ? null : $"count must be between 0 and {maxCount}, but was {count}.";
+    }
+
+    private static string? CheckLimit(long limit) =>
+        limit >= 1 ? null : $"limit must be between 1 and {long.MaxValue}, but was {limit}.";
+}

@@ -1,0 +1,29 @@
+namespace Tributary.App.Feeds.Requests;
+
+/// <summary>The <c>Streaming</c> section of appsettings.json: limits and timings of the raw stream endpoint.</summary>
+public sealed class StreamingOptions
+{
+    public const string Section = "Streaming";
+
+    /// <summary>Concurrent streams one client IP may hold; beyond it, 429 with Retry-After. Default 32.</summary>
+    public int MaxStreamsPerClient { get; set; } = 32;
+
+    /// <summary>Distinct feeds one request may merge. Default 16.</summary>
+    public int MaxFeedsPerRequest { get; set; } = 16;
+
+    /// <summary>A stream is ended (with an <c>end</c> record) after this long; <see langword="null"/> (default) for no limit.</summary>
+    public TimeSpan? MaxStreamDuration { get; set; }
+
+    /// <summary>How long an SSE stream may be silent before a comment heartbeat is sent. Default 15 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Items buffered between a stream's feeds and its response. Default 1,024: a deeper buffer lets feeds and
+    /// the writer each do more per wake-up (measured against 64 in docs/PERFORMANCE.md). The channel
+    /// grows only as items actually wait, so idle streams pay nothing for it.
+    /// </summary>
+    public int ChannelCapacity { get; set; } = 1024;
+
+    /// <summary>The Retry-After, in seconds, sent with a 429. Default 5.</summary>
+    public int RetryAfterSeconds { get; set; } = 5;
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Options;
+
+namespace Tributary.App.Feeds.Requests;
+
+public sealed class StreamingOptionsValidator : IValidateOptions<StreamingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StreamingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        Check(options.MaxStreamsPerClient >= 1, "Streaming:MaxStreamsPerClient must be at least 1.", errors);
+        Check(options.MaxFeedsPerRequest >= 1, "Streaming:MaxFeedsPerRequest must be at least 1.", errors);
+        Check(options.MaxStreamDuration is null || options.MaxStreamDuration > TimeSpan.Zero, "Streaming:MaxStreamDuration must be positive, or left out for no limit.", errors);
+        Check(options.HeartbeatInterval >= TimeSpan.FromMilliseconds(10), "Streaming:HeartbeatInterval must be at least 10 ms.", errors);
+        Check(options.ChannelCapacity >= 1, "Streaming:ChannelCapacity must be at least 1.", errors);
+        Check(options.RetryAfterSeconds >= 1, "Streaming:RetryAfterSeconds must be at least 1.", errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Check(bool ok, string error, List<string> errors)
+    {
+        if (!ok)
+        {
+            errors.Add(error);
+        }
+    }
+}

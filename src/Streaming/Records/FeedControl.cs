@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+
+namespace Tributary.Streaming.Records;
+
+/// <summary>
+/// A control record: it tells the reader something about the stream rather than the feed, such as items
+/// skipped for a slow reader (<see cref="FeedControlKind.Gap"/>) or history that could not be replayed
+/// (<see cref="FeedControlKind.Reset"/>). It travels where an item's data would, and formatters write it as
+/// a control record, not as an item.
+/// </summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="Message">A human-readable explanation.</param>
+/// <param name="Skipped">For <see cref="FeedControlKind.Gap"/>: how many items were skipped.</param>
+public sealed record FeedControl([property: JsonIgnore] FeedControlKind Kind, string Message, long? Skipped = null)
+{
+    /// <summary>The record's name on the wire: <c>gap</c>, <c>reset</c>, <c>error</c>, <c>shutdown</c> or <c>end</c>.</summary>
+    [JsonPropertyOrder(-1)]
+    public string Type => Kind switch
+    {
+        FeedControlKind.Gap => "gap",
+        FeedControlKind.Reset => "reset",
+        FeedControlKind.Error => "error",
+        FeedControlKind.Shutdown => "shutdown",
+        FeedControlKind.End => "end",
+        _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown control record kind."),
+    };
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Tributary.Tests.Unit.Support;
+
+namespace Tributary.Tests.Unit.App.Dashboard.Pages;
+
+public sealed partial class HomePageTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task Home_page_is_prerendered_and_loads_the_Blazor_script()
+    {
+        using var client = fixture.NewClient();
+
+        var response = await client.GetAsync(new Uri("/", UriKind.Relative), TestTimeouts.TestToken());
+        var html = await response.Content.ReadAsStringAsync(TestTimeouts.TestToken());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<title>Dashboard · Tributary</title>", html, StringComparison.Ordinal);
+        Assert.Contains("<script src=\"_framework/blazor.web.js\"></script>", html, StringComparison.Ordinal);
+        Assert.Contains("_content/Radzen.Blazor/Radzen.Blazor.js", html, StringComparison.Ordinal);
+        // Prerendered without a circuit: the hub connection is only opened once interactive.
+        Assert.Contains("data-state=\"disconnected\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_Blazor_script_and_the_stylesheet_are_served()
+    {
+        using var client = fixture.NewClient();
+        var html = await client.GetStringAsync(new Uri("/", UriKind.Relative), TestTimeouts.TestToken());
+        var stylesheet = StylesheetLink().Match(html).Groups["href"].Value;
+
+        var script = await client.GetAsync(new Uri("/_framework/blazor.web.js", UriKind.Relative), TestTimeouts.TestToken());
+        var css = await client.GetAsync(new Uri("/" + stylesheet, UriKind.Relative), TestTimeouts.TestToken());
+
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+    }
+
+    [GeneratedRegex("<link rel=\"stylesheet\" href=\"(?<href>app\\.[^\"]+\\.css)\"")]
+    private static partial Regex StylesheetLink();
+}

@@ -1,0 +1,198 @@
+using Tributary.App.Feeds;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Sharing;
+using Tributary.Streaming.Concurrency;
+using Tributary.Streaming.Records;
+using Tributary.Tests.Unit.Support;
+
+namespace Tributary.Tests.Unit.App.Feeds.Sharing;
+
+public sealed class SharedFeedTests : IAsyncDisposable
+{
+    private readonly TaskGroup _host = new();
+    private readonly StreamStats _stats = new();
+    private readonly ControlledSource _source = new();
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_hundred_subscribers_share_one_producer_and_the_last_one_leaving_stops_it()
+    {
+        var feed = NewFeed();
+        var subscriptions = Enumerable.Range(0, 100).Select(_ => feed.Subscribe(after: null)).ToList();
+        Assert.Equal(100, _stats.SharedFeed("shared").Subscribers);
+
+        // Act: one item for all, then each reader leaves (ending a read unsubscribes; linger is zero)
+        _source.Write("hello");
+        var firstItems = await Task.WhenAll(subscriptions.Select(s => FirstAsync(s)));
+
+        Assert.Equal(1, _source.Opens);
+        Assert.All(firstItems, item => Assert.Equal((1L, "hello"), (item.Sequence, (string)item.Data)));
+
+        await _source.Stopped.Task.DefaultTimeout();
+        await _stats.SharedProducers.WaitForAsync(0, TestTimeouts.TestToken());
+        Assert.Equal("idle", _stats.SharedFeed("shared").State);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_stalled_subscriber_gets_a_gap_marker_while_a_fast_one_receives_everything_in_order()
+    {
+        var feed = NewFeed(buffer: 10);
+        using var fast = feed.Subscribe(after: null);
+        using var stalled = feed.Subscribe(after: null);
+        var received = new List<long>();
+
+        // The fast reader takes each item before the next is written, so it never falls behind.
+        await using (var reader = fast.ReadAllAsync(TestTimeouts.TestToken()).GetAsyncEnumerator())
+        {
+            for (var i = 1; i <= 50; i++)
+            {
+                _source.Write(i);
+                Assert.True(await reader.MoveNextAsync());
+                received.Add(reader.Current.Sequence);
+            }
+        }
+
+        var stalledItems = await TakeAsync(stalled, 11);
+
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), received);
+        var gap = Assert.IsType<FeedControl>(stalledItems[0].Data);
+        Assert.Equal(("gap", 40L), (gap.Type, gap.Skipped));
+        Assert.Equal(Enumerable.Range(41, 10).Select(i => (long)i), stalledItems.Skip(1).Select(i => i.Sequence));
+        Assert.Equal(40, _stats.SharedFeed("shared").Dropped);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Resuming_from_a_recent_position_replays_exactly_the_missed_items()
+    {
+        var feed = NewFeed(linger: TimeSpan.FromHours(1));
+        using (var first = feed.Subscribe(after: null))
+        {
+            for (var i = 1; i <= 30; i++)
+            {
+                _source.Write(i);
+            }
+
+            Assert.Equal(30, (await TakeAsync(first, 30))[^1].Sequence);
+        }
+
+        using var resumed = feed.Subscribe(after: 20);
+        _source.Write(31);
+
+        Assert.Equal(Enumerable.Range(21, 11).Select(i => (long)i), (await TakeAsync(resumed, 11)).Select(i => i.Sequence));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Resuming_from_before_the_history_says_so_with_a_reset_record_then_replays_what_is_left()
+    {
+        var feed = NewFeed(history: 5, linger: TimeSpan.FromHours(1));
+        using (var first = feed.Subscribe(after: null))
+        {
+            for (var i = 1; i <= 20; i++)
+            {
+                _source.Write(i);
+            }
+
+            await TakeAsync(first, 20);
+        }
+
+        using var resumed = feed.Subscribe(after: 3);
+        var items = await TakeAsync(resumed, 6);
+
+        var reset = Assert.IsType<FeedControl>(items[0].Data);
+        Assert.Equal("reset", reset.Type);
+        Assert.Contains("12 items of feed 'shared' after seq 3 are no longer in history", reset.Message, StringComparison.Ordinal);
+        Assert.Equal([16L, 17, 18, 19, 20], items.Skip(1).Select(i => i.Sequence));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task With_DisconnectSlowConsumer_only_the_slow_subscriber_is_ended()
+    {
+        var feed = NewFeed(buffer: 5, policy: OverflowPolicy.DisconnectSlowConsumer);
+        using var fast = feed.Subscribe(after: null);
+        using var slow = feed.Subscribe(after: null);
+        await using var fastReader = fast.ReadAllAsync(TestTimeouts.TestToken()).GetAsyncEnumerator();
+
+        for (var i = 1; i <= 8; i++)
+        {
+            _source.Write(i);
+            Assert.True(await fastReader.MoveNextAsync());
+        }
+
+        var thrown = await Assert.ThrowsAsync<FeedFailedException>(() => TakeAsync(slow, 100));
+        Assert.Contains("fell 5 items behind feed 'shared' and was disconnected", thrown.ClientMessage, StringComparison.Ordinal);
+        _source.Write(9);
+        Assert.True(await fastReader.MoveNextAsync());
+        Assert.Equal(9, fastReader.Current.Sequence);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_subscriber_arriving_within_the_linger_reuses_the_running_producer()
+    {
+        var feed = NewFeed(linger: TimeSpan.FromHours(1));
+        feed.Subscribe(after: null).Dispose();
+
+        using var again = feed.Subscribe(after: null);
+        _source.Write("still here");
+
+        Assert.Equal("still here", (await FirstAsync(again)).Data);
+        Assert.Equal(1, _source.Opens);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_failing_shared_feed_ends_its_readers_with_the_failure_and_the_next_reader_restarts_it()
+    {
+        var feed = NewFeed();
+        var failure = new InvalidDataException("upstream sent garbage");
+        using var reader = feed.Subscribe(after: null);
+        _source.FailWith = failure;
+        _source.Write("boom");
+
+        var thrown = await Assert.ThrowsAsync<InvalidDataException>(() => TakeAsync(reader, 1));
+        await _source.Stopped.Task.DefaultTimeout();
+        _source.FailWith = null;
+        _source.Renew();
+        using var next = feed.Subscribe(after: null);
+        _source.Write("fresh");
+
+        Assert.Same(failure, thrown);
+        Assert.Equal("fresh", (await FirstAsync(next)).Data);
+        Assert.Equal(2, _source.Opens);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _host.Cancel();
+        await _host.DisposeAsync();
+    }
+
+    private SharedFeed NewFeed(int buffer = 256, int history = 1000, TimeSpan? linger = null, OverflowPolicy policy = OverflowPolicy.DropOldest)
+    {
+        var definition = new FeedDefinition
+        {
+            Name = "shared",
+            Kind = FeedKind.Counter,
+            Shared = true,
+            SubscriberBuffer = buffer,
+            HistoryLength = history,
+            Linger = linger ?? TimeSpan.Zero,
+            Overflow = policy,
+        };
+        return new SharedFeed(definition, _source.OpenAsync, _host, TimeProvider.System, _stats);
+    }
+
+    private static async Task<FeedItem<object>> FirstAsync(FeedSubscription subscription) => (await TakeAsync(subscription, 1))[0];
+
+    private static async Task<List<FeedItem<object>>> TakeAsync(FeedSubscription subscription, int count)
+    {
+        var items = new List<FeedItem<object>>();
+        await foreach (var item in subscription.ReadAllAsync(TestTimeouts.TestToken()))
+        {
+            items.Add(item);
+            if (items.Count == count)
+            {
+                break;
+            }
+        }
+
+        return items;
+    }
+}
