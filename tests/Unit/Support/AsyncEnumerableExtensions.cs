@@ -12,4 +12,20 @@ internal static class AsyncEnumerableExtensions
 
         return items;
     }
+
+    /// <summary>The first <paramref name="count"/> items (fewer if the source ends first); leaving disposes the source.</summary>
+    public static async Task<List<T>> TakeAsync<T>(this IAsyncEnumerable<T> source, int count)
+    {
+        var items = new List<T>();
+        await foreach (var item in source)
+        {
+            items.Add(item);
+            if (items.Count == count)
+            {
+                break;
+            }
+        }
+
+        return items;
+    }
 }

@@ -118,18 +118,6 @@ public sealed class FeedKindTests
     private FeedCatalog Catalog(FeedDefinition feed) =>
         TestCatalogs.Create(_stats, feed);
 
-    private async Task<List<T>> TakeAsync<T>(FeedDefinition feed, int count)
-    {
-        var items = new List<T>();
-        await foreach (var item in Catalog(feed).ReadAsync(feed, CounterOverrides.None, TestTimeouts.TestToken()))
-        {
-            items.Add((T)item);
-            if (items.Count == count)
-            {
-                break;
-            }
-        }
-
-        return items;
-    }
+    private async Task<List<T>> TakeAsync<T>(FeedDefinition feed, int count) =>
+        [.. (await Catalog(feed).ReadAsync(feed, CounterOverrides.None, TestTimeouts.TestToken()).TakeAsync(count)).Cast<T>()];
 }

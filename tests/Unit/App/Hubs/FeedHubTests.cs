@@ -28,7 +28,7 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
     {
         await using var connection = await ConnectAsync();
 
-        var items = await TakeAsync(connection.StreamAsync<FeedItem<JsonElement>>("StreamWith", new[] { "fast" }, new HubStreamOptions(Limit: 5), TestTimeouts.TestToken()), 10);
+        var items = await connection.StreamAsync<FeedItem<JsonElement>>("StreamWith", new[] { "fast" }, new HubStreamOptions(Limit: 5), TestTimeouts.TestToken()).TakeAsync(10);
 
         Assert.Equal([1L, 2, 3, 4, 5], items.Select(i => i.Sequence));
         Assert.All(items, i => Assert.Equal("fast", i.Feed));
@@ -70,7 +70,7 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
         Assert.True(await idle.MoveNextAsync());
 
         // While the idle stream stays open, a second stream on the same connection runs to its end.
-        var fast = await TakeAsync(connection.StreamAsync<FeedItem<JsonElement>>("StreamWith", new[] { "fast" }, new HubStreamOptions(Limit: 50), token), 100);
+        var fast = await connection.StreamAsync<FeedItem<JsonElement>>("StreamWith", new[] { "fast" }, new HubStreamOptions(Limit: 50), token).TakeAsync(100);
 
         Assert.Equal(50, fast.Count);
         Assert.Equal(1, fixture.Stats.ActiveProducers.Current);
@@ -128,7 +128,7 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
         await using var connection = await ConnectAsync();
 
         var thrown = await Assert.ThrowsAsync<HubException>(() =>
-            TakeAsync(connection.StreamAsync<FeedItem<JsonElement>>("StreamWith", feeds, new HubStreamOptions(rate, count), TestTimeouts.TestToken()), 1));
+            connection.StreamAsync<FeedItem<JsonElement>>("StreamWith", feeds, new HubStreamOptions(rate, count), TestTimeouts.TestToken()).TakeAsync(1));
 
         Assert.Contains(expected, thrown.Message, StringComparison.Ordinal);
     }
@@ -157,20 +157,5 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
         var connection = FeedHubConnection.Build(new Uri(fixture.App.BaseAddress, FeedHub.Path));
         await connection.StartAsync(TestTimeouts.TestToken());
         return connection;
-    }
-
-    private static async Task<List<T>> TakeAsync<T>(IAsyncEnumerable<T> stream, int max)
-    {
-        var items = new List<T>();
-        await foreach (var item in stream)
-        {
-            items.Add(item);
-            if (items.Count == max)
-            {
-                break;
-            }
-        }
-
-        return items;
     }
 }

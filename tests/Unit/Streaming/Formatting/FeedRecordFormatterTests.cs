@@ -109,6 +109,41 @@ public sealed class FeedRecordFormatterTests
         Assert.Equal(expected, formatter.ContentType);
     }
 
+    [Fact]
+    public void Sse_carries_the_stream_position_as_the_event_id()
+    {
+        var formatter = new SseFormatter();
+
+        var written = Format(formatter, (f, output) => f.WriteItem(Item, "news:12,weather:40", output));
+
+        Assert.True(formatter.CarriesPosition);
+        Assert.StartsWith("id: news:12,weather:40\nevent: news\ndata: ", written, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Formats_without_positions_write_the_plain_item_and_ignore_the_position()
+    {
+        var formatter = new NdjsonFormatter();
+
+        var written = Format(formatter, (f, output) => f.WriteItem(Item, "news:12,weather:40", output));
+
+        Assert.False(formatter.CarriesPosition);
+        Assert.Equal(ItemJson + "\n", written);
+    }
+
+    [Theory]
+    [InlineData(FeedControlKind.Gap, "gap")]
+    [InlineData(FeedControlKind.Reset, "reset")]
+    [InlineData(FeedControlKind.Error, "error")]
+    [InlineData(FeedControlKind.Shutdown, "shutdown")]
+    [InlineData(FeedControlKind.End, "end")]
+    public void Every_control_kind_is_written_under_its_wire_name(FeedControlKind kind, string name)
+    {
+        var written = Format(new NdjsonFormatter(), (f, output) => f.WriteControl(kind, null, "why", output));
+
+        Assert.Equal($"{{\"type\":\"{name}\",\"message\":\"why\"}}\n", written);
+    }
+
     private static string Format(FeedRecordFormatter formatter, Action<FeedRecordFormatter, IBufferWriter<byte>> write)
     {
         var output = new ArrayBufferWriter<byte>();

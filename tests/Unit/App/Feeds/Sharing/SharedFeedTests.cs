@@ -51,7 +51,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
             }
         }
 
-        var stalledItems = await TakeAsync(stalled, 11);
+        var stalledItems = await stalled.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(11);
 
         Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), received);
         var gap = Assert.IsType<FeedControl>(stalledItems[0].Data);
@@ -71,13 +71,13 @@ public sealed class SharedFeedTests : IAsyncDisposable
                 _source.Write(i);
             }
 
-            Assert.Equal(30, (await TakeAsync(first, 30))[^1].Sequence);
+            Assert.Equal(30, (await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(30))[^1].Sequence);
         }
 
         using var resumed = feed.Subscribe(after: 20);
         _source.Write(31);
 
-        Assert.Equal(Enumerable.Range(21, 11).Select(i => (long)i), (await TakeAsync(resumed, 11)).Select(i => i.Sequence));
+        Assert.Equal(Enumerable.Range(21, 11).Select(i => (long)i), (await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(11)).Select(i => i.Sequence));
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
@@ -91,11 +91,11 @@ public sealed class SharedFeedTests : IAsyncDisposable
                 _source.Write(i);
             }
 
-            await TakeAsync(first, 20);
+            await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(20);
         }
 
         using var resumed = feed.Subscribe(after: 3);
-        var items = await TakeAsync(resumed, 6);
+        var items = await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(6);
 
         var reset = Assert.IsType<FeedControl>(items[0].Data);
         Assert.Equal("reset", reset.Type);
@@ -117,7 +117,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
             Assert.True(await fastReader.MoveNextAsync());
         }
 
-        var thrown = await Assert.ThrowsAsync<FeedFailedException>(() => TakeAsync(slow, 100));
+        var thrown = await Assert.ThrowsAsync<FeedFailedException>(() => slow.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(100));
         Assert.Contains("fell 5 items behind feed 'shared' and was disconnected", thrown.ClientMessage, StringComparison.Ordinal);
         _source.Write(9);
         Assert.True(await fastReader.MoveNextAsync());
@@ -146,7 +146,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
         _source.FailWith = failure;
         _source.Write("boom");
 
-        var thrown = await Assert.ThrowsAsync<InvalidDataException>(() => TakeAsync(reader, 1));
+        var thrown = await Assert.ThrowsAsync<InvalidDataException>(() => reader.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1));
         await _source.Stopped.Task.DefaultTimeout();
         _source.FailWith = null;
         _source.Renew();
@@ -179,20 +179,5 @@ public sealed class SharedFeedTests : IAsyncDisposable
         return new SharedFeed(definition, _source.OpenAsync, _host, TimeProvider.System, _stats);
     }
 
-    private static async Task<FeedItem<object>> FirstAsync(FeedSubscription subscription) => (await TakeAsync(subscription, 1))[0];
-
-    private static async Task<List<FeedItem<object>>> TakeAsync(FeedSubscription subscription, int count)
-    {
-        var items = new List<FeedItem<object>>();
-        await foreach (var item in subscription.ReadAllAsync(TestTimeouts.TestToken()))
-        {
-            items.Add(item);
-            if (items.Count == count)
-            {
-                break;
-            }
-        }
-
-        return items;
-    }
+    private static async Task<FeedItem<object>> FirstAsync(FeedSubscription subscription) => (await subscription.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1))[0];
 }

@@ -28,7 +28,7 @@ public sealed class UpstreamFeedTests : IAsyncLifetime
             await LoopbackPeer.WaitForCloseAsync(socket, token);
         };
 
-        var items = await TakeAsync(Feed(FeedKind.WebSocket, url: _peer.WebSocketUrl.ToString()), 3);
+        var items = await Feed(FeedKind.WebSocket, url: _peer.WebSocketUrl.ToString()).TakeAsync(3);
 
         Assert.Equal("connected", Assert.IsType<UpstreamStatus>(items[0]).Status);
         Assert.Equal(21.5, Assert.IsType<JsonElement>(items[1]).GetProperty("temp").GetDouble());
@@ -52,7 +52,7 @@ public sealed class UpstreamFeedTests : IAsyncLifetime
             await LoopbackPeer.WaitForCloseAsync(socket, token);
         };
 
-        var items = await TakeAsync(Feed(FeedKind.WebSocket, url: _peer.WebSocketUrl.ToString()), 6);
+        var items = await Feed(FeedKind.WebSocket, url: _peer.WebSocketUrl.ToString()).TakeAsync(6);
 
         Assert.Equal(["connected", "session 1", "disconnected", "reconnecting", "connected", "session 2"], items.Select(Describe));
         Assert.Equal(2, _peer.Connections);
@@ -67,7 +67,7 @@ public sealed class UpstreamFeedTests : IAsyncLifetime
             await LoopbackPeer.WaitForCloseAsync(socket, token);
         };
 
-        await TakeAsync(Feed(FeedKind.WebSocket, url: _peer.WebSocketUrl.ToString()), 2);
+        await Feed(FeedKind.WebSocket, url: _peer.WebSocketUrl.ToString()).TakeAsync(2);
 
         await _peer.Open.WaitForAsync(0, TestTimeouts.TestToken());
     }
@@ -88,7 +88,7 @@ public sealed class UpstreamFeedTests : IAsyncLifetime
             }
         };
 
-        var items = await TakeAsync(Feed(FeedKind.Sse, url: _peer.HttpUrl.ToString()), 7);
+        var items = await Feed(FeedKind.Sse, url: _peer.HttpUrl.ToString()).TakeAsync(7);
 
         var first = Assert.IsType<SseEvent>(items[1]);
         Assert.Equal(("reading", "7", 1), (first.Event, first.Id, ((JsonElement)first.Data).GetProperty("v").GetInt32()));
@@ -107,7 +107,7 @@ public sealed class UpstreamFeedTests : IAsyncLifetime
             await Task.Delay(Timeout.Infinite, token);
         };
 
-        var items = await TakeAsync(Feed(FeedKind.Ndjson, url: _peer.HttpUrl.ToString()), 4);
+        var items = await Feed(FeedKind.Ndjson, url: _peer.HttpUrl.ToString()).TakeAsync(4);
 
         Assert.Equal(1, ((JsonElement)items[1]).GetProperty("n").GetInt32());
         var malformed = Assert.IsType<UpstreamStatus>(items[2]);
@@ -184,21 +184,6 @@ public sealed class UpstreamFeedTests : IAsyncLifetime
             PollInterval = TimeSpan.FromMilliseconds(20),
         };
         return TestCatalogs.Create(_stats, feed).ReadAsync(feed, CounterOverrides.None, TestTimeouts.TestToken());
-    }
-
-    private static async Task<List<object>> TakeAsync(IAsyncEnumerable<object> feed, int count)
-    {
-        var items = new List<object>();
-        await foreach (var item in feed)
-        {
-            items.Add(item);
-            if (items.Count == count)
-            {
-                break;
-            }
-        }
-
-        return items;
     }
 
     private static async Task<object> NextAsync(IAsyncEnumerator<object> items)
