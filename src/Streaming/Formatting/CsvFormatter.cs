@@ -60,14 +60,9 @@ public sealed class CsvFormatter(JsonSerializerOptions? json = null) : FeedRecor
         WriteRow(output, [feed ?? "", "", "", $"!! {control.Type}: {control.Message}"]);
     }
 
-    /// <summary>Quotes a field when RFC 4180 requires it.</summary>
-    /// <param name="field">The field.</param>
-    /// <returns>The field as it appears in the row.</returns>
-    public static string Quote(string field)
-    {
-        ArgumentNullException.ThrowIfNull(field);
-        return field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-    }
+    // RFC 4180: a field holding a comma, a quote or a line break is quoted, with its quotes doubled.
+    private static string Quote(string field) =>
+        field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
     private static string Text(JsonElement value) => value.ValueKind switch
     {
