@@ -6,15 +6,18 @@ namespace Tributary.Streaming.Records;
 /// A control record: it tells the reader something about the stream rather than the feed, such as items
 /// skipped for a slow reader (<see cref="FeedControlKind.Gap"/>) or history that could not be replayed
 /// (<see cref="FeedControlKind.Reset"/>). It travels where an item's data would, and formatters write it as
-/// a control record, not as an item.
+/// a control record, not as an item. In JSON its kind is the <c>type</c> property, under its wire name.
 /// </summary>
 /// <param name="Kind">What happened.</param>
 /// <param name="Message">A human-readable explanation.</param>
 /// <param name="Skipped">For <see cref="FeedControlKind.Gap"/>: how many items were skipped.</param>
-public sealed record FeedControl([property: JsonIgnore] FeedControlKind Kind, string Message, long? Skipped = null)
+public sealed record FeedControl(
+    [property: JsonPropertyName("type"), JsonConverter(typeof(FeedControlKindJsonConverter))] FeedControlKind Kind,
+    string Message,
+    long? Skipped = null)
 {
     /// <summary>The record's name on the wire: <c>gap</c>, <c>reset</c>, <c>error</c>, <c>shutdown</c> or <c>end</c>.</summary>
-    [JsonPropertyOrder(-1)]
+    [JsonIgnore]
     public string Type => Kind switch
     {
         FeedControlKind.Gap => "gap",

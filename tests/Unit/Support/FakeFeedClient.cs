@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Tributary.App.Dashboard.Client;
 using Tributary.App.Feeds;
-using Tributary.Streaming.Diagnostics;
 using Tributary.Streaming.Records;
 
 namespace Tributary.Tests.Unit.Support;
@@ -36,8 +35,33 @@ internal sealed class FakeFeedClient : IFeedClient
 
     public Exception? FailStreamWith { get; set; }
 
-    /// <summary>How many written items the dashboard has taken so far.</summary>
-    public ActivityGauge Consumed { get; } = new();
+    private readonly List<(long Count, TaskCompletionSource Reached)> _consumedWaiters = [];
+    private long _consumed;
+
+    /// <summary>Completes once the dashboard has taken at least <paramref name="count"/> items.</summary>
+    public Task WaitForConsumedAsync(long count)
+    {
+        lock (_consumedWaiters)
+        {
+            if (_consumed >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var reached = TestTimeouts.NewSignal();
+            _consumedWaiters.Add((count, reached));
+            return reached.Task.DefaultTimeout();
+        }
+    }
+
+    private void CountConsumed()
+    {
+        lock (_consumedWaiters)
+        {
+            _consumed++;
+            _consumedWaiters.RemoveAll(w => w.Count <= _consumed && w.Reached.TrySetResult());
+        }
+    }
 
     public Task<IReadOnlyList<FeedInfo>> GetCatalogAsync(CancellationToken cancellationToken) => Task.FromResult(Catalog);
 
@@ -53,7 +77,7 @@ internal sealed class FakeFeedClient : IFeedClient
 
         await foreach (var item in _items.Reader.ReadAllAsync(cancellationToken))
         {
-            Consumed.Increment();
+            CountConsumed();
             yield return item;
         }
     }

@@ -7,10 +7,14 @@ internal sealed class FlushRecordingStream : MemoryStream
 
     public List<byte[]> ContentAtEachFlush { get; } = [];
 
+    /// <summary>Raised after each flush is recorded, so a test can pace a source by the writer's flushes.</summary>
+    public event Action? Flushed;
+
     public override void Flush()
     {
         LengthAtEachFlush.Add(Length);
         ContentAtEachFlush.Add(ToArray());
+        Flushed?.Invoke();
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken)

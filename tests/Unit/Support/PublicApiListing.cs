@@ -91,7 +91,7 @@ internal static class PublicApiListing
 
     private static string Parameters(MethodBase method) =>
         string.Join(", ", method.GetParameters().Select(p =>
-            $"{Name(p.ParameterType)} {p.Name}{(p.HasDefaultValue ? " = " + (p.DefaultValue ?? "null") : "")}"));
+            $"{Name(p.ParameterType)} {p.Name}{(p.HasDefaultValue ? " = " + (p.DefaultValue ?? (p.ParameterType.IsValueType && Nullable.GetUnderlyingType(p.ParameterType) is null ? "default" : "null")) : "")}"));
 
     private static string Name(Type type)
     {

@@ -26,6 +26,7 @@ public sealed class StreamLifecycleTests(StreamApiFixture fixture) : IClassFixtu
 
         await fixture.Stats.ActiveProducers.WaitForAsync(0, TestTimeouts.TestToken());
         await fixture.Stats.ActiveStreams.WaitForAsync(0, TestTimeouts.TestToken());
+        Assert.Equal(0, fixture.Stats.ActiveProducers.Current);
     }
 
     [Fact]

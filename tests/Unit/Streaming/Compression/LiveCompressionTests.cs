@@ -50,6 +50,26 @@ public sealed class LiveCompressionTests
         }
     }
 
+    [Theory(Timeout = TestTimeouts.HangMilliseconds)]
+    [InlineData(LiveCompressionFormat.Gzip)]
+    [InlineData(LiveCompressionFormat.Brotli)]
+    public async Task Through_the_batching_writer_an_item_that_arrives_alone_is_readable_at_the_next_flush(LiveCompressionFormat format)
+    {
+        // The source hands over the next item only after the writer's next flush, so the writer is idle
+        // between items: each flush must carry everything so far, readable without the trailer.
+        var destination = new FlushRecordingStream();
+        using var flushed = new SemaphoreSlim(0);
+        destination.Flushed += () => flushed.Release();
+
+        await CompressAsync(PacedByFlushes(Items, flushed), destination, format, TestTimeouts.TestToken());
+
+        for (var count = 1; count <= Items.Length; count++)
+        {
+            var soFar = string.Concat(Items.Take(count));
+            Assert.Equal(soFar, DecompressPrefix(destination.ContentAtEachFlush[count], format, Encoding.UTF8.GetByteCount(soFar)));
+        }
+    }
+
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Gzip_output_ends_with_the_trailer_on_normal_completion()
     {
@@ -123,6 +143,15 @@ public sealed class LiveCompressionTests
         foreach (var item in items)
         {
             await Task.Yield();
+            yield return Encoding.UTF8.GetBytes(item);
+        }
+    }
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> PacedByFlushes(IEnumerable<string> items, SemaphoreSlim flushed)
+    {
+        foreach (var item in items)
+        {
+            await flushed.WaitAsync();
             yield return Encoding.UTF8.GetBytes(item);
         }
     }

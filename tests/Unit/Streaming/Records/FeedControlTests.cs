@@ -5,13 +5,27 @@ namespace Tributary.Tests.Unit.Streaming.Records;
 
 public sealed class FeedControlTests
 {
-    [Fact]
-    public void A_control_record_serializes_with_its_wire_type_first_and_no_enum_value()
+    [Theory]
+    [InlineData(FeedControlKind.Gap, "gap")]
+    [InlineData(FeedControlKind.Reset, "reset")]
+    [InlineData(FeedControlKind.Error, "error")]
+    [InlineData(FeedControlKind.Shutdown, "shutdown")]
+    [InlineData(FeedControlKind.End, "end")]
+    public void Each_kind_has_one_wire_name_in_json_and_in_Type(FeedControlKind kind, string name)
     {
-        // The hub sends control records through the serializer; clients switch on "type", as in every HTTP format.
-        var json = JsonSerializer.Serialize(new FeedControl(FeedControlKind.Gap, "3 skipped", 3), JsonSerializerOptions.Web);
+        var control = new FeedControl(kind, "why");
 
-        Assert.Equal("""{"type":"gap","message":"3 skipped","skipped":3}""", json);
+        var json = JsonSerializer.Serialize(control, JsonSerializerOptions.Web);
+
+        Assert.Equal(name, control.Type);
+        Assert.Equal($$"""{"type":"{{name}}","message":"why","skipped":null}""", json);
+        Assert.Equal(control, JsonSerializer.Deserialize<FeedControl>(json, JsonSerializerOptions.Web));
+    }
+
+    [Fact]
+    public void A_type_outside_the_closed_set_is_refused_when_read()
+    {
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<FeedControl>("""{"type":"party","message":"?"}""", JsonSerializerOptions.Web));
     }
 
     [Fact]

@@ -204,5 +204,5 @@ public sealed class DashboardTests : IAsyncDisposable
         }
     }
 
-    private Task WaitForConsumedAsync(long count) => _client.Consumed.WaitForAsync(count, TestTimeouts.TestToken());
+    private Task WaitForConsumedAsync(long count) => _client.WaitForConsumedAsync(count);
 }
