@@ -90,14 +90,28 @@ public sealed class TaskGroup : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The group has already completed.</exception>
     public void Start(Func<CancellationToken, Task> child)
     {
+        if (!TryStart(child))
+        {
+            throw new InvalidOperationException(
+                "This task group has completed: every child has finished and the scope was left. " +
+                "Start children only inside the scope (before DisposeAsync returns), or open a new TaskGroup.");
+        }
+    }
+
+    /// <summary>
+    /// Starts a child unless the group has completed, for owners that may race the group's end (a long-lived
+    /// group that is being shut down). The child runs on the thread pool and receives the group's token.
+    /// </summary>
+    /// <param name="child">The child's work.</param>
+    /// <returns><see langword="true"/> if the child was started; <see langword="false"/> if the group has completed.</returns>
+    public bool TryStart(Func<CancellationToken, Task> child)
+    {
         ArgumentNullException.ThrowIfNull(child);
         lock (_gate)
         {
             if (_completed)
             {
-                throw new InvalidOperationException(
-                    "This task group has completed: every child has finished and the scope was left. " +
-                    "Start children only inside the scope (before DisposeAsync returns), or open a new TaskGroup.");
+                return false;
             }
 
             _runningChildren++;
@@ -105,6 +119,7 @@ public sealed class TaskGroup : IAsyncDisposable
 
         // RunChildAsync never faults: its outcome is recorded in _failures and observed by DisposeAsync.
         _ = RunChildAsync(child);
+        return true;
     }
 
     /// <summary>Cancels every child. Safe to call at any time, any number of times.</summary>
@@ -137,8 +152,9 @@ public sealed class TaskGroup : IAsyncDisposable
     {
         try
         {
-            // Start returns at once; the child runs concurrently, even if it is synchronous up front.
-            await Task.Yield();
+            // Start returns at once; the child runs concurrently, even if it is synchronous up front, and on
+            // the thread pool: Task.Yield would post it to the caller's context (a Blazor renderer, say).
+            await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
             await child(Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(Token))

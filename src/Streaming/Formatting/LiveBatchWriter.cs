@@ -127,7 +127,7 @@ public sealed class LiveBatchWriter
                     // thread until its client's buffers filled. Going to the back of the pool's queue after each
                     // full batch lets other work in first: other connections, and the notice that this
                     // stream's client has gone (measured in docs/PERFORMANCE.md).
-                    await Task.Yield();
+                    await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
                 }
             }
         }

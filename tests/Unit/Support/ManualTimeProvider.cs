@@ -1,3 +1,5 @@
+using Tributary.Streaming.Diagnostics;
+
 namespace Tributary.Tests.Unit.Support;
 
 /// <summary>
@@ -9,6 +11,9 @@ internal sealed class ManualTimeProvider : TimeProvider
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
     private long _ticks = new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero).UtcTicks;
+
+    /// <summary>Timers waiting to fire, so a test can wait for code to arm one before advancing the clock.</summary>
+    public ActivityGauge PendingTimers { get; } = new();
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -81,12 +86,13 @@ internal sealed class ManualTimeProvider : TimeProvider
         {
             lock (clock._gate)
             {
-                clock._timers.Remove(this);
+                Unschedule();
                 _period = period == Timeout.InfiniteTimeSpan ? 0 : period.Ticks;
                 if (dueTime != Timeout.InfiniteTimeSpan)
                 {
                     Due = clock._ticks + dueTime.Ticks;
                     clock._timers.Add(this);
+                    clock.PendingTimers.Increment();
                 }
             }
 
@@ -102,7 +108,7 @@ internal sealed class ManualTimeProvider : TimeProvider
             }
             else
             {
-                clock._timers.Remove(this);
+                Unschedule();
             }
         }
 
@@ -112,7 +118,16 @@ internal sealed class ManualTimeProvider : TimeProvider
         {
             lock (clock._gate)
             {
-                clock._timers.Remove(this);
+                Unschedule();
+            }
+        }
+
+        // Called under the clock's lock.
+        private void Unschedule()
+        {
+            if (clock._timers.Remove(this))
+            {
+                clock.PendingTimers.Decrement();
             }
         }
 

@@ -45,6 +45,9 @@ public sealed class FeedSubscription : IDisposable
 
     internal void Complete(Exception? failure) => _buffer.Writer.TryComplete(failure);
 
+    /// <summary>The run of the feed's producer this reader belongs to; set and read under the feed's lock.</summary>
+    internal SharedFeedRun? Run { get; set; }
+
     /// <summary>The feed's items from the moment of subscribing (after any replay), until the feed ends or the reader stops.</summary>
     public async IAsyncEnumerable<FeedItem<object>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -6,10 +6,15 @@ using Tributary.Streaming.Records;
 namespace Tributary.App.Feeds.Sharing;
 
 /// <summary>
-/// One feed, one producer, any number of readers. The first subscriber starts the producer as a child of
-/// the host's task group; the last one leaving stops it after the feed's linger. Items are numbered here,
-/// once, so every reader sees the same sequence and can resume from it out of the history ring.
+/// One feed, one producer, any number of readers. The first subscriber starts a run of the producer as a
+/// child of the host's task group; the last one leaving stops it after the feed's linger. Items are numbered
+/// here, once, so every reader sees the same sequence and can resume from it out of the history ring.
 /// </summary>
+/// <remarks>
+/// Each run of the producer is a <see cref="SharedFeedRun"/> that this feed alone creates, changes (under its
+/// lock) and disposes. A subscribe that finds no run, or one that is stopping, starts a new one; a run's end
+/// ends only its own subscribers.
+/// </remarks>
 public sealed class SharedFeed
 {
     private readonly FeedDefinition _feed;
@@ -20,10 +25,8 @@ public sealed class SharedFeed
     private readonly SharedFeedCounters _counters;
     private readonly Lock _gate = new();
     private readonly FeedHistory _history;
-    private readonly List<FeedSubscription> _subscribers = [];
     private long _sequence;
-    private CancellationTokenSource? _running;
-    private CancellationTokenSource? _lingering;
+    private SharedFeedRun? _run;
 
     internal SharedFeed(FeedDefinition feed, Func<CancellationToken, IAsyncEnumerable<object>> open, TaskGroup host, TimeProvider timeProvider, StreamStats stats)
     {
@@ -38,7 +41,8 @@ public sealed class SharedFeed
 
     /// <summary>
     /// Adds a reader. With <paramref name="after"/>, it first gets the items after that sequence that are
-    /// still in history, preceded by a <c>reset</c> record if some are not.
+    /// still in history, preceded by a <c>reset</c> record if some are not. While the server is stopping, the
+    /// reader's stream ends at once with an <see cref="OperationCanceledException"/>.
     /// </summary>
     public FeedSubscription Subscribe(long? after)
     {
@@ -46,20 +50,21 @@ public sealed class SharedFeed
         {
             var replay = after is { } position ? Replay(position) : [];
             var subscription = new FeedSubscription(this, _feed.SubscriberBuffer + replay.Count, _feed.Overflow);
+            var run = _run is { IsStopping: false } current ? current : TryStartRun();
+            if (run is null)
+            {
+                subscription.Complete(new OperationCanceledException($"The server is stopping; feed '{_feed.Name}' takes no new readers.", _host.Token));
+                return subscription;
+            }
+
             foreach (var item in replay)
             {
                 subscription.Offer(item);
             }
 
-            _subscribers.Add(subscription);
-            _counters.SetSubscribers(_subscribers.Count);
-            _lingering?.Cancel();
-            _lingering = null;
-            if (_running is null)
-            {
-                StartProducer();
-            }
-
+            subscription.Run = run;
+            run.Add(subscription);
+            _counters.SetSubscribers(run.SubscriberCount);
             return subscription;
         }
     }
@@ -77,17 +82,19 @@ public sealed class SharedFeed
     {
         lock (_gate)
         {
-            if (!_subscribers.Remove(subscription))
+            if (subscription.Run is not { } run || !run.Remove(subscription))
             {
                 return;
             }
 
-            _counters.SetSubscribers(_subscribers.Count);
-            if (_subscribers.Count == 0 && _running is { } running)
+            if (ReferenceEquals(run, _run))
             {
-                var linger = new CancellationTokenSource();
-                _lingering = linger;
-                _host.Start(token => LingerAsync(running, linger, token));
+                _counters.SetSubscribers(run.SubscriberCount);
+            }
+
+            if (run.SubscriberCount == 0 && !run.IsStopping)
+            {
+                BeginLinger(run);
             }
         }
     }
@@ -116,46 +123,63 @@ public sealed class SharedFeed
     private FeedItem<object> Reset(string message) =>
         new(_feed.Name, _sequence, _timeProvider.GetUtcNow(), new FeedControl(FeedControlKind.Reset, message));
 
-    private void StartProducer()
+    // Called under the lock. The run becomes current only once the host has taken its producer, so a host
+    // that is shutting down leaves the feed as it was.
+    private SharedFeedRun? TryStartRun()
     {
-        var running = new CancellationTokenSource();
-        _running = running;
+        var run = new SharedFeedRun();
+        if (!_host.TryStart(token => RunAsync(run, token)))
+        {
+            run.Dispose();
+            return null;
+        }
+
+        _run = run;
         _counters.State = "running";
         _stats.SharedProducers.Increment();
-        _host.Start(token => RunAsync(running, token));
+        return run;
     }
 
-    private async Task RunAsync(CancellationTokenSource running, CancellationToken hostToken)
+    private async Task RunAsync(SharedFeedRun run, CancellationToken hostToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(hostToken, running.Token);
         Exception? failure = null;
         try
         {
-            await foreach (var data in _open(stop.Token).WithCancellation(stop.Token))
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(hostToken, run.Token);
+            try
             {
-                Publish(data);
+                await foreach (var data in _open(stop.Token).WithCancellation(stop.Token))
+                {
+                    Publish(run, data);
+                }
             }
-        }
-        catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(stop.Token))
-        {
-            // Stopped after the last reader left, or the server is stopping.
-        }
+            catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(stop.Token))
+            {
+                // Stopped after the last reader left, or the server is stopping.
+            }
 #pragma warning disable CA1031 // The feed's failure goes to its readers (each stream reports it); it must not cancel the other shared feeds.
-        catch (Exception error)
+            catch (Exception error)
 #pragma warning restore CA1031
-        {
-            failure = error;
+            {
+                failure = error;
+            }
         }
         finally
         {
-            Stopped(running, failure);
+            Stopped(run, failure);
         }
     }
 
-    private void Publish(object data)
+    private void Publish(SharedFeedRun run, object data)
     {
         lock (_gate)
         {
+            // A stopping run has no readers left, and a newer run may be numbering the feed already.
+            if (run.IsStopping)
+            {
+                return;
+            }
+
             var item = new FeedItem<object>(_feed.Name, ++_sequence, _timeProvider.GetUtcNow(), data);
             _history.Add(item);
             _counters.SetSequence(_sequence);
@@ -164,60 +188,70 @@ public sealed class SharedFeed
                 _counters.State = status.Status;
             }
 
-            foreach (var subscriber in _subscribers)
+            foreach (var subscriber in run.Subscribers)
             {
                 subscriber.Offer(item);
             }
         }
     }
 
-    // The producer ended: its readers end with it (with its failure, if any); the next subscriber restarts it.
-    private void Stopped(CancellationTokenSource running, Exception? failure)
+    // The producer returned: its run's readers end with it (with its failure, if any); the next subscriber
+    // starts a new run.
+    private void Stopped(SharedFeedRun run, Exception? failure)
     {
         lock (_gate)
         {
-            if (ReferenceEquals(_running, running))
+            run.End(failure);
+            if (ReferenceEquals(_run, run))
             {
-                _running = null;
+                _run = null;
                 _counters.State = "idle";
-                foreach (var subscriber in _subscribers)
-                {
-                    subscriber.Complete(failure);
-                }
-
-                _subscribers.Clear();
                 _counters.SetSubscribers(0);
             }
         }
 
         _stats.SharedProducers.Decrement();
-        running.Dispose();
+        run.Dispose();
     }
 
-    private async Task LingerAsync(CancellationTokenSource running, CancellationTokenSource linger, CancellationToken hostToken)
+    // Called under the lock.
+    private void BeginLinger(SharedFeedRun run)
     {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(hostToken, linger.Token);
+        var linger = run.BeginLinger();
+        if (!_host.TryStart(token => LingerAsync(run, linger, token)))
+        {
+            // The server is stopping: the host cancels the producer itself.
+            run.EndLinger(linger);
+            linger.Dispose();
+        }
+    }
+
+    private async Task LingerAsync(SharedFeedRun run, CancellationTokenSource linger, CancellationToken hostToken)
+    {
         try
         {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(hostToken, linger.Token);
             await Task.Delay(_feed.Linger, _timeProvider, wait.Token);
+            lock (_gate)
+            {
+                if (run.IsLinger(linger) && run.SubscriberCount == 0)
+                {
+                    run.Stop();
+                }
+            }
         }
-        catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(wait.Token))
+        catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(hostToken) || cancelled.IsCancellationOf(linger.Token))
         {
-            // A new reader arrived, or the server is stopping (the host cancels the producer itself).
-            return;
+            // A new reader arrived, the run ended, or the server is stopping (the host cancels the producer itself).
         }
         finally
         {
-            linger.Dispose();
-        }
-
-        lock (_gate)
-        {
-            if (ReferenceEquals(_lingering, linger) && _subscribers.Count == 0 && ReferenceEquals(_running, running))
+            lock (_gate)
             {
-                _lingering = null;
-                running.Cancel();
+                run.EndLinger(linger);
             }
+
+            linger.Dispose();
         }
     }
 }

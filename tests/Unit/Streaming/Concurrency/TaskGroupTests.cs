@@ -107,4 +107,24 @@ public sealed partial class TaskGroupTests
         Assert.Same(failure, thrown);
         Assert.True(siblingCancelled.Task.IsCompleted);
     }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Children_run_on_the_thread_pool_even_when_started_under_a_synchronization_context()
+    {
+        // A Blazor renderer, say: a child must not be queued onto it, or it would run on the UI's thread.
+        var context = new CountingSynchronizationContext();
+        var ranOn = TestTimeouts.NewSignal<SynchronizationContext?>();
+        var group = new TaskGroup();
+        await using (group)
+        {
+            context.RunUnder(() => group.TryStart(_ =>
+            {
+                ranOn.SetResult(SynchronizationContext.Current);
+                return Task.CompletedTask;
+            }));
+        }
+
+        Assert.Null(await ranOn.Task.DefaultTimeout());
+        Assert.Equal(0, context.Posts);
+    }
 }

@@ -174,4 +174,22 @@ public sealed class LiveBatchWriterTests
             finished.TrySetResult();
         }
     }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_backlog_yields_to_the_thread_pool_and_never_to_the_callers_context()
+    {
+        // Everything is ready at once, so the writer yields after each full batch; a Blazor caller's context
+        // must not be where the rest of the copy runs.
+        var context = new CountingSynchronizationContext();
+        var output = new RecordingOutput();
+        var writer = new LiveBatchWriter(output);
+        var record = new byte[100];
+
+        var copy = context.RunUnder(() => writer.CopyAsync(Ready(5_000), (_, batch) => batch.Write(record), heartbeat: null, TestTimeouts.TestToken()));
+
+        Assert.Equal(5_000, await copy.DefaultTimeout());
+        Assert.True(output.Flushes.Count > 2, $"expected several full batches, saw {output.Flushes.Count} flushes");
+        Assert.Equal(0, context.Posts);
+    }
+
 }

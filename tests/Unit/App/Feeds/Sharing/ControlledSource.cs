@@ -16,7 +16,13 @@ internal sealed class ControlledSource
 
     public Exception? FailWith { get; set; }
 
+    /// <summary>When set, a producer that was stopped does not return until this completes.</summary>
+    public TaskCompletionSource? HoldAfterStop { get; set; }
+
     public void Write(object item) => _items.Writer.TryWrite(item);
+
+    /// <summary>The feed ends by itself, as a counter with a Count or an upstream that closes does.</summary>
+    public void End() => _items.Writer.TryComplete();
 
     public async IAsyncEnumerable<object> OpenAsync([EnumeratorCancellation] CancellationToken token)
     {
@@ -36,6 +42,10 @@ internal sealed class ControlledSource
         finally
         {
             Stopped.TrySetResult();
+            if (HoldAfterStop is { } hold)
+            {
+                await hold.Task;
+            }
         }
     }
 

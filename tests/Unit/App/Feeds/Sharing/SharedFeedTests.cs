@@ -158,13 +158,77 @@ public sealed class SharedFeedTests : IAsyncDisposable
         Assert.Equal(2, _source.Opens);
     }
 
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_producer_that_ends_during_the_linger_does_not_wedge_the_feed()
+    {
+        // Arrange: the last reader leaves, the linger starts, and the feed ends by itself during it.
+        var clock = new ManualTimeProvider();
+        var feed = NewFeed(linger: TimeSpan.FromSeconds(5), clock: clock);
+        _source.Write("first");
+        Assert.Equal("first", (await FirstAsync(feed.Subscribe(after: null))).Data);
+        await clock.PendingTimers.WaitForAsync(1, TestTimeouts.TestToken());
+        _source.End();
+        await _stats.SharedProducers.WaitForAsync(0, TestTimeouts.TestToken());
+
+        // Act: the linger runs out after the producer has gone, then a reader arrives.
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await clock.PendingTimers.WaitForAsync(0, TestTimeouts.TestToken());
+        _source.Renew();
+        using var next = feed.Subscribe(after: null);
+        Assert.Equal(1, _stats.SharedFeed("shared").Subscribers);
+        _source.Write("second");
+
+        // Assert: a new run serves it.
+        Assert.Equal("second", (await FirstAsync(next)).Data);
+        Assert.Equal(2, _source.Opens);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_reader_arriving_while_the_lingered_producer_is_still_stopping_gets_a_new_run()
+    {
+        // Arrange: the linger stops the run, and its producer takes its time to return.
+        var clock = new ManualTimeProvider();
+        var feed = NewFeed(linger: TimeSpan.FromSeconds(5), clock: clock);
+        var release = TestTimeouts.NewSignal();
+        _source.HoldAfterStop = release;
+        feed.Subscribe(after: null).Dispose();
+        await clock.PendingTimers.WaitForAsync(1, TestTimeouts.TestToken());
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await _source.Stopped.Task.DefaultTimeout();
+
+        // Act: a reader arrives before the stopping producer has returned.
+        _source.HoldAfterStop = null;
+        using var reader = feed.Subscribe(after: null);
+        _source.Write("live");
+        var item = await FirstAsync(reader);
+        release.SetResult();
+
+        // Assert: it was served by a new run, not attached to the dying one.
+        Assert.Equal(("live", 2), ((string)item.Data, _source.Opens));
+        await _stats.SharedProducers.WaitForAsync(1, TestTimeouts.TestToken());
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Subscribing_while_the_server_stops_ends_that_reader_and_leaves_the_feed_idle()
+    {
+        var feed = NewFeed();
+        _host.Cancel();
+        await _host.DisposeAsync();
+
+        using var late = feed.Subscribe(after: null);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => late.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1));
+        Assert.Equal(("idle", 0L), (_stats.SharedFeed("shared").State, _stats.SharedFeed("shared").Subscribers));
+        Assert.Equal((0L, 0), (_stats.SharedProducers.Current, _source.Opens));
+    }
+
     public async ValueTask DisposeAsync()
     {
         _host.Cancel();
         await _host.DisposeAsync();
     }
 
-    private SharedFeed NewFeed(int buffer = 256, int history = 1000, TimeSpan? linger = null, OverflowPolicy policy = OverflowPolicy.DropOldest)
+    private SharedFeed NewFeed(int buffer = 256, int history = 1000, TimeSpan? linger = null, OverflowPolicy policy = OverflowPolicy.DropOldest, TimeProvider? clock = null)
     {
         var definition = new FeedDefinition
         {
@@ -176,7 +240,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
             Linger = linger ?? TimeSpan.Zero,
             Overflow = policy,
         };
-        return new SharedFeed(definition, _source.OpenAsync, _host, TimeProvider.System, _stats);
+        return new SharedFeed(definition, _source.OpenAsync, _host, clock ?? TimeProvider.System, _stats);
     }
 
     private static async Task<FeedItem<object>> FirstAsync(FeedSubscription subscription) => (await subscription.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1))[0];
