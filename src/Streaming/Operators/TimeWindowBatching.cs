@@ -17,7 +17,8 @@ public static class TimeWindowBatching
     /// <param name="maxBatch">The most items in one batch.</param>
     /// <param name="timeProvider">Times the window; <see langword="null"/> for the system clock.</param>
     /// <param name="cancellationToken">Stops the batching and the source.</param>
-    /// <returns>Non-empty batches, in order.</returns>
+    /// <returns>Non-empty batches, in order. If the source fails, the batch gathered so far is yielded first,
+    /// then the failure is thrown.</returns>
     public static async IAsyncEnumerable<IReadOnlyList<T>> BatchAsync<T>(
         this IAsyncEnumerable<T> source,
         TimeSpan window,
@@ -53,7 +54,14 @@ public static class TimeWindowBatching
                         }
                     }
 
-                    if (!await next.ConfigureAwait(false))
+                    // `next` has completed here. If the source failed, stop gathering: the batch goes out first.
+                    // If the reader cancelled, it has left and the stream ends now.
+                    if (!next.IsCompletedSuccessfully && stop.IsCancellationRequested)
+                    {
+                        await next.ConfigureAwait(false);
+                    }
+
+                    if (!next.IsCompletedSuccessfully || !next.Result)
                     {
                         break;
                     }
@@ -62,6 +70,8 @@ public static class TimeWindowBatching
                     next = items.MoveNextAsync().AsTask();
                 }
 
+                // A source that failed mid-batch still gets its items delivered first: the failure stays in
+                // `next`, which the outer loop awaits once this batch has been taken.
                 yield return batch;
             }
         }
