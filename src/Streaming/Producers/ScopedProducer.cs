@@ -149,6 +149,10 @@ public sealed class ScopedProducer<T> : IAsyncDisposable
         {
             ReleaseChannel();
         }
+
+        // A producer that failed with its own cancellation while the scope was being cancelled looks, to the
+        // group, like one that stopped on its token; the scope still owes that failure to someone.
+        ThrowIfFailureUndelivered();
     }
 
     private async IAsyncEnumerable<T> ReadAllCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -213,16 +217,16 @@ public sealed class ScopedProducer<T> : IAsyncDisposable
         }
     }
 
+    // The group cancels the siblings when the rethrown failure reaches it. Cancelling here first would make a
+    // producer's own OperationCanceledException look like the group's cancellation, and the group would drop it.
+    // The channel is completed only when the cancelled siblings have returned (ReleaseWriter), so they stop on
+    // their token instead of failing on a closed channel.
     private void RecordFailure(Exception failure)
     {
         lock (_gate)
         {
             _failure ??= failure;
         }
-
-        // The channel is completed only when the cancelled siblings have returned (ReleaseWriter), so they
-        // stop on their token instead of failing on a closed channel.
-        _group.Cancel();
     }
 
     private void ReleaseWriter()
@@ -256,6 +260,21 @@ public sealed class ScopedProducer<T> : IAsyncDisposable
         _outerToken.ThrowIfCancellationRequested();
         // Cancelled without a failure or an outer cancel: the scope was disposed while being read.
         _group.Token.ThrowIfCancellationRequested();
+    }
+
+    private void ThrowIfFailureUndelivered()
+    {
+        Exception? failure;
+        lock (_gate)
+        {
+            failure = _failureDelivered ? null : _failure;
+            _failureDelivered = true;
+        }
+
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
     }
 
     private bool IsAlreadyReported()
