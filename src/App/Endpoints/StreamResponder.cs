@@ -141,7 +141,7 @@ public sealed class StreamResponder(
         catch (FeedFailedException failure)
         {
             // The boundary logs once, with detail; the client gets the feed's name but not server internals.
-            StreamApiLog.FeedFailed(logger, failure.Feed, failure.InnerException);
+            StreamApiLog.StreamEndedByFailure(logger, failure);
             formatter.WriteControl(FeedControlKind.Error, failure.Feed, failure.ClientMessage, writer.Batch);
             return true;
         }

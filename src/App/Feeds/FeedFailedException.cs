@@ -29,4 +29,26 @@ public sealed class FeedFailedException : Exception
 
     /// <summary>What the client is told.</summary>
     public string ClientMessage { get; } = "";
+
+    /// <summary>
+    /// This reader was disconnected for falling behind (the feed's <c>DisconnectSlowConsumer</c> policy working,
+    /// which any client can cause): a warning, not a server error.
+    /// </summary>
+    public bool ReaderFellBehind { get; private init; }
+
+    /// <summary>The failure was logged where it happened (a shared feed logs once for all its readers), so the
+    /// boundaries that end each reader's stream do not log it again.</summary>
+    public bool FailureLogged { get; private init; }
+
+    /// <summary>The failure that ends a reader who fell <paramref name="capacity"/> items behind a shared feed.</summary>
+    public static FeedFailedException ReaderBehind(string feed, int capacity) =>
+        new(feed, new InvalidOperationException($"Subscriber buffer of {capacity} items was full."),
+            $"This stream fell {capacity} items behind feed '{feed}' and was disconnected (its overflow policy is DisconnectSlowConsumer).")
+        {
+            ReaderFellBehind = true,
+        };
+
+    /// <summary>The same failure, marked as logged once where it happened.</summary>
+    public FeedFailedException AsLogged() =>
+        new(Feed, InnerException ?? this, ClientMessage) { FailureLogged = true, ReaderFellBehind = ReaderFellBehind };
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
+using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Operators;
 using Tributary.Streaming.Records;
 
@@ -60,7 +61,7 @@ public sealed class FeedHub(
         using var activity = stats.BeginStream(Path);
         await using var items = mergedStreams.Open(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
         long sent = 0;
-        while (await NextAsync(items, connectionId))
+        while (await NextAsync(items, connectionId, cancellationToken))
         {
             var item = items.Current;
             if (item.Data is not FeedControl)
@@ -76,15 +77,15 @@ public sealed class FeedHub(
     }
 
     // A feed failure reaches the client as a HubException naming the feed (other exceptions would reach it
-    // only as a generic error); the detail is logged here, once. Items already waiting complete at once, and
+    // only as a generic error); the failure is logged here, once. Items already waiting complete at once, and
     // skip the async machinery: this runs for every item of every hub stream.
-    private ValueTask<bool> NextAsync(IAsyncEnumerator<FeedItem<object>> items, string connectionId)
+    private ValueTask<bool> NextAsync(IAsyncEnumerator<FeedItem<object>> items, string connectionId, CancellationToken cancellationToken)
     {
         var next = items.MoveNextAsync();
-        return next.IsCompletedSuccessfully ? next : TranslateFailureAsync(next, connectionId);
+        return next.IsCompletedSuccessfully ? next : TranslateFailureAsync(next, connectionId, cancellationToken);
     }
 
-    private async ValueTask<bool> TranslateFailureAsync(ValueTask<bool> next, string connectionId)
+    private async ValueTask<bool> TranslateFailureAsync(ValueTask<bool> next, string connectionId, CancellationToken cancellationToken)
     {
         try
         {
@@ -92,8 +93,13 @@ public sealed class FeedHub(
         }
         catch (FeedFailedException failure)
         {
-            FeedHubLog.FeedFailed(logger, failure.Feed, connectionId, failure.InnerException);
+            FeedHubLog.StreamEndedByFailure(logger, failure, connectionId);
             throw new HubException(failure.ClientMessage);
+        }
+        catch (Exception failure) when (failure is not HubException && !failure.IsCancellationOf(cancellationToken))
+        {
+            FeedHubLog.StreamFailed(logger, connectionId, failure);
+            throw new HubException("The stream failed on the server.");
         }
     }
 }

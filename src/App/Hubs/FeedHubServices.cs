@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.SignalR;
+
 namespace Tributary.App.Hubs;
 
 public static class FeedHubServices
@@ -14,10 +16,17 @@ public static class FeedHubServices
     /// <summary>Items buffered per client-to-server stream (the hub takes none, so keep it small).</summary>
     public const int StreamBufferCapacity = 10;
 
+    /// <summary>The log category of SignalR's hub dispatcher.</summary>
+    public const string DispatcherLogCategory = "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher";
+
     public static IServiceCollection AddFeedHub(this IServiceCollection services)
     {
+        // SignalR's dispatcher would log every stream and call failure again at Error; FeedHubLog and
+        // FeedHubFilter log each once, at its level (see FeedHubLog).
+        services.Configure<LoggerFilterOptions>(options => options.AddFilter(DispatcherLogCategory, LogLevel.Critical));
         services.AddSignalR(options =>
         {
+            options.AddFilter<FeedHubFilter>();
             options.MaximumReceiveMessageSize = MaximumReceiveMessageSize;
             options.MaximumParallelInvocationsPerClient = MaximumParallelInvocationsPerClient;
             options.StreamBufferCapacity = StreamBufferCapacity;

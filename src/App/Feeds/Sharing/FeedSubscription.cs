@@ -36,10 +36,7 @@ public sealed class FeedSubscription : IDisposable
     {
         if (!_buffer.Writer.TryWrite(item) && _policy == OverflowPolicy.DisconnectSlowConsumer)
         {
-            _buffer.Writer.TryComplete(new FeedFailedException(
-                item.Feed,
-                new InvalidOperationException($"Subscriber buffer of {_capacity} items was full."),
-                $"This stream fell {_capacity} items behind feed '{item.Feed}' and was disconnected (its overflow policy is DisconnectSlowConsumer)."));
+            _buffer.Writer.TryComplete(FeedFailedException.ReaderBehind(item.Feed, _capacity));
         }
     }
 

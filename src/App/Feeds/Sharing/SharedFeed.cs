@@ -23,13 +23,15 @@ public sealed class SharedFeed
     private readonly TimeProvider _timeProvider;
     private readonly StreamStats _stats;
     private readonly SharedFeedCounters _counters;
+    private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly FeedHistory _history;
     private long _sequence;
     private SharedFeedRun? _run;
 
-    internal SharedFeed(FeedDefinition feed, Func<CancellationToken, IAsyncEnumerable<object>> open, TaskGroup host, TimeProvider timeProvider, StreamStats stats)
+    internal SharedFeed(FeedDefinition feed, Func<CancellationToken, IAsyncEnumerable<object>> open, TaskGroup host, TimeProvider timeProvider, StreamStats stats, ILogger logger)
     {
+        _logger = logger;
         _feed = feed;
         _open = open;
         _host = host;
@@ -201,6 +203,14 @@ public sealed class SharedFeed
     {
         lock (_gate)
         {
+            if (failure is not null)
+            {
+                // One failure, logged once here, however many readers it ends; their streams only say so.
+                var named = failure as FeedFailedException;
+                SharedFeedLog.FeedFailed(_logger, _feed.Name, run.SubscriberCount, named?.InnerException ?? failure);
+                failure = named?.AsLogged() ?? failure;
+            }
+
             run.End(failure);
             if (ReferenceEquals(_run, run))
             {

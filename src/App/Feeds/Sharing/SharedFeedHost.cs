@@ -42,7 +42,7 @@ public sealed class SharedFeedHost(FeedCatalog catalog, StreamStats stats, TimeP
     public SharedFeed Get(FeedDefinition feed)
     {
         ArgumentNullException.ThrowIfNull(feed);
-        return _feeds.GetOrAdd(feed.Name, _ => new SharedFeed(feed, token => catalog.ReadAsync(feed, CounterOverrides.None, token), _group, timeProvider, stats));
+        return _feeds.GetOrAdd(feed.Name, _ => new SharedFeed(feed, token => catalog.ReadAsync(feed, CounterOverrides.None, token), _group, timeProvider, stats, logger));
     }
 
     /// <summary>Reads a shared feed for as long as the enumeration lasts; leaving unsubscribes.</summary>

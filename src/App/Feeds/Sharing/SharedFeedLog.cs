@@ -5,4 +5,7 @@ internal static partial class SharedFeedLog
 {
     [LoggerMessage(201, LogLevel.Error, "A shared feed task failed while the server was stopping.")]
     public static partial void FailedWhileStopping(ILogger logger, Exception failure);
+
+    [LoggerMessage(202, LogLevel.Error, "Shared feed '{Feed}' failed; its {Readers} readers' streams were ended with an error.")]
+    public static partial void FeedFailed(ILogger logger, string feed, int readers, Exception failure);
 }

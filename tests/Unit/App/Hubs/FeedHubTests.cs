@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
 using Tributary.App.Dashboard.Client;
 using Tributary.App.Feeds;
 using Tributary.App.Hubs;
 using Tributary.Streaming.Records;
+using Tributary.Tests.Hosting;
 using Tributary.Tests.Unit.Support;
 
 namespace Tributary.Tests.Unit.App.Hubs;
@@ -150,6 +152,26 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
         Assert.Contains("Feed 'broken' failed, so the stream was ended.", thrown.Message, StringComparison.Ordinal);
         Assert.Equal(3, received.Count(i => i.Feed == "broken"));
         await fixture.Stats.ActiveProducers.WaitForAsync(0, TestTimeouts.TestToken());
+    }
+
+    [Fact]
+    public async Task A_feed_failure_on_the_hub_is_logged_once_and_bad_input_not_as_an_error()
+    {
+        var logs = new CollectingLoggerProvider();
+        await using var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings(), builder => builder.Logging.AddProvider(logs));
+        await using var connection = FeedHubConnection.Build(new Uri(app.BaseAddress, FeedHub.Path));
+        await connection.StartAsync(TestTimeouts.TestToken());
+
+        // Act 1: a client's bad input
+        await Assert.ThrowsAsync<HubException>(() => connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "nope" }, TestTimeouts.TestToken()).TakeAsync(1));
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning);
+
+        // Act 2: a feed that fails
+        await Assert.ThrowsAsync<HubException>(() => connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "broken" }, TestTimeouts.TestToken()).TakeAsync(10));
+
+        var logged = Assert.Single(logs.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.Equal((LogLevel.Error, 101), (logged.Level, logged.Id.Id));
+        Assert.IsType<InvalidOperationException>(logged.Exception);
     }
 
     private async Task<HubConnection> ConnectAsync()

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Sharing;
@@ -119,6 +121,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
 
         var thrown = await Assert.ThrowsAsync<FeedFailedException>(() => slow.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(100));
         Assert.Contains("fell 5 items behind feed 'shared' and was disconnected", thrown.ClientMessage, StringComparison.Ordinal);
+        Assert.True(thrown.ReaderFellBehind, "a slow reader's disconnection must be told apart from a feed failure");
         _source.Write(9);
         Assert.True(await fastReader.MoveNextAsync());
         Assert.Equal(9, fastReader.Current.Sequence);
@@ -222,13 +225,34 @@ public sealed class SharedFeedTests : IAsyncDisposable
         Assert.Equal((0L, 0), (_stats.SharedProducers.Current, _source.Opens));
     }
 
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_failure_is_logged_once_however_many_readers_it_ends()
+    {
+        var logs = new CollectingLoggerProvider();
+        var failure = new InvalidOperationException("upstream protocol error");
+        var feed = NewFeed(logger: logs.CreateLogger("feed"));
+        var readers = Enumerable.Range(0, 3).Select(_ => feed.Subscribe(after: null)).ToList();
+
+        _source.FailWith = failure;
+        _source.Write("boom");
+
+        foreach (var reader in readers)
+        {
+            Assert.Same(failure, await Assert.ThrowsAsync<InvalidOperationException>(() => reader.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1)));
+        }
+
+        var logged = Assert.Single(logs.Entries);
+        Assert.Equal((LogLevel.Error, 202), (logged.Level, logged.Id.Id));
+        Assert.Same(failure, logged.Exception);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _host.Cancel();
         await _host.DisposeAsync();
     }
 
-    private SharedFeed NewFeed(int buffer = 256, int history = 1000, TimeSpan? linger = null, OverflowPolicy policy = OverflowPolicy.DropOldest, TimeProvider? clock = null)
+    private SharedFeed NewFeed(int buffer = 256, int history = 1000, TimeSpan? linger = null, OverflowPolicy policy = OverflowPolicy.DropOldest, TimeProvider? clock = null, ILogger? logger = null)
     {
         var definition = new FeedDefinition
         {
@@ -240,7 +264,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
             Linger = linger ?? TimeSpan.Zero,
             Overflow = policy,
         };
-        return new SharedFeed(definition, _source.OpenAsync, _host, clock ?? TimeProvider.System, _stats);
+        return new SharedFeed(definition, _source.OpenAsync, _host, clock ?? TimeProvider.System, _stats, logger ?? NullLogger.Instance);
     }
 
     private static async Task<FeedItem<object>> FirstAsync(FeedSubscription subscription) => (await subscription.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1))[0];
