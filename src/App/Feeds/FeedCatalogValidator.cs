@@ -109,17 +109,23 @@ public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogO
     {
         if (feed.IsCounter)
         {
-            if (!(feed.Rate >= 0 && feed.Rate <= feed.MaxRate))
+            if (feed.IsShared && feed.Rate == 0)
             {
-                errors.Add($"{where}: Rate must be between 0 (as fast as possible) and MaxRate ({feed.MaxRate}).");
+                errors.Add($"{where}: a shared counter needs a Rate above 0: unpaced, its one producer would run flat out whether or not anyone reads it.");
+                return;
+            }
+
+            if (!(feed.Rate == 0 || (feed.Rate >= FeedDefinition.MinRate && feed.Rate <= feed.MaxRate)))
+            {
+                errors.Add($"{where}: Rate must be 0 (as fast as possible) or between {FeedDefinition.MinRate} and MaxRate ({feed.MaxRate}).");
             }
 
             return;
         }
 
-        if (!(feed.Rate > 0 && feed.Rate <= MaxPacedRate))
+        if (!(feed.Rate >= FeedDefinition.MinRate && feed.Rate <= MaxPacedRate))
         {
-            errors.Add($"{where}: Rate must be more than 0 and at most {MaxPacedRate} items per second.");
+            errors.Add($"{where}: Rate must be between {FeedDefinition.MinRate} and {MaxPacedRate} items per second.");
         }
     }
 

@@ -71,6 +71,12 @@ public sealed class FeedDefinition
     /// <summary>Shared feeds: how long the producer keeps running after its last subscriber leaves. Default 5 s.</summary>
     public TimeSpan Linger { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The slowest pace a feed may have: one item every 1,000 s. Slower rates would schedule items beyond what
+    /// timers can wait for; 0 (as fast as possible) is a separate case, for counters.
+    /// </summary>
+    public const double MinRate = 0.001;
+
     public bool IsCounter => string.Equals(Kind, FeedKind.Counter, StringComparison.Ordinal);
 
     public bool IsShared => Shared ?? !IsCounter;

@@ -84,13 +84,14 @@ public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOpti
         return (rate is { } r ? CheckRate(feeds, r) : null) ?? (count is { } c ? CheckCount(feeds, c) : null);
     }
 
-    // Against the lowest MaxRate of the feeds: one rate applies to all of them.
+    // Against the lowest MaxRate of the feeds: one rate applies to all of them. Below MinRate the pacer could
+    // not schedule the items; 0 means unpaced.
     private static string? CheckRate(IReadOnlyList<FeedDefinition> feeds, double rate)
     {
         var maxRate = feeds.Min(f => f.MaxRate);
-        return double.IsFinite(rate) && rate >= 0 && rate <= maxRate
+        return rate == 0 || (rate >= FeedDefinition.MinRate && rate <= maxRate)
             ? null
-            : $"rate must be between 0 (as fast as possible) and {maxRate.ToString(CultureInfo.InvariantCulture)}, but was {rate.ToString(CultureInfo.InvariantCulture)}.";
+            : $"rate must be 0 (as fast as possible) or between {FeedDefinition.MinRate.ToString(CultureInfo.InvariantCulture)} and {maxRate.ToString(CultureInfo.InvariantCulture)}, but was {rate.ToString(CultureInfo.InvariantCulture)}.";
     }
 
     private static string? CheckCount(IReadOnlyList<FeedDefinition> feeds, long count)

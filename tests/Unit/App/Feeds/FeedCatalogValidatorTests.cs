@@ -21,8 +21,8 @@ public sealed class FeedCatalogValidatorTests
     [Theory]
     [InlineData("Name", "Bad Name", "Feeds[0] 'Bad Name': Name must be 1-32 characters")]
     [InlineData("Kind", "radio", "Feeds[0] 'x': Kind 'radio' is not one of ticker, weather, news, system, counter, websocket, sse, ndjson, file.")]
-    [InlineData("Rate", "0", "Feeds[0] 'x': Rate must be more than 0")]
-    [InlineData("Rate", "5000", "Feeds[0] 'x': Rate must be more than 0 and at most 1000")]
+    [InlineData("Rate", "0", "Feeds[0] 'x': Rate must be between 0.001 and 1000 items per second.")]
+    [InlineData("Rate", "5000", "Feeds[0] 'x': Rate must be between 0.001 and 1000 items per second.")]
     [InlineData("Symbols", "", "Feeds[0] 'x': Symbols must list at least one symbol for a ticker feed.")]
     [InlineData("Symbols", "acme", "Feeds[0] 'x': Symbols must be 1-10 characters of A-Z, 0-9, '.' or '-'; not 'acme'.")]
     public void A_bad_ticker_entry_is_reported_with_the_feed_and_the_field(string field, string value, string expected)
@@ -58,6 +58,26 @@ public sealed class FeedCatalogValidatorTests
 
         Assert.Equal(["Feeds[1] 'a': Name is used by an earlier feed; names must be unique."], duplicate.Failures);
         Assert.StartsWith("Feeds: the catalog is empty", empty.Failures!.Single(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(FeedKind.Counter, 1e-7, "Feeds[0] 'x': Rate must be 0 (as fast as possible) or between 0.001 and MaxRate (10000).")]
+    [InlineData(FeedKind.System, 1e-7, "Feeds[0] 'x': Rate must be between 0.001 and 1000 items per second.")]
+    public void A_rate_too_slow_to_pace_is_refused_with_the_minimum(string kind, double rate, string expected)
+    {
+        var result = Validate(new FeedDefinition { Name = "x", Kind = kind, Rate = rate });
+
+        Assert.Equal(expected, Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void A_shared_counter_must_be_paced_because_it_would_spin_for_nobody()
+    {
+        var result = Validate(new FeedDefinition { Name = "pulse", Kind = FeedKind.Counter, Rate = 0, Shared = true });
+
+        Assert.Equal(
+            "Feeds[0] 'pulse': a shared counter needs a Rate above 0: unpaced, its one producer would run flat out whether or not anyone reads it.",
+            Assert.Single(result.Failures!));
     }
 
     [Fact]

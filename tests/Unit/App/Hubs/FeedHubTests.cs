@@ -123,7 +123,7 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
     [InlineData(new string[0], null, null, "No feeds were requested.")]
     [InlineData(new[] { "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "a10", "a11", "a12", "a13", "a14", "a15", "a16", "a17" }, null, null, "17 feeds were requested; at most 16")]
     [InlineData(new[] { "news" }, 5.0, null, "rate and count apply only to counter feeds, but 'news' is a news feed.")]
-    [InlineData(new[] { "fast" }, -1.0, null, "rate must be between 0 (as fast as possible) and 10000, but was -1.")]
+    [InlineData(new[] { "fast" }, -1.0, null, "rate must be 0 (as fast as possible) or between 0.001 and 10000, but was -1.")]
     [InlineData(new[] { "fast" }, null, -3L, "count must be between 0 and 10000000, but was -3.")]
     public async Task Bad_input_gets_a_HubException_that_names_the_problem(string[] feeds, double? rate, long? count, string expected)
     {
