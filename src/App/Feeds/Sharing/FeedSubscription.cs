@@ -7,7 +7,8 @@ namespace Tributary.App.Feeds.Sharing;
 /// <summary>
 /// One reader of a shared feed, with its own bounded buffer so that it can never slow the feed or the other
 /// readers. When the buffer is full the policy decides: drop the oldest waiting items (the reader then gets
-/// a <c>gap</c> record before its next item) or end this reader's stream.
+/// a <c>gap</c> record before its next item) or end this reader's stream. A gap is worked out from the
+/// sequence numbers the reader receives, so it always sits exactly where the skip happened.
 /// </summary>
 public sealed class FeedSubscription : IDisposable
 {
@@ -15,12 +16,14 @@ public sealed class FeedSubscription : IDisposable
     private readonly Channel<FeedItem<object>> _buffer;
     private readonly OverflowPolicy _policy;
     private readonly int _capacity;
-    private long _skipped;
+    private long _delivered;
     private int _disposed;
 
-    internal FeedSubscription(SharedFeed feed, int capacity, OverflowPolicy policy)
+    // startsAfter: the sequence just before this reader's first item, so a skip before its first read shows too.
+    internal FeedSubscription(SharedFeed feed, int capacity, OverflowPolicy policy, long startsAfter)
     {
         _feed = feed;
+        _delivered = startsAfter;
         _policy = policy;
         _capacity = capacity;
         var options = new BoundedChannelOptions(capacity)
@@ -55,10 +58,14 @@ public sealed class FeedSubscription : IDisposable
             {
                 while (reader.TryRead(out var item))
                 {
-                    var skipped = Interlocked.Exchange(ref _skipped, 0);
-                    if (skipped > 0)
+                    if (item.Data is not FeedControl)
                     {
-                        yield return Gap(item, skipped);
+                        if (item.Sequence - _delivered - 1 is var skipped and > 0)
+                        {
+                            yield return Gap(item, skipped);
+                        }
+
+                        _delivered = item.Sequence;
                     }
 
                     yield return item;
@@ -79,11 +86,7 @@ public sealed class FeedSubscription : IDisposable
         }
     }
 
-    private void OnDropped()
-    {
-        Interlocked.Increment(ref _skipped);
-        _feed.CountDropped();
-    }
+    private void OnDropped() => _feed.CountDropped();
 
     private static FeedItem<object> Gap(FeedItem<object> next, long skipped) => next with
     {

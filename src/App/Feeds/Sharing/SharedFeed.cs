@@ -51,7 +51,9 @@ public sealed class SharedFeed
         lock (_gate)
         {
             var replay = after is { } position ? Replay(position) : [];
-            var subscription = new FeedSubscription(this, _feed.SubscriberBuffer + replay.Count, _feed.Overflow);
+            // The reader's first item follows the first replayed item's predecessor, or the feed's last item.
+            var startsAfter = replay.FirstOrDefault(i => i.Data is not FeedControl) is { } firstReplayed ? firstReplayed.Sequence - 1 : _sequence;
+            var subscription = new FeedSubscription(this, _feed.SubscriberBuffer + replay.Count, _feed.Overflow, startsAfter);
             var run = _run is { IsStopping: false } current ? current : TryStartRun();
             if (run is null)
             {
@@ -113,7 +115,9 @@ public sealed class SharedFeed
             return items;
         }
 
-        if (oldest is { } first && first > after + 1)
+        // An empty history (or one of length 0) keeps nothing after the position either.
+        var first = oldest ?? _sequence + 1;
+        if (first > after + 1)
         {
             items.Add(Reset($"{first - after - 1} items of feed '{_feed.Name}' after seq {after} are no longer in history (it keeps the last {_feed.HistoryLength}); resuming from seq {first}."));
         }
@@ -185,8 +189,9 @@ public sealed class SharedFeed
             var item = new FeedItem<object>(_feed.Name, ++_sequence, _timeProvider.GetUtcNow(), data);
             _history.Add(item);
             _counters.SetSequence(_sequence);
-            if (data is UpstreamStatus status)
+            if (data is UpstreamStatus { Status: "connected" or "disconnected" or "reconnecting" } status)
             {
+                // Only the connection's state is the feed's state; a skipped malformed message is an event.
                 _counters.State = status.Status;
             }
 

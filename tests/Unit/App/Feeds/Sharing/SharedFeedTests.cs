@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Sharing;
+using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Records;
 using Tributary.Tests.Unit.Support;
@@ -244,6 +245,85 @@ public sealed class SharedFeedTests : IAsyncDisposable
         var logged = Assert.Single(logs.Entries);
         Assert.Equal((LogLevel.Error, 202), (logged.Level, logged.Id.Id));
         Assert.Same(failure, logged.Exception);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Resuming_a_feed_that_keeps_no_history_gets_a_reset_record_for_what_it_missed()
+    {
+        var feed = NewFeed(history: 0);
+        using var first = feed.Subscribe(after: null);
+        await using (var reader = first.ReadAllAsync(TestTimeouts.TestToken()).GetAsyncEnumerator())
+        {
+            for (var i = 1; i <= 5; i++)
+            {
+                _source.Write(i);
+                Assert.True(await reader.MoveNextAsync());
+            }
+        }
+
+        var items = await feed.Subscribe(after: 2).ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1);
+
+        var reset = Assert.IsType<FeedControl>(items[0].Data);
+        Assert.Equal(FeedControlKind.Reset, reset.Kind);
+        Assert.Contains("3 items of feed 'shared' after seq 2 are no longer in history (it keeps the last 0)", reset.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_malformed_message_is_an_event_and_does_not_stick_as_the_feeds_state()
+    {
+        var feed = NewFeed();
+        using var reader = feed.Subscribe(after: null);
+        _source.Write(new UpstreamStatus("connected", "connected to the upstream"));
+        _source.Write(new UpstreamStatus("malformed", "line 2 is not JSON and was skipped"));
+        _source.Write("healthy data");
+
+        // Read all three without leaving: the last reader leaving would stop the run and make the feed idle.
+        await using var items = reader.ReadAllAsync(TestTimeouts.TestToken()).GetAsyncEnumerator();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await items.MoveNextAsync());
+        }
+
+        Assert.Equal("connected", _stats.SharedFeed("shared").State);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Every_gap_record_sits_exactly_where_items_were_skipped()
+    {
+        // A reader that takes its time while the feed runs flat out: drops race its reads. Whatever the
+        // interleaving, a gap must count exactly the items missing before the item it precedes.
+        var feed = NewFeed(buffer: 8);
+        using var slow = feed.Subscribe(after: null);
+        var writer = Task.Run(() =>
+        {
+            for (var i = 1; i <= 20_000; i++)
+            {
+                _source.Write(i);
+            }
+
+            _source.End();
+        });
+
+        long last = 0;
+        long? gapSkipped = null;
+        await foreach (var item in slow.ReadAllAsync(TestTimeouts.TestToken()))
+        {
+            if (item.Data is FeedControl { Kind: FeedControlKind.Gap } gap)
+            {
+                gapSkipped = gap.Skipped;
+                continue;
+            }
+
+            Assert.Equal(item.Sequence - last - 1, gapSkipped ?? 0);
+            (last, gapSkipped) = (item.Sequence, null);
+            if (item.Sequence % 64 == 0)
+            {
+                await Task.Yield();
+            }
+        }
+
+        await writer;
+        Assert.Equal(20_000, last);
     }
 
     public async ValueTask DisposeAsync()
