@@ -7,7 +7,8 @@ namespace Tributary.App.Hubs;
 
 /// <summary>
 /// Writes hub stream items with the same JSON the serializer's own contract gives them
-/// (<c>{"feed":…,"sequence":…,"timestamp":…,"data":…}</c>), without its general object machinery: a hub stream
+/// (<c>{"feed":…,"seq":…,"ts":…,"data":…}</c>, the record every HTTP format writes, with the time in UTC), without
+/// its general object machinery: a hub stream
 /// sends one message per item, and the generic converter's per-property bookkeeping and polymorphic look-up
 /// of <c>data</c> were a visible share of the hub's cost per item.
 /// </summary>
@@ -15,8 +16,8 @@ namespace Tributary.App.Hubs;
 internal sealed class FeedItemJsonConverter : JsonConverter<FeedItem<object>>
 {
     private static readonly JsonEncodedText FeedProperty = JsonEncodedText.Encode("feed");
-    private static readonly JsonEncodedText SequenceProperty = JsonEncodedText.Encode("sequence");
-    private static readonly JsonEncodedText TimestampProperty = JsonEncodedText.Encode("timestamp");
+    private static readonly JsonEncodedText SequenceProperty = JsonEncodedText.Encode("seq");
+    private static readonly JsonEncodedText TimestampProperty = JsonEncodedText.Encode("ts");
     private static readonly JsonEncodedText DataProperty = JsonEncodedText.Encode("data");
 
     // The last data type's contract. Shared by every connection, so it is swapped as one reference.
@@ -30,7 +31,8 @@ internal sealed class FeedItemJsonConverter : JsonConverter<FeedItem<object>>
         writer.WriteStartObject();
         writer.WriteString(FeedProperty, value.Feed);
         writer.WriteNumber(SequenceProperty, value.Sequence);
-        writer.WriteString(TimestampProperty, value.Timestamp);
+        // As UTC, the way the HTTP formats write it ("…Z"), so one record reads the same on every transport.
+        writer.WriteString(TimestampProperty, value.Timestamp.UtcDateTime);
         writer.WritePropertyName(DataProperty);
         if (value.Data is { } data)
         {

@@ -1,9 +1,18 @@
+using System.Text.Json.Serialization;
+
 namespace Tributary.Streaming.Records;
 
-/// <summary>One item of a merged stream, labelled with the feed it came from.</summary>
+/// <summary>
+/// One item of a merged stream, labelled with the feed it came from. In JSON, on every transport, it is
+/// <c>{"feed":…,"seq":…,"ts":…,"data":…}</c>.
+/// </summary>
 /// <typeparam name="T">The item's data type.</typeparam>
 /// <param name="Feed">The name of the feed that produced it.</param>
-/// <param name="Sequence">Its position within that feed, starting at 1 and increasing by 1 per item.</param>
-/// <param name="Timestamp">When the merge received it from the feed.</param>
+/// <param name="Sequence">Its position within that feed, starting at 1 and increasing by 1 per item (<c>seq</c>).</param>
+/// <param name="Timestamp">When the merge received it from the feed (<c>ts</c>).</param>
 /// <param name="Data">The item itself.</param>
-public sealed record FeedItem<T>(string Feed, long Sequence, DateTimeOffset Timestamp, T Data);
+public sealed record FeedItem<T>(
+    string Feed,
+    [property: JsonPropertyName("seq")] long Sequence,
+    [property: JsonPropertyName("ts")] DateTimeOffset Timestamp,
+    T Data);

@@ -1,7 +1,10 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Tributary.App.Feeds.Kinds;
 using Tributary.App.Hubs;
+using Tributary.Streaming.Formatting;
 using Tributary.Streaming.Records;
 
 namespace Tributary.Tests.Unit.App.Hubs;
@@ -16,10 +19,24 @@ public sealed class FeedItemJsonConverterTests
 
     [Theory]
     [MemberData(nameof(Data))]
-    public void Hub_items_are_written_exactly_as_the_serializer_would_write_them(object? data)
+    public void Hub_items_are_the_same_record_as_an_http_stream_writes(object? data)
     {
         var item = new FeedItem<object>("news", 12, At, data!);
-        Assert.Equal(JsonSerializer.Serialize(item, Plain), JsonSerializer.Serialize(item, Converted));
+        var http = new ArrayBufferWriter<byte>();
+        new NdjsonFormatter(Plain).WriteItem(item, http);
+
+        Assert.Equal(Encoding.UTF8.GetString(http.WrittenSpan).TrimEnd('\n'), JsonSerializer.Serialize(item, Converted));
+    }
+
+    [Fact]
+    public void A_hub_item_reads_back_into_the_record_with_the_same_names()
+    {
+        var json = JsonSerializer.Serialize(new FeedItem<object>("news", 12, At, new CounterTick(7)), Converted);
+
+        var read = JsonSerializer.Deserialize<FeedItem<JsonElement>>(json, Plain)!;
+
+        Assert.Equal(("news", 12L, At), (read.Feed, read.Sequence, read.Timestamp));
+        Assert.StartsWith("{\"feed\":\"news\",\"seq\":12,\"ts\":\"2026-11-21T07:00:01.25Z\",", json, StringComparison.Ordinal);
     }
 
     [Fact]
