@@ -4,6 +4,7 @@ using Microsoft.Net.Http.Headers;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Sharing;
+using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Formatting;
 using Tributary.Streaming.Records;
 
@@ -65,6 +66,13 @@ public static class ExportApi
         var items = request is not null
             ? mergedStreams.Open(request, context.RequestAborted)
             : History(sharedFeeds.Get(feed).History(), context.RequestAborted);
+        if (formatter is CsvFormatter)
+        {
+            // An upstream's status records (connected, reconnecting…) are not rows of its data: CSV leaves them
+            // out, so they cannot decide the columns. NDJSON exports keep them.
+            items = WithoutStatusRecords(items, context.RequestAborted);
+        }
+
         await WriteAsync(context, feed, formatter!, items, timeProvider);
         return TypedResults.Empty;
     }
@@ -90,6 +98,7 @@ public static class ExportApi
         try
         {
             await writer.CopyAsync(items, formatter.WriteRecord, heartbeat: null, context.RequestAborted);
+            formatter.WriteEnd(writer.Batch);
             await writer.FlushAsync(context.RequestAborted);
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
@@ -107,6 +116,17 @@ public static class ExportApi
         }
 
         await Task.CompletedTask;
+    }
+
+    private static async IAsyncEnumerable<FeedItem<object>> WithoutStatusRecords(IAsyncEnumerable<FeedItem<object>> items, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in items.WithCancellation(cancellationToken))
+        {
+            if (item.Data is not UpstreamStatus)
+            {
+                yield return item;
+            }
+        }
     }
 
     private static (string Name, FeedRecordFormatter? Formatter) SplitExportName(string file) => Path.GetExtension(file).ToLowerInvariant() switch

@@ -94,6 +94,15 @@ public abstract class FeedRecordFormatter
         }
     }
 
+    /// <summary>
+    /// Writes what the format needs after the last record, once (CSV: the header of an export that had no
+    /// items, and any control rows still waiting for it; other formats write nothing).
+    /// </summary>
+    /// <param name="output">Where the bytes go.</param>
+    public virtual void WriteEnd(IBufferWriter<byte> output)
+    {
+    }
+
     /// <summary>Writes a comment the client ignores (SSE only; other formats write nothing).</summary>
     /// <param name="text">The comment, on one line.</param>
     /// <param name="output">Where the bytes go.</param>

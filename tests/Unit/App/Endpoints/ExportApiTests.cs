@@ -30,6 +30,25 @@ public sealed class ExportApiTests(SharingFixture fixture) : IClassFixture<Shari
     }
 
     [Fact]
+    public async Task A_csv_export_of_an_upstream_feed_takes_its_columns_from_data_and_leaves_status_records_out()
+    {
+        // The feed's history starts with a "connected" status record, then the upstream's data.
+        var token = TestTimeouts.TestToken();
+        using var client = fixture.NewClient();
+        using (var warmUp = await client.OpenStreamAsync("/api/stream?feeds=wsfeed&limit=4", token))
+        {
+            await warmUp.Content.ReadAsStringAsync(token);
+        }
+
+        var csv = await client.GetStringAsync(new Uri("/api/export/wsfeed.csv", UriKind.Relative), token);
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("feed,seq,ts,tick", lines[0]);
+        Assert.True(lines.Length >= 4, csv);
+        Assert.All(lines.Skip(1), line => Assert.Matches(@"^wsfeed,\d+,[^,]+,\d+$", line));
+    }
+
+    [Fact]
     public async Task A_live_ndjson_export_of_a_counter_streams_exactly_count_items()
     {
         var token = TestTimeouts.TestToken();

@@ -131,6 +131,27 @@ public sealed class FeedRecordFormatterTests
         Assert.Equal(ItemJson + "\n", written);
     }
 
+    [Fact]
+    public void A_csv_export_with_no_items_is_just_the_header()
+    {
+        Assert.Equal("feed,seq,ts,data\r\n", Format(new CsvFormatter(), (f, output) => f.WriteEnd(output)));
+    }
+
+    [Fact]
+    public void A_csv_control_record_before_the_first_item_follows_the_header_the_item_decides()
+    {
+        var written = Format(new CsvFormatter(), (f, output) =>
+        {
+            f.WriteControl(FeedControlKind.Reset, "news", "resuming from seq 12", output);
+            f.WriteItem(Item, output);
+            f.WriteEnd(output);
+        });
+
+        Assert.Equal(
+            "feed,seq,ts,headline\r\nnews,,,!! reset: resuming from seq 12\r\nnews,12,2026-11-21T08:00:01.250Z,\"Rain \"\"later\"\"\"\r\n",
+            written);
+    }
+
     [Theory]
     [InlineData(FeedControlKind.Gap, "gap")]
     [InlineData(FeedControlKind.Reset, "reset")]
