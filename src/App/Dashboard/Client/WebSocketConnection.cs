@@ -54,10 +54,18 @@ internal sealed class WebSocketConnection : ConnectionContext
         }
 
         await _stopping.CancelAsync();
-        await Task.WhenAll(_receiving, _sending);
-        _socket.Dispose();
-        _stopping.Dispose();
-        await base.DisposeAsync();
+        try
+        {
+            // The pumps report their own failures through the pipes and do not fault; the socket is freed
+            // whatever happens.
+            await Task.WhenAll(_receiving, _sending);
+        }
+        finally
+        {
+            _socket.Dispose();
+            _stopping.Dispose();
+            await base.DisposeAsync();
+        }
     }
 
     private async Task ReceiveAsync()
@@ -85,9 +93,11 @@ internal sealed class WebSocketConnection : ConnectionContext
         {
             // Disposed: a normal end.
         }
-        catch (WebSocketException error)
+#pragma warning disable CA1031 // Any failure of the socket ends this connection; the hub connection gets it through the pipe.
+        catch (Exception error)
+#pragma warning restore CA1031
         {
-            // The server went away; the hub connection sees this as the connection closing with an error.
+            // The server went away, or the socket failed: the hub connection sees the connection close with it.
             failure = error;
         }
 
@@ -121,9 +131,11 @@ internal sealed class WebSocketConnection : ConnectionContext
         {
             // Disposed: a normal end.
         }
-        catch (WebSocketException)
+#pragma warning disable CA1031 // Any failure of the socket ends this connection; the receive pump reports it.
+        catch (Exception)
+#pragma warning restore CA1031
         {
-            // The server went away; the receive pump reports it.
+            // The server went away, or the socket failed: the receive pump hands the hub connection the failure.
         }
 
         await input.CompleteAsync();
