@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Tributary.App.Feeds;
+using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Sharing;
 using Tributary.App.Feeds.Upstream;
@@ -16,6 +18,9 @@ namespace Tributary.App.Endpoints;
 /// </summary>
 public static class ExportApi
 {
+    /// <summary>How live exports are counted in <c>/api/stats</c>.</summary>
+    public const string LiveEndpoint = "/api/export";
+
     public static IServiceCollection AddExportApi(this IServiceCollection services)
     {
         services.AddOptions<ExportOptions>().BindConfiguration(ExportOptions.Section);
@@ -40,6 +45,10 @@ public static class ExportApi
         FeedRequestRules rules,
         SharedFeedHost sharedFeeds,
         MergedStreams mergedStreams,
+        ClientStreamLimiter limiter,
+        StreamStats stats,
+        IOptions<StreamingOptions> limits,
+        ILoggerFactory loggers,
         TimeProvider timeProvider)
     {
         var (name, formatter) = SplitExportName(file);
@@ -63,17 +72,24 @@ public static class ExportApi
             return Problem(StatusCodes.Status400BadRequest, error);
         }
 
-        var items = request is not null
-            ? mergedStreams.Open(request, context.RequestAborted)
-            : History(sharedFeeds.Get(feed).History(), context.RequestAborted);
-        if (formatter is CsvFormatter)
+        if (request is null)
         {
-            // An upstream's status records (connected, reconnecting…) are not rows of its data: CSV leaves them
-            // out, so they cannot decide the columns. NDJSON exports keep them.
-            items = WithoutStatusRecords(items, context.RequestAborted);
+            await WriteAsync(context, feed, formatter!, History(sharedFeeds.Get(feed).History(), context.RequestAborted), timeProvider);
+            return TypedResults.Empty;
         }
 
-        await WriteAsync(context, feed, formatter!, items, timeProvider);
+        // A live export is a stream like any other: counted, and under the same per-client limit.
+        if (!StreamAdmission.TryAdmit(context, limiter, limits.Value, loggers.CreateLogger(typeof(ExportApi).FullName!), out var lease, out var refusal))
+        {
+            return refusal;
+        }
+
+        using (lease)
+        using (stats.BeginStream(LiveEndpoint))
+        {
+            await WriteAsync(context, feed, formatter!, mergedStreams.Open(request, context.RequestAborted), timeProvider);
+        }
+
         return TypedResults.Empty;
     }
 
@@ -94,6 +110,13 @@ public static class ExportApi
         {
             FileName = $"{feed.Name}-{timeProvider.GetUtcNow():yyyyMMdd-HHmmss}.{extension}",
         }.ToString();
+        if (formatter is CsvFormatter)
+        {
+            // An upstream's status records (connected, reconnecting…) are not rows of its data: CSV leaves them
+            // out, so they cannot decide the columns. NDJSON exports keep them.
+            items = WithoutStatusRecords(items, context.RequestAborted);
+        }
+
         var writer = new LiveBatchWriter(new StreamLiveOutput(response.Body), timeProvider);
         try
         {

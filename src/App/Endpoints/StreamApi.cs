@@ -11,7 +11,6 @@ public static class StreamApi
 {
     public static IServiceCollection AddStreamApi(this IServiceCollection services)
     {
-        services.AddSingleton<ClientStreamLimiter>();
         services.AddSingleton<StreamResponder>();
         services.AddProblemDetails();
         return services;
@@ -47,15 +46,9 @@ public static class StreamApi
             return TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid stream request");
         }
 
-        var client = context.Connection.RemoteIpAddress;
-        if (!limiter.TryAcquire(client, out var lease))
+        if (!StreamAdmission.TryAdmit(context, limiter, limits, logger, out var lease, out var refusal))
         {
-            StreamApiLog.TooManyStreams(logger, client?.ToString() ?? "unknown", limits.MaxStreamsPerClient);
-            context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(
-                detail: $"This client already has {limits.MaxStreamsPerClient} open streams, the most allowed. Close one, or retry after {limits.RetryAfterSeconds} s.",
-                statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many streams");
+            return refusal;
         }
 
         using (lease)

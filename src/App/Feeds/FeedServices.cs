@@ -25,6 +25,7 @@ public static class FeedServices
         services.AddHttpClient(FeedCatalog.UpstreamHttpClient, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<FeedCatalog>();
         services.AddSingleton<FeedRequestRules>();
+        services.AddSingleton<ClientStreamLimiter>();
         services.AddSingleton<SharedFeedHost>();
         services.AddHostedService(provider => provider.GetRequiredService<SharedFeedHost>());
         services.AddSingleton<MergedStreams>();

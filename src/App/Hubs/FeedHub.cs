@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
@@ -19,6 +20,12 @@ public sealed class FeedHub(
     FeedRequestRules rules,
     MergedStreams mergedStreams,
     StreamStats stats,
+    ClientStreamLimiter limiter,
+    IOptions<StreamingOptions> options,
+    IHostApplicationLifetime lifetime,
+    HubShutdownDrain shutdownDrain,
+    HubConnections connections,
+    TimeProvider timeProvider,
     ILogger<FeedHub> logger) : Hub
 {
     public const string Path = "/hubs/feeds";
@@ -56,13 +63,41 @@ public sealed class FeedHub(
         return RunAsync(request, Context.ConnectionId, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    public override Task OnConnectedAsync()
+    {
+        // Set up before any invocation can run, so the streams' count needs no lock to create.
+        Context.Items[ConnectionStreams.Key] = new ConnectionStreams();
+        connections.Add(Context);
+        return base.OnConnectedAsync();
+    }
+
+    /// <inheritdoc/>
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Remove(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    // The stream ends with a `shutdown` record, like an HTTP stream, when the server stops: the client is told
+    // why, and the invocation completes instead of being cut off with the connection.
     private async IAsyncEnumerable<FeedItem<object>> RunAsync(FeedRequest request, string connectionId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        using var admission = Admit(connectionId);
         using var activity = stats.BeginStream(Path);
-        await using var items = mergedStreams.Open(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        shutdownDrain.EnsureRegistered();
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        await using var items = mergedStreams.Open(request, stream.Token).GetAsyncEnumerator(stream.Token);
         long sent = 0;
-        while (await NextAsync(items, connectionId, cancellationToken))
+        while (await NextOrShutdownAsync(items, connectionId, stream.Token, cancellationToken) is var next && next != Next.End)
         {
+            if (next == Next.Shutdown)
+            {
+                FeedHubLog.EndedByShutdown(logger, connectionId);
+                yield return new FeedItem<object>("", 0, timeProvider.GetUtcNow(), new FeedControl(FeedControlKind.Shutdown, "The server is shutting down; reconnect to resume."));
+                break;
+            }
+
             var item = items.Current;
             if (item.Data is not FeedControl)
             {
@@ -74,6 +109,62 @@ public sealed class FeedHub(
         }
 
         FeedHubLog.StreamEnded(logger, connectionId, sent);
+    }
+
+    private enum Next
+    {
+        Item,
+        End,
+        Shutdown,
+    }
+
+    // Items already waiting skip the async machinery, as in NextAsync.
+    private ValueTask<Next> NextOrShutdownAsync(IAsyncEnumerator<FeedItem<object>> items, string connectionId, CancellationToken streamToken, CancellationToken invocationToken)
+    {
+        var next = NextAsync(items, connectionId, streamToken);
+        return next.IsCompletedSuccessfully ? new(next.Result ? Next.Item : Next.End) : AwaitNextOrShutdownAsync(next, invocationToken);
+    }
+
+    private async ValueTask<Next> AwaitNextOrShutdownAsync(ValueTask<bool> next, CancellationToken invocationToken)
+    {
+        try
+        {
+            return await next ? Next.Item : Next.End;
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !invocationToken.IsCancellationRequested)
+        {
+            return Next.Shutdown;
+        }
+    }
+
+    // Every hub stream of a connection and of a client counts against the limits HTTP streams share.
+    private HubStreamLease Admit(string connectionId)
+    {
+        var limits = options.Value;
+        var streams = (ConnectionStreams)Context.Items[ConnectionStreams.Key]!;
+        if (!streams.TryTake(limits.MaxStreamsPerConnection, out var connectionLease))
+        {
+            FeedHubLog.TooManyStreams(logger, connectionId, "connection", limits.MaxStreamsPerConnection);
+            throw new HubException($"This connection already has {limits.MaxStreamsPerConnection} open streams, the most allowed (Streaming:MaxStreamsPerConnection). Close one first.");
+        }
+
+        if (!limiter.TryAcquire(Context.GetHttpContext()?.Connection.RemoteIpAddress, out var clientLease))
+        {
+            connectionLease!.Dispose();
+            FeedHubLog.TooManyStreams(logger, connectionId, "client", limits.MaxStreamsPerClient);
+            throw new HubException($"This client already has {limits.MaxStreamsPerClient} open streams, the most allowed (Streaming:MaxStreamsPerClient). Close one first.");
+        }
+
+        return new HubStreamLease(connectionLease!, clientLease!);
+    }
+
+    private sealed class HubStreamLease(IDisposable connection, IDisposable client) : IDisposable
+    {
+        public void Dispose()
+        {
+            client.Dispose();
+            connection.Dispose();
+        }
     }
 
     // A feed failure reaches the client as a HubException naming the feed (other exceptions would reach it

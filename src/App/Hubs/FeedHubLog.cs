@@ -32,6 +32,12 @@ internal static partial class FeedHubLog
     [LoggerMessage(107, LogLevel.Error, "Hub call {Method} on connection {ConnectionId} failed.")]
     public static partial void InvocationFailed(ILogger logger, string method, string connectionId, Exception failure);
 
+    [LoggerMessage(108, LogLevel.Information, "Refused a hub stream on connection {ConnectionId}: the {Scope} already holds {Limit} streams.")]
+    public static partial void TooManyStreams(ILogger logger, string connectionId, string scope, int limit);
+
+    [LoggerMessage(109, LogLevel.Information, "The hub stream of connection {ConnectionId} ended with a shutdown record because the server is stopping.")]
+    public static partial void EndedByShutdown(ILogger logger, string connectionId);
+
     /// <summary>Logs a feed failure that ends a hub stream, once and at the level it deserves.</summary>
     public static void StreamEndedByFailure(ILogger logger, FeedFailedException failure, string connectionId)
     {

@@ -23,6 +23,8 @@ public static class FeedHubServices
     {
         // SignalR's dispatcher would log every stream and call failure again at Error; FeedHubLog and
         // FeedHubFilter log each once, at its level (see FeedHubLog).
+        services.AddSingleton<HubShutdownDrain>();
+        services.AddSingleton<HubConnections>();
         services.Configure<LoggerFilterOptions>(options => options.AddFilter(DispatcherLogCategory, LogLevel.Critical));
         services.AddSignalR(options =>
         {

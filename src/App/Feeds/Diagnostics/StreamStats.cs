@@ -28,6 +28,9 @@ public sealed class StreamStats
     /// <summary>The live counters of one shared feed, created on first use.</summary>
     public SharedFeedCounters SharedFeed(string name) => _sharedFeeds.GetOrAdd(name, _ => new SharedFeedCounters());
 
+    /// <summary>The streams open now on one endpoint (for example <c>/hubs/feeds</c>).</summary>
+    public ActivityGauge ActiveStreamsOf(string endpoint) => _endpoints.GetOrAdd(endpoint, _ => new EndpointCounters()).Active;
+
     /// <summary>Counts a stream as open until the returned activity is disposed.</summary>
     public StreamActivity BeginStream(string endpoint)
     {

@@ -5,8 +5,14 @@ public sealed class StreamingOptions
 {
     public const string Section = "Streaming";
 
-    /// <summary>Concurrent streams one client IP may hold; beyond it, 429 with Retry-After. Default 32.</summary>
+    /// <summary>
+    /// Concurrent streams one client IP may hold, counting <c>/api/stream</c>, live exports and hub streams
+    /// together; beyond it, 429 with Retry-After (a <c>HubException</c> on the hub). Default 32.
+    /// </summary>
     public int MaxStreamsPerClient { get; set; } = 32;
+
+    /// <summary>Hub streams one SignalR connection may hold at once; beyond it, a <c>HubException</c>. Default 16.</summary>
+    public int MaxStreamsPerConnection { get; set; } = 16;
 
     /// <summary>Distinct feeds one request may merge. Default 16.</summary>
     public int MaxFeedsPerRequest { get; set; } = 16;
@@ -23,6 +29,12 @@ public sealed class StreamingOptions
     /// grows only as items actually wait, so idle streams pay nothing for it.
     /// </summary>
     public int ChannelCapacity { get; set; } = 1024;
+
+    /// <summary>
+    /// When the server stops, how long it waits for open hub streams to send their <c>shutdown</c> record and
+    /// complete before SignalR closes the connections. Default 5 s.
+    /// </summary>
+    public TimeSpan HubShutdownDrain { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The Retry-After, in seconds, sent with a 429. Default 5.</summary>
     public int RetryAfterSeconds { get; set; } = 5;

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
-using Tributary.App.Feeds.Requests;
 
-namespace Tributary.App.Endpoints;
+namespace Tributary.App.Feeds.Requests;
 
 /// <summary>Caps the streams one client IP holds at once, so one client cannot take every producer.</summary>
 public sealed class ClientStreamLimiter(IOptions<StreamingOptions> options)
