@@ -74,12 +74,12 @@ public static class ExportApi
 
         if (request is null)
         {
-            await WriteAsync(context, feed, formatter!, History(sharedFeeds.Get(feed).History(), context.RequestAborted), timeProvider);
+            await WriteAsync(context, feed, formatter!, History(sharedFeeds.Get(feed).History(), context.RequestAborted), timeProvider, Logger(loggers));
             return TypedResults.Empty;
         }
 
         // A live export is a stream like any other: counted, and under the same per-client limit.
-        if (!StreamAdmission.TryAdmit(context, limiter, limits.Value, loggers.CreateLogger(typeof(ExportApi).FullName!), out var lease, out var refusal))
+        if (!StreamAdmission.TryAdmit(context, limiter, limits.Value, Logger(loggers), out var lease, out var refusal))
         {
             return refusal;
         }
@@ -87,7 +87,7 @@ public static class ExportApi
         using (lease)
         using (stats.BeginStream(LiveEndpoint))
         {
-            await WriteAsync(context, feed, formatter!, mergedStreams.Open(request, context.RequestAborted), timeProvider);
+            await WriteAsync(context, feed, formatter!, mergedStreams.Open(request, context.RequestAborted), timeProvider, Logger(loggers));
         }
 
         return TypedResults.Empty;
@@ -100,7 +100,7 @@ public static class ExportApi
         return error is null ? rules.Check(new FeedRequestInput([feed.Name], rate, count)) : (null, error);
     }
 
-    private static async Task WriteAsync(HttpContext context, FeedDefinition feed, FeedRecordFormatter formatter, IAsyncEnumerable<FeedItem<object>> items, TimeProvider timeProvider)
+    private static async Task WriteAsync(HttpContext context, FeedDefinition feed, FeedRecordFormatter formatter, IAsyncEnumerable<FeedItem<object>> items, TimeProvider timeProvider, ILogger logger)
     {
         var response = context.Response;
         var extension = formatter is CsvFormatter ? "csv" : "ndjson";
@@ -120,7 +120,17 @@ public static class ExportApi
         var writer = new LiveBatchWriter(new StreamLiveOutput(response.Body), timeProvider);
         try
         {
-            await writer.CopyAsync(items, formatter.WriteRecord, heartbeat: null, context.RequestAborted);
+            try
+            {
+                await writer.CopyAsync(items, formatter.WriteRecord, heartbeat: null, context.RequestAborted);
+            }
+            catch (FeedFailedException failure)
+            {
+                // The export ends with the failure as its last record, as a stream does; logged once, here.
+                StreamApiLog.StreamEndedByFailure(logger, failure);
+                formatter.WriteControl(FeedControlKind.Error, failure.Feed, failure.ClientMessage, writer.Batch);
+            }
+
             formatter.WriteEnd(writer.Batch);
             await writer.FlushAsync(context.RequestAborted);
         }
@@ -140,6 +150,8 @@ public static class ExportApi
 
         await Task.CompletedTask;
     }
+
+    private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(ExportApi).FullName!);
 
     private static async IAsyncEnumerable<FeedItem<object>> WithoutStatusRecords(IAsyncEnumerable<FeedItem<object>> items, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,6 @@ public sealed class FeedHub(
     IOptions<StreamingOptions> options,
     IHostApplicationLifetime lifetime,
     HubShutdownDrain shutdownDrain,
-    HubConnections connections,
     TimeProvider timeProvider,
     ILogger<FeedHub> logger) : Hub
 {
@@ -68,15 +68,7 @@ public sealed class FeedHub(
     {
         // Set up before any invocation can run, so the streams' count needs no lock to create.
         Context.Items[ConnectionStreams.Key] = new ConnectionStreams();
-        connections.Add(Context);
         return base.OnConnectedAsync();
-    }
-
-    /// <inheritdoc/>
-    public override Task OnDisconnectedAsync(Exception? exception)
-    {
-        connections.Remove(Context.ConnectionId);
-        return base.OnDisconnectedAsync(exception);
     }
 
     // The stream ends with a `shutdown` record, like an HTTP stream, when the server stops: the client is told
@@ -87,28 +79,51 @@ public sealed class FeedHub(
         using var activity = stats.BeginStream(Path);
         shutdownDrain.EnsureRegistered();
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-        await using var items = mergedStreams.Open(request, stream.Token).GetAsyncEnumerator(stream.Token);
-        long sent = 0;
-        while (await NextOrShutdownAsync(items, connectionId, stream.Token, cancellationToken) is var next && next != Next.End)
+        var items = mergedStreams.Open(request, stream.Token).GetAsyncEnumerator(stream.Token);
+        try
         {
-            if (next == Next.Shutdown)
+            long sent = 0;
+            while (await NextOrShutdownAsync(items, connectionId, stream.Token, cancellationToken) is var next && next != Next.End)
             {
-                FeedHubLog.EndedByShutdown(logger, connectionId);
-                yield return new FeedItem<object>("", 0, timeProvider.GetUtcNow(), new FeedControl(FeedControlKind.Shutdown, "The server is shutting down; reconnect to resume."));
-                break;
+                if (next == Next.Shutdown)
+                {
+                    FeedHubLog.EndedByShutdown(logger, connectionId);
+                    yield return new FeedItem<object>("", 0, timeProvider.GetUtcNow(), new FeedControl(FeedControlKind.Shutdown, "The server is shutting down; reconnect to resume."));
+                    break;
+                }
+
+                var item = items.Current;
+                if (item.Data is not FeedControl)
+                {
+                    activity.ItemSent();
+                    sent++;
+                }
+
+                yield return item;
             }
 
-            var item = items.Current;
-            if (item.Data is not FeedControl)
-            {
-                activity.ItemSent();
-                sent++;
-            }
-
-            yield return item;
+            FeedHubLog.StreamEnded(logger, connectionId, sent);
         }
+        finally
+        {
+            await ReleaseAsync(items, connectionId);
+        }
+    }
 
-        FeedHubLog.StreamEnded(logger, connectionId, sent);
+    // Tearing the merge down can surface a failure that no reader received (the client had already left, or the
+    // stream stopped for a shutdown): log it once, here, where it leaves the system.
+    private async ValueTask ReleaseAsync(IAsyncEnumerator<FeedItem<object>> items, string connectionId)
+    {
+        try
+        {
+            await items.DisposeAsync();
+        }
+#pragma warning disable CA1031 // Nobody is left to receive it; logging it is all that can be done.
+        catch (Exception failure) when (failure is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            FeedHubLog.StreamFailed(logger, connectionId, failure);
+        }
     }
 
     private enum Next
@@ -148,21 +163,34 @@ public sealed class FeedHub(
             throw new HubException($"This connection already has {limits.MaxStreamsPerConnection} open streams, the most allowed (Streaming:MaxStreamsPerConnection). Close one first.");
         }
 
-        if (!limiter.TryAcquire(Context.GetHttpContext()?.Connection.RemoteIpAddress, out var clientLease))
+        IDisposable? clientLease = null;
+        var address = Context.GetHttpContext()?.Connection.RemoteIpAddress;
+        if (!IsExemptFromClientLimit(address, limits) && !limiter.TryAcquire(address, out clientLease))
         {
             connectionLease!.Dispose();
             FeedHubLog.TooManyStreams(logger, connectionId, "client", limits.MaxStreamsPerClient);
             throw new HubException($"This client already has {limits.MaxStreamsPerClient} open streams, the most allowed (Streaming:MaxStreamsPerClient). Close one first.");
         }
 
-        return new HubStreamLease(connectionLease!, clientLease!);
+        return new HubStreamLease(connectionLease!, clientLease);
     }
 
-    private sealed class HubStreamLease(IDisposable connection, IDisposable client) : IDisposable
+    private static bool IsExemptFromClientLimit(IPAddress? address, StreamingOptions limits)
+    {
+        if (address is null)
+        {
+            return false;
+        }
+
+        var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        return limits.HubClientLimitExempt.Any(a => IPAddress.TryParse(a, out var exempt) && exempt.Equals(normalized));
+    }
+
+    private sealed class HubStreamLease(IDisposable connection, IDisposable? client) : IDisposable
     {
         public void Dispose()
         {
-            client.Dispose();
+            client?.Dispose();
             connection.Dispose();
         }
     }

@@ -24,8 +24,15 @@ public static class FeedHubServices
         // SignalR's dispatcher would log every stream and call failure again at Error; FeedHubLog and
         // FeedHubFilter log each once, at its level (see FeedHubLog).
         services.AddSingleton<HubShutdownDrain>();
-        services.AddSingleton<HubConnections>();
-        services.Configure<LoggerFilterOptions>(options => options.AddFilter(DispatcherLogCategory, LogLevel.Critical));
+        // After configuration is applied, and only if it says nothing of that category: an operator's own rule
+        // (Logging:LogLevel for it, to see the dispatcher's Debug diagnostics, say) wins.
+        services.PostConfigure<LoggerFilterOptions>(options =>
+        {
+            if (!options.Rules.Any(rule => string.Equals(rule.CategoryName, DispatcherLogCategory, StringComparison.Ordinal)))
+            {
+                options.AddFilter(DispatcherLogCategory, LogLevel.Critical);
+            }
+        });
         services.AddSignalR(options =>
         {
             options.AddFilter<FeedHubFilter>();

@@ -6,40 +6,45 @@ namespace Tributary.App.Hubs;
 
 /// <summary>
 /// Holds the server's stop, for at most <see cref="StreamingOptions.HubShutdownDrain"/>, until every hub stream
-/// has sent its <c>shutdown</c> record and completed, then closes the hub's connections cleanly. SignalR cuts
-/// its connections off from its own <c>ApplicationStopping</c> callback; callbacks run in reverse order of
-/// registration, so this one, registered when the first hub stream starts (after SignalR's), runs first.
+/// has sent its <c>shutdown</c> record and completed. SignalR cuts its connections off from its own
+/// <c>ApplicationStopping</c> callback; callbacks run in reverse order of registration, so this one, registered
+/// when the first hub stream starts (after SignalR's), runs first. The connections are then left to SignalR:
+/// the only way a hub can close one, <c>Abort</c>, tells the client not to reconnect, and clients (the
+/// dashboard among them) should reconnect to the next server.
 /// </summary>
-public sealed class HubShutdownDrain(IHostApplicationLifetime lifetime, StreamStats stats, HubConnections connections, IOptions<StreamingOptions> options)
+public sealed class HubShutdownDrain(IHostApplicationLifetime lifetime, StreamStats stats, IOptions<StreamingOptions> options)
 {
-    // A stream is counted until its iterator ends, and a connection until OnDisconnectedAsync; SignalR writes the
-    // stream's completion, and the transport its close handshake, just after each. This covers those writes;
-    // it is spent only at shutdown.
+    // A stream is counted until its iterator ends; SignalR writes its completion message just after, on the
+    // same flow, which nothing here can observe. This covers that write; it is spent only at shutdown.
     private static readonly TimeSpan CompletionGrace = TimeSpan.FromMilliseconds(100);
 
-    private int _registered;
+    private readonly Lock _gate = new();
+    private bool _registered;
 
+    /// <summary>
+    /// Registers the drain once. Returns only when it is registered, so a stream that registers its own
+    /// <c>ApplicationStopping</c> callback afterwards is cancelled before the drain waits for it.
+    /// </summary>
     public void EnsureRegistered()
     {
-        if (Interlocked.Exchange(ref _registered, 1) == 0)
+        lock (_gate)
         {
-            lifetime.ApplicationStopping.Register(Drain);
+            // Once stopping, the callback would run here, inline, inside the stream that is starting.
+            if (_registered || lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            lifetime.ApplicationStopping.UnsafeRegister(_ => Drain(), null);
+            _registered = true;
         }
     }
 
     // Runs on the thread that stops the app: blocking it is what holds the stop back.
     private void Drain()
     {
-        var deadline = Task.Delay(options.Value.HubShutdownDrain);
         var streams = stats.ActiveStreamsOf(FeedHub.Path);
-        if (streams.Current > 0 && Task.WhenAny(streams.WaitForAsync(0), deadline).Result == deadline)
-        {
-            return;
-        }
-
-        Thread.Sleep(CompletionGrace);
-        connections.CloseAll();
-        if (Task.WhenAny(connections.Open.WaitForAsync(0), deadline).Result != deadline)
+        if (streams.Current > 0 && streams.WaitForAsync(0).Wait(options.Value.HubShutdownDrain))
         {
             Thread.Sleep(CompletionGrace);
         }

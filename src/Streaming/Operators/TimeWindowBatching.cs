@@ -77,6 +77,10 @@ public static class TimeWindowBatching
         }
         finally
         {
+            // A reader that leaves after a partial batch never sees the failure that ended it: observe it here,
+            // so it is not reported again as an unobserved task exception.
+            _ = next.Exception;
+
             // The reader may leave while the next item is being fetched.
             await AsyncEnumeratorRelease.ReleaseAsync(items, next, stop).ConfigureAwait(false);
         }

@@ -11,6 +11,16 @@ public sealed class StreamingOptions
     /// </summary>
     public int MaxStreamsPerClient { get; set; } = 32;
 
+    /// <summary>
+    /// Addresses whose hub streams are not held to <see cref="MaxStreamsPerClient"/>: the dashboard's circuits
+    /// run on the server and reach the hub from it, so every viewer would otherwise share one address's limit.
+    /// Each connection is still held to <see cref="MaxStreamsPerConnection"/>. The shipped appsettings.json lists
+    /// loopback (<c>127.0.0.1</c>, <c>::1</c>); set it to the dashboard host's address when
+    /// <c>Dashboard:FeedServerUrl</c> points at another server. (Empty here: the configuration binder adds to an
+    /// array's initial items rather than replacing them, so the default lives in configuration.)
+    /// </summary>
+    public string[] HubClientLimitExempt { get; set; } = [];
+
     /// <summary>Hub streams one SignalR connection may hold at once; beyond it, a <c>HubException</c>. Default 16.</summary>
     public int MaxStreamsPerConnection { get; set; } = 16;
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace Tributary.App.Feeds.Requests;
@@ -10,11 +11,13 @@ public sealed class StreamingOptionsValidator : IValidateOptions<StreamingOption
         var errors = new List<string>();
         Check(options.MaxStreamsPerClient >= 1, "Streaming:MaxStreamsPerClient must be at least 1.", errors);
         Check(options.MaxStreamsPerConnection >= 1, "Streaming:MaxStreamsPerConnection must be at least 1.", errors);
+        Check(options.HubClientLimitExempt.All(a => IPAddress.TryParse(a, out _)), "Streaming:HubClientLimitExempt must list IP addresses.", errors);
         Check(options.MaxFeedsPerRequest >= 1, "Streaming:MaxFeedsPerRequest must be at least 1.", errors);
         Check(options.MaxStreamDuration is null || options.MaxStreamDuration > TimeSpan.Zero, "Streaming:MaxStreamDuration must be positive, or left out for no limit.", errors);
         Check(options.HeartbeatInterval >= TimeSpan.FromMilliseconds(10), "Streaming:HeartbeatInterval must be at least 10 ms.", errors);
         Check(options.ChannelCapacity >= 1, "Streaming:ChannelCapacity must be at least 1.", errors);
-        Check(options.HubShutdownDrain >= TimeSpan.Zero && options.HubShutdownDrain <= TimeSpan.FromMinutes(1), "Streaming:HubShutdownDrain must be between 0 and 1 minute.", errors);
+        // Well inside the host's 30 s shutdown timeout, which also covers stopping the shared feeds after it.
+        Check(options.HubShutdownDrain >= TimeSpan.Zero && options.HubShutdownDrain <= TimeSpan.FromSeconds(10), "Streaming:HubShutdownDrain must be between 0 and 10 seconds.", errors);
         Check(options.RetryAfterSeconds >= 1, "Streaming:RetryAfterSeconds must be at least 1.", errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -134,7 +134,8 @@ public sealed class SharedFeed
     private SharedFeedRun? TryStartRun()
     {
         var run = new SharedFeedRun();
-        if (!_host.TryStart(token => RunAsync(run, token)))
+        // A host that is being cancelled would end the run at once: the reader is told the server is stopping.
+        if (_host.Token.IsCancellationRequested || !_host.TryStart(token => RunAsync(run, token)))
         {
             run.Dispose();
             return null;

@@ -33,7 +33,8 @@ public sealed class FeedHubLimitTests
     public async Task Hub_and_http_streams_of_one_client_share_the_per_client_limit()
     {
         var token = TestTimeouts.TestToken();
-        await using var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings(("Streaming:MaxStreamsPerClient", "2")));
+        // The hub's exemption covers loopback, where the dashboard's circuits connect from; take it away here.
+        await using var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings(("Streaming:MaxStreamsPerClient", "2"), ("Streaming:HubClientLimitExempt:0", "192.0.2.1"), ("Streaming:HubClientLimitExempt:1", "192.0.2.2")));
         using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         await using var connection = await ConnectAsync(app);
         using var open = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -48,10 +49,34 @@ public sealed class FeedHubLimitTests
     }
 
     [Fact]
+    public async Task Hub_streams_from_the_servers_own_address_are_not_held_to_the_per_client_limit()
+    {
+        // The dashboard's circuits all reach the hub from the server itself: one address for every viewer.
+        await using var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings(("Streaming:MaxStreamsPerClient", "1")));
+        await using var first = await ConnectAsync(app);
+        await using var second = await ConnectAsync(app);
+        using var open = CancellationTokenSource.CreateLinkedTokenSource(TestTimeouts.TestToken());
+
+        await using var one = await FirstItemAsync(first, open.Token);
+        await using var other = await FirstItemAsync(second, open.Token);
+
+        Assert.Equal(2, app.Services.GetRequiredService<StreamStats>().ActiveStreamsOf(FeedHub.Path).Current);
+        await open.CancelAsync();
+    }
+
+    [Fact]
     public async Task When_the_server_stops_a_hub_stream_ends_with_a_shutdown_record_and_completes()
     {
         await using var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings());
-        await using var connection = await ConnectAsync(app);
+        var connection = FeedHubConnection.Build(new Uri(app.BaseAddress, FeedHub.Path), builder => builder.WithAutomaticReconnect());
+        var reconnecting = TestTimeouts.NewSignal();
+        connection.Reconnecting += _ =>
+        {
+            reconnecting.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await using var disposeConnection = connection;
+        await connection.StartAsync(TestTimeouts.TestToken());
         await using var stream = connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "idle" }, TestTimeouts.TestToken()).GetAsyncEnumerator();
         Assert.True(await stream.MoveNextAsync());
 
@@ -64,6 +89,9 @@ public sealed class FeedHubLimitTests
 
         Assert.Equal("shutdown", last.Data.GetProperty("type").GetString());
         Assert.True(ended, "the stream must complete after the shutdown record");
+
+        // The client is free to reconnect to the next server, as the shutdown record tells it to.
+        await reconnecting.Task.DefaultTimeout();
     }
 
     private static async Task<HubConnection> ConnectAsync(LoopbackApp app)

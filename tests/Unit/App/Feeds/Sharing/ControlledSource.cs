@@ -41,8 +41,10 @@ internal sealed class ControlledSource
         }
         finally
         {
+            // Read the hold before signalling: the test may clear it as soon as it sees the signal.
+            var hold = HoldAfterStop;
             Stopped.TrySetResult();
-            if (HoldAfterStop is { } hold)
+            if (hold is not null)
             {
                 await hold.Task;
             }

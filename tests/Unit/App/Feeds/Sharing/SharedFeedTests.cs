@@ -292,7 +292,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
     {
         // A reader that takes its time while the feed runs flat out: drops race its reads. Whatever the
         // interleaving, a gap must count exactly the items missing before the item it precedes.
-        var feed = NewFeed(buffer: 8);
+        var feed = NewFeed(buffer: 2);
         using var slow = feed.Subscribe(after: null);
         var writer = Task.Run(() =>
         {
@@ -306,17 +306,19 @@ public sealed class SharedFeedTests : IAsyncDisposable
 
         long last = 0;
         long? gapSkipped = null;
+        var gaps = 0;
         await foreach (var item in slow.ReadAllAsync(TestTimeouts.TestToken()))
         {
             if (item.Data is FeedControl { Kind: FeedControlKind.Gap } gap)
             {
                 gapSkipped = gap.Skipped;
+                gaps++;
                 continue;
             }
 
             Assert.Equal(item.Sequence - last - 1, gapSkipped ?? 0);
             (last, gapSkipped) = (item.Sequence, null);
-            if (item.Sequence % 64 == 0)
+            if (item.Sequence % 8 == 0)
             {
                 await Task.Yield();
             }
@@ -324,6 +326,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
 
         await writer;
         Assert.Equal(20_000, last);
+        Assert.True(gaps > 0, "the reader never fell behind, so the scenario was not exercised");
     }
 
     public async ValueTask DisposeAsync()

@@ -8,7 +8,7 @@ using Tributary.Tests.Unit.Support;
 
 namespace Tributary.Tests.Unit.App.Endpoints;
 
-public sealed class ExportLimitTests
+public sealed class LiveExportTests
 {
     [Fact]
     public async Task A_live_export_is_counted_as_a_stream_and_held_to_the_per_client_limit()
@@ -34,5 +34,21 @@ public sealed class ExportLimitTests
 
         await stats.ActiveStreams.WaitForAsync(0, TestTimeouts.TestToken());
         await stats.ActiveProducers.WaitForAsync(0, TestTimeouts.TestToken());
+    }
+
+    [Fact]
+    public async Task A_live_export_whose_feed_fails_ends_with_an_error_record_after_the_items_before_it()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings());
+        using var client = new HttpClient { BaseAddress = app.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+
+        using var response = await client.GetAsync(new Uri("/api/export/broken.ndjson?live=true", UriKind.Relative), token);
+        var lines = (await response.Content.ReadAsStringAsync(token)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(4, lines.Length);
+        var error = JsonDocument.Parse(lines[^1]).RootElement;
+        Assert.Equal(("error", "broken"), (error.GetProperty("type").GetString(), error.GetProperty("feed").GetString()));
     }
 }
