@@ -83,7 +83,7 @@ public sealed class FeedHub(
         try
         {
             long sent = 0;
-            while (await NextOrShutdownAsync(items, connectionId, stream.Token, cancellationToken) is var next && next != Next.End)
+            while (await NextAsync(items, connectionId, stream.Token, cancellationToken) is var next && next != Next.End)
             {
                 if (next == Next.Shutdown)
                 {
@@ -133,25 +133,6 @@ public sealed class FeedHub(
         Shutdown,
     }
 
-    // Items already waiting skip the async machinery, as in NextAsync.
-    private ValueTask<Next> NextOrShutdownAsync(IAsyncEnumerator<FeedItem<object>> items, string connectionId, CancellationToken streamToken, CancellationToken invocationToken)
-    {
-        var next = NextAsync(items, connectionId, streamToken);
-        return next.IsCompletedSuccessfully ? new(next.Result ? Next.Item : Next.End) : AwaitNextOrShutdownAsync(next, invocationToken);
-    }
-
-    private async ValueTask<Next> AwaitNextOrShutdownAsync(ValueTask<bool> next, CancellationToken invocationToken)
-    {
-        try
-        {
-            return await next ? Next.Item : Next.End;
-        }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !invocationToken.IsCancellationRequested)
-        {
-            return Next.Shutdown;
-        }
-    }
-
     // Every hub stream of a connection and of a client counts against the limits HTTP streams share.
     private HubStreamLease Admit(string connectionId)
     {
@@ -196,26 +177,31 @@ public sealed class FeedHub(
     }
 
     // A feed failure reaches the client as a HubException naming the feed (other exceptions would reach it
-    // only as a generic error); the failure is logged here, once. Items already waiting complete at once, and
-    // skip the async machinery: this runs for every item of every hub stream.
-    private ValueTask<bool> NextAsync(IAsyncEnumerator<FeedItem<object>> items, string connectionId, CancellationToken cancellationToken)
+    // only as a generic error); the failure is logged here, once. The server stopping is a normal end, with a
+    // shutdown record. Items already waiting complete at once, and skip the async machinery: this runs for
+    // every item of every hub stream.
+    private ValueTask<Next> NextAsync(IAsyncEnumerator<FeedItem<object>> items, string connectionId, CancellationToken streamToken, CancellationToken invocationToken)
     {
         var next = items.MoveNextAsync();
-        return next.IsCompletedSuccessfully ? next : TranslateFailureAsync(next, connectionId, cancellationToken);
+        return next.IsCompletedSuccessfully ? new(next.Result ? Next.Item : Next.End) : AwaitNextAsync(next, connectionId, streamToken, invocationToken);
     }
 
-    private async ValueTask<bool> TranslateFailureAsync(ValueTask<bool> next, string connectionId, CancellationToken cancellationToken)
+    private async ValueTask<Next> AwaitNextAsync(ValueTask<bool> next, string connectionId, CancellationToken streamToken, CancellationToken invocationToken)
     {
         try
         {
-            return await next;
+            return await next ? Next.Item : Next.End;
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !invocationToken.IsCancellationRequested)
+        {
+            return Next.Shutdown;
         }
         catch (FeedFailedException failure)
         {
             FeedHubLog.StreamEndedByFailure(logger, failure, connectionId);
             throw new HubException(failure.ClientMessage);
         }
-        catch (Exception failure) when (failure is not HubException && !failure.IsCancellationOf(cancellationToken))
+        catch (Exception failure) when (failure is not HubException && !failure.IsCancellationOf(streamToken))
         {
             FeedHubLog.StreamFailed(logger, connectionId, failure);
             throw new HubException("The stream failed on the server.");
