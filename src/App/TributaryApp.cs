@@ -28,6 +28,7 @@ public static class TributaryApp
         builder.Services.AddDashboard();
 
         var app = builder.Build();
+        app.UseMiddleware<ServerStoppingGate>();
         if (!app.Environment.IsDevelopment())
         {
             // Answers unhandled errors with application/problem+json (AddProblemDetails in AddStreamApi).

@@ -34,5 +34,12 @@ internal static class StreamReading
         return records;
     }
 
+    /// <summary>
+    /// Splits an SSE body into its events, leaving out comment-only blocks: a heartbeat may come between any two
+    /// events (every 200 ms in the test settings), so a test that counts or indexes events must not see them.
+    /// </summary>
+    public static string[] SseEvents(this string body) =>
+        body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Where(e => !e.StartsWith(':')).ToArray();
+
     public static string? MediaType(this HttpContentHeaders headers) => headers.ContentType?.MediaType;
 }

@@ -113,7 +113,7 @@ public sealed class StreamFramingTests(StreamApiFixture fixture) : IClassFixture
 
         using var response = await client.OpenStreamAsync("/api/stream?feeds=fast&limit=2&format=sse", token);
         var body = await response.Content.ReadAsStringAsync(token);
-        var events = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        var events = body.SseEvents();
 
         Assert.Equal("text/event-stream", response.Content.Headers.MediaType());
         Assert.Equal(2, events.Length);
@@ -160,7 +160,7 @@ public sealed class StreamFramingTests(StreamApiFixture fixture) : IClassFixture
         using var client = fixture.NewClient();
 
         using var response = await client.OpenStreamAsync("/api/stream?feeds=fast&limit=1&format=sse", token, ("Last-Event-ID", "fast:41"));
-        var events = (await response.Content.ReadAsStringAsync(token)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        var events = (await response.Content.ReadAsStringAsync(token)).SseEvents();
 
         Assert.StartsWith("event: reset\ndata: {\"type\":\"reset\",\"feed\":\"fast\",", events[0], StringComparison.Ordinal);
         Assert.Contains("keeps no history", events[0], StringComparison.Ordinal);

@@ -72,7 +72,7 @@ public sealed class StreamLifecycleTests(StreamApiFixture fixture) : IClassFixtu
         using var client = fixture.NewClient();
 
         using var response = await client.OpenStreamAsync("/api/stream?feeds=broken&format=sse", token);
-        var events = (await response.Content.ReadAsStringAsync(token)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        var events = (await response.Content.ReadAsStringAsync(token)).SseEvents();
 
         Assert.StartsWith("event: error\ndata: {\"type\":\"error\",\"feed\":\"broken\",", events[^1], StringComparison.Ordinal);
     }

@@ -42,13 +42,13 @@ public sealed class SharingIntegrationTests(SharingFixture fixture) : IClassFixt
         string lastId;
         using (var first = await client.OpenStreamAsync("/api/stream?feeds=ticks&format=sse&limit=5", token))
         {
-            var events = (await first.Content.ReadAsStringAsync(token)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+            var events = (await first.Content.ReadAsStringAsync(token)).SseEvents();
             lastId = events[^1].Split('\n')[0]["id: ".Length..];
         }
 
         var lastSeq = long.Parse(lastId.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
         using var resumed = await client.OpenStreamAsync("/api/stream?feeds=ticks&format=sse&limit=3", token, ("Last-Event-ID", lastId));
-        var ids = (await resumed.Content.ReadAsStringAsync(token)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e.Split('\n')[0]);
+        var ids = (await resumed.Content.ReadAsStringAsync(token)).SseEvents().Select(e => e.Split('\n')[0]);
 
         Assert.Equal([$"id: ticks:{lastSeq + 1}", $"id: ticks:{lastSeq + 2}", $"id: ticks:{lastSeq + 3}"], ids);
     }
@@ -66,7 +66,7 @@ public sealed class SharingIntegrationTests(SharingFixture fixture) : IClassFixt
         // The limit leaves room for the 18 replayed headlines whatever ticks arrive first: the merge may pass
         // either feed's items first.
         using var response = await client.OpenStreamAsync("/api/stream?feeds=ticks,headlines&format=sse&limit=40&since=headlines:2", token);
-        var events = (await response.Content.ReadAsStringAsync(token)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        var events = (await response.Content.ReadAsStringAsync(token)).SseEvents();
 
         var headlineIds = events.Where(e => e.Contains("event: headlines", StringComparison.Ordinal)).Select(e => e.Split('\n')[0]).ToList();
         Assert.NotEmpty(headlineIds);
