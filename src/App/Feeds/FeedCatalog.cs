@@ -9,7 +9,7 @@ using Tributary.Streaming.Concurrency;
 namespace Tributary.App.Feeds;
 
 /// <summary>The configured feeds, and how to read one.</summary>
-public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStats stats, TimeProvider timeProvider, IHttpClientFactory httpClients)
+public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStats stats, TimeProvider timeProvider, IHttpClientFactory httpClients, ILoggerFactory loggers)
 {
     public IReadOnlyList<FeedDefinition> Feeds => options.Value.Feeds;
 
@@ -42,13 +42,12 @@ public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStat
         _ => throw new InvalidOperationException($"Feed '{feed.Name}' has unknown kind '{feed.Kind}'."),
     };
 
+    private readonly ILogger _upstreamLogger = loggers.CreateLogger("Tributary.App.Feeds.Upstream");
+
     private IAsyncEnumerable<object> Upstream(FeedDefinition feed, UpstreamFeed.Session session, CancellationToken token) =>
-        UpstreamFeed.RunAsync(feed, session, stats.SharedFeed(feed.Name), timeProvider, token);
+        UpstreamFeed.RunAsync(feed, session, stats.SharedFeed(feed.Name), timeProvider, _upstreamLogger, token);
 
-    // Upstream streams are long-lived: no overall timeout (cancellation ends them).
-    private HttpClient Http() => httpClients.CreateClient(UpstreamHttpClient);
-
-    public const string UpstreamHttpClient = "upstream";
+    private HttpClient Http() => httpClients.CreateClient(UpstreamHttp.ClientName);
 
     private static async IAsyncEnumerable<object> NamingFailures(string feed, IAsyncEnumerable<object> source, [EnumeratorCancellation] CancellationToken token)
     {

@@ -95,13 +95,43 @@ public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogO
         {
             errors.Add($"{where}: PollInterval must be at least 10 ms.");
         }
+
+        ValidateUpstreamLimits(feed, where, errors);
+    }
+
+    private static void ValidateUpstreamLimits(FeedDefinition feed, string where, List<string> errors)
+    {
+        if (feed.MaxItemBytes < 1 || feed.MaxItemBytes > FeedDefinition.MaxItemBytesLimit)
+        {
+            errors.Add($"{where}: MaxItemBytes must be between 1 and {FeedDefinition.MaxItemBytesLimit} (64 MiB).");
+        }
+
+        if (feed.BackoffResetAfter < TimeSpan.Zero || feed.IdleTimeout < TimeSpan.Zero)
+        {
+            errors.Add($"{where}: BackoffResetAfter and IdleTimeout must be 0 or more.");
+        }
+
+        if (feed.ConnectTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{where}: ConnectTimeout must be more than 0.");
+        }
+
+        if (feed.IdleTimeout > TimeSpan.Zero && !feed.IsNetworkUpstream)
+        {
+            errors.Add($"{where}: IdleTimeout applies only to websocket, sse and ndjson feeds, not to a {feed.Kind} feed.");
+        }
+
+        if (feed.FollowRedirects && feed.Kind is not (FeedKind.Sse or FeedKind.Ndjson))
+        {
+            errors.Add($"{where}: FollowRedirects applies only to sse and ndjson feeds, not to a {feed.Kind} feed.");
+        }
     }
 
     private static void ValidateSharing(FeedDefinition feed, string where, List<string> errors)
     {
-        if (feed.SubscriberBuffer < 1 || feed.HistoryLength < 0 || feed.Linger < TimeSpan.Zero)
+        if (feed.SubscriberBuffer < 1 || feed.HistoryLength < 0 || feed.HistoryMaxBytes < 0 || feed.Linger < TimeSpan.Zero)
         {
-            errors.Add($"{where}: SubscriberBuffer must be at least 1, HistoryLength 0 or more, and Linger 0 or more.");
+            errors.Add($"{where}: SubscriberBuffer must be at least 1, HistoryLength and HistoryMaxBytes 0 or more, and Linger 0 or more.");
         }
     }
 

@@ -50,6 +50,34 @@ public sealed class FeedDefinition
     /// <summary>Upstream kinds: the longest reconnect delay. Default 30 s.</summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Upstream kinds: how long a connection must stay up before the backoff starts again from
+    /// <see cref="ReconnectMinDelay"/>. An upstream that accepts and closes at once keeps backing off. Default 10 s.
+    /// </summary>
+    public TimeSpan BackoffResetAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Upstream kinds: the largest item accepted, in bytes: a line (ndjson, file), an event's data (sse) or a
+    /// message (websocket). A larger one is skipped without being held in memory and reported with an
+    /// <c>oversize</c> status. Default 1 MiB.
+    /// </summary>
+    public int MaxItemBytes { get; set; } = 1024 * 1024;
+
+    /// <summary><c>websocket</c>, <c>sse</c>, <c>ndjson</c>: the longest wait for the WebSocket handshake or the HTTP response headers. Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <c>websocket</c>, <c>sse</c>, <c>ndjson</c>: after this long without a byte from the upstream, the
+    /// connection is reported <c>stalled</c> and replaced. Default 0: off, for upstreams that are quiet by nature.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// <c>sse</c>, <c>ndjson</c>: follow HTTP redirects to the same host and port (never from https to http).
+    /// Default false: a redirect is reported with a <c>redirected</c> status naming the target host, and retried with backoff.
+    /// </summary>
+    public bool FollowRedirects { get; set; }
+
     /// <summary><c>file</c> only: how often the file is checked for new lines, truncation and rotation. Default 250 ms.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
@@ -68,6 +96,12 @@ public sealed class FeedDefinition
     /// <summary>Shared feeds: how many recent items are kept for resuming (<c>Last-Event-ID</c>, <c>since</c>) and exports. Default 1,000.</summary>
     public int HistoryLength { get; set; } = 1000;
 
+    /// <summary>
+    /// Shared feeds: the most bytes of item data history may hold (each item counted by the size of its data
+    /// as received, plus a fixed overhead); the oldest items go first. Default 16 MiB.
+    /// </summary>
+    public long HistoryMaxBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>Shared feeds: how long the producer keeps running after its last subscriber leaves. Default 5 s.</summary>
     public TimeSpan Linger { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -82,4 +116,10 @@ public sealed class FeedDefinition
     public bool IsShared => Shared ?? !IsCounter;
 
     public bool IsUpstream => Kind is FeedKind.WebSocket or FeedKind.Sse or FeedKind.Ndjson or FeedKind.File;
+
+    /// <summary>The upstream kinds that connect over the network.</summary>
+    public bool IsNetworkUpstream => Kind is FeedKind.WebSocket or FeedKind.Sse or FeedKind.Ndjson;
+
+    /// <summary>The largest <see cref="MaxItemBytes"/> the catalog accepts: 64 MiB.</summary>
+    public const int MaxItemBytesLimit = 64 * 1024 * 1024;
 }

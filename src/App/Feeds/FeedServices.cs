@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Sharing;
+using Tributary.App.Feeds.Upstream;
 
 namespace Tributary.App.Feeds;
 
@@ -22,7 +23,10 @@ public static class FeedServices
         services.AddSingleton<IValidateOptions<StreamingOptions>, StreamingOptionsValidator>();
         services.AddSingleton<StreamStats>();
         services.AddSingleton(TimeProvider.System);
-        services.AddHttpClient(FeedCatalog.UpstreamHttpClient, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // Upstream streams are long-lived: no overall timeout (a feed's ConnectTimeout and IdleTimeout bound
+        // the waits that matter, and cancellation ends them).
+        services.AddHttpClient(UpstreamHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(UpstreamHttp.CreateHandler);
         services.AddSingleton<FeedCatalog>();
         services.AddSingleton<FeedRequestRules>();
         services.AddSingleton<ClientStreamLimiter>();

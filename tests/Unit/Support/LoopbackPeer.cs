@@ -31,8 +31,11 @@ public sealed class LoopbackPeer : IAsyncDisposable
     /// <summary>What the WebSocket peer does with connection number n (from 1).</summary>
     public Func<int, WebSocket, CancellationToken, Task>? WebSocketScript { get; set; }
 
-    /// <summary>What the HTTP peer writes to the body of connection number n (from 1).</summary>
+    /// <summary>What the HTTP peer writes to the body of connection number n (from 1), after a 200.</summary>
     public Func<int, HttpResponse, CancellationToken, Task>? HttpScript { get; set; }
+
+    /// <summary>Answers connection number n (from 1) entirely, status and headers too; replaces <see cref="HttpScript"/>.</summary>
+    public Func<int, HttpContext, Task>? HttpHandler { get; set; }
 
     public static async Task<LoopbackPeer> StartAsync()
     {
@@ -44,6 +47,7 @@ public sealed class LoopbackPeer : IAsyncDisposable
         app.UseWebSockets();
         app.Map("/ws", peer.AcceptWebSocketAsync);
         app.MapGet("/http", peer.ServeHttpAsync);
+        app.MapGet("/http/{*rest}", peer.ServeHttpAsync);
         await app.StartAsync();
         peer.BaseAddress = new Uri(app.Urls.Single());
         return peer;
@@ -112,7 +116,15 @@ public sealed class LoopbackPeer : IAsyncDisposable
 
         try
         {
+            if (HttpHandler is { } handler)
+            {
+                await handler(number, context);
+                return;
+            }
+
+            // Headers go out now, as a real server's would: a script that writes nothing is a silent upstream.
             await context.Response.StartAsync(context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
             await (HttpScript ?? ((_, _, t) => Task.Delay(Timeout.Infinite, t)))(number, context.Response, context.RequestAborted);
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)

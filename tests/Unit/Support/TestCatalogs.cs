@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Upstream;
 
 namespace Tributary.Tests.Unit.Support;
 
@@ -8,10 +11,14 @@ namespace Tributary.Tests.Unit.Support;
 internal static class TestCatalogs
 {
     public static FeedCatalog Create(StreamStats stats, params FeedDefinition[] feeds) =>
-        new(Options.Create(new FeedCatalogOptions { Feeds = [.. feeds] }), stats, TimeProvider.System, new PlainHttpClients());
+        Create(stats, NullLoggerFactory.Instance, feeds);
 
-    private sealed class PlainHttpClients : IHttpClientFactory
+    public static FeedCatalog Create(StreamStats stats, ILoggerFactory loggers, params FeedDefinition[] feeds) =>
+        new(Options.Create(new FeedCatalogOptions { Feeds = [.. feeds] }), stats, TimeProvider.System, new UpstreamHttpClients(), loggers);
+
+    // The app's own upstream handler (no automatic redirects), as AddFeeds registers it.
+    private sealed class UpstreamHttpClients : IHttpClientFactory
     {
-        public HttpClient CreateClient(string name) => new() { Timeout = Timeout.InfiniteTimeSpan };
+        public HttpClient CreateClient(string name) => new(UpstreamHttp.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
     }
 }

@@ -1,31 +1,42 @@
+using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Records;
 
 namespace Tributary.App.Feeds.Sharing;
 
-/// <summary>The last N items of a shared feed, oldest first. Not thread-safe: <see cref="SharedFeed"/> guards it.</summary>
-internal sealed class FeedHistory(int capacity)
+/// <summary>
+/// The newest items of a shared feed, oldest first, at most <c>capacity</c> of them and at most
+/// <c>maxBytes</c> (by <see cref="FeedItemSize"/>), so a feed of large items cannot hold gigabytes for resume.
+/// A status record goes in only while there is room: it never pushes data out. Not thread-safe:
+/// <see cref="SharedFeed"/> guards it.
+/// </summary>
+internal sealed class FeedHistory(int capacity, long maxBytes)
 {
-    private readonly Queue<FeedItem<object>> _items = new(Math.Min(capacity, 1024));
+    private readonly Queue<(FeedItem<object> Item, long Bytes)> _items = new(Math.Min(capacity, 1024));
 
-    public long? OldestSequence => _items.Count == 0 ? null : _items.Peek().Sequence;
+    public long? OldestSequence => _items.Count == 0 ? null : _items.Peek().Item.Sequence;
 
     public int Count => _items.Count;
 
+    public long Bytes { get; private set; }
+
     public void Add(FeedItem<object> item)
     {
-        if (capacity == 0)
+        var bytes = FeedItemSize.Of(item.Data);
+        var full = _items.Count >= capacity || Bytes + bytes > maxBytes;
+        if (capacity == 0 || (full && item.Data is UpstreamStatus))
         {
             return;
         }
 
-        _items.Enqueue(item);
-        if (_items.Count > capacity)
+        _items.Enqueue((item, bytes));
+        Bytes += bytes;
+        while (_items.Count > capacity || Bytes > maxBytes)
         {
-            _items.Dequeue();
+            Bytes -= _items.Dequeue().Bytes;
         }
     }
 
-    public List<FeedItem<object>> After(long sequence) => [.. _items.Where(i => i.Sequence > sequence)];
+    public List<FeedItem<object>> After(long sequence) => [.. _items.Where(i => i.Item.Sequence > sequence).Select(i => i.Item)];
 
-    public List<FeedItem<object>> All() => [.. _items];
+    public List<FeedItem<object>> All() => [.. _items.Select(i => i.Item)];
 }

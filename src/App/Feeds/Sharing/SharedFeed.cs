@@ -38,7 +38,7 @@ public sealed class SharedFeed
         _timeProvider = timeProvider;
         _stats = stats;
         _counters = stats.SharedFeed(feed.Name);
-        _history = new FeedHistory(feed.HistoryLength);
+        _history = new FeedHistory(feed.HistoryLength, feed.HistoryMaxBytes);
     }
 
     /// <summary>
@@ -119,7 +119,7 @@ public sealed class SharedFeed
         var first = oldest ?? _sequence + 1;
         if (first > after + 1)
         {
-            items.Add(Reset($"{first - after - 1} items of feed '{_feed.Name}' after seq {after} are no longer in history (it keeps the last {_feed.HistoryLength}); resuming from seq {first}."));
+            items.Add(Reset($"{first - after - 1} items of feed '{_feed.Name}' after seq {after} are no longer in history (it keeps the last {_feed.HistoryLength} items, up to {_feed.HistoryMaxBytes} bytes); resuming from seq {first}."));
         }
 
         items.AddRange(_history.After(after));
@@ -190,7 +190,7 @@ public sealed class SharedFeed
             var item = new FeedItem<object>(_feed.Name, ++_sequence, _timeProvider.GetUtcNow(), data);
             _history.Add(item);
             _counters.SetSequence(_sequence);
-            if (data is UpstreamStatus { Status: "connected" or "disconnected" or "reconnecting" } status)
+            if (data is UpstreamStatus { IsState: true } status)
             {
                 // Only the connection's state is the feed's state; a skipped malformed message is an event.
                 _counters.State = status.Status;

@@ -1,31 +1,34 @@
-using System.Text;
+using System.Net.Http.Headers;
 
 namespace Tributary.App.Feeds.Upstream;
 
 /// <summary>
 /// <c>ndjson</c>: reads an upstream chunked NDJSON stream line by line, each line one item. Another
-/// Tributary's <c>/api/stream</c> works as one. A line that is not JSON is reported and skipped.
+/// Tributary's <c>/api/stream</c> works as one. A line that is not JSON, or is longer than
+/// <see cref="FeedDefinition.MaxItemBytes"/>, is reported and skipped.
 /// </summary>
 internal static class NdjsonUpstream
 {
     public static async Task SessionAsync(UpstreamConnection connection, HttpClient http, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(connection.Feed.Url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        await connection.ConnectedAsync($"reading NDJSON from {connection.Feed.Url}", cancellationToken);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8);
+        using var response = await UpstreamHttp.GetAsync(http, connection.Feed, headers => headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/x-ndjson")), cancellationToken);
+        await connection.ConnectedAsync();
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var lines = new UpstreamLineReader(body, connection.Feed.MaxItemBytes, lastLineAtEnd: true, connection.Watch.OnBytes);
         long lineNumber = 0;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        while (await lines.ReadAsync(cancellationToken) is { IsEnd: false } line)
         {
             lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (line.IsOversize)
             {
-                continue;
+                await connection.OversizeAsync($"line {lineNumber}", line.OversizeBytes);
             }
-
-            await (UpstreamPayload.TryParseJson(line, out var json)
-                ? connection.EmitAsync(json, cancellationToken)
-                : connection.MalformedAsync($"line {lineNumber} is not JSON and was skipped: {Shorten(line)}", cancellationToken));
+            else if (!string.IsNullOrWhiteSpace(line.Text))
+            {
+                await (UpstreamPayload.TryParseJson(line.Text, out var json)
+                    ? connection.EmitAsync(json)
+                    : connection.MalformedAsync($"line {lineNumber} is not JSON and was skipped: {Shorten(line.Text)}"));
+            }
         }
     }
 

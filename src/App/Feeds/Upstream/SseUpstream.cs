@@ -6,41 +6,53 @@ namespace Tributary.App.Feeds.Upstream;
 
 /// <summary>
 /// <c>sse</c>: reads an upstream event stream (event, data, id, retry fields; multi-line data; comments
-/// ignored) and sends the last id back as <c>Last-Event-ID</c> when it reconnects.
+/// ignored) and sends the last id back as <c>Last-Event-ID</c> when it reconnects. An event whose data is
+/// longer than <see cref="FeedDefinition.MaxItemBytes"/> is reported and skipped.
 /// </summary>
 internal static class SseUpstream
 {
     public static async Task SessionAsync(UpstreamConnection connection, HttpClient http, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, connection.Feed.Url);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        if (connection.LastEventId is { } lastId)
+        using var response = await UpstreamHttp.GetAsync(http, connection.Feed, headers => AddHeaders(headers, connection.LastEventId), cancellationToken);
+        await connection.ConnectedAsync();
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var lines = new UpstreamLineReader(body, connection.Feed.MaxItemBytes, lastLineAtEnd: true, connection.Watch.OnBytes);
+        var parser = new EventParser(connection.Feed.MaxItemBytes);
+        while (await lines.ReadAsync(cancellationToken) is { IsEnd: false } line)
         {
-            request.Headers.TryAddWithoutValidation("Last-Event-ID", lastId);
-        }
-
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        await connection.ConnectedAsync($"reading events from {connection.Feed.Url}", cancellationToken);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8);
-        var parser = new EventParser();
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (parser.Accept(line, connection) is { } completed)
+            var completed = line.IsOversize ? parser.AcceptOversize(line.OversizeBytes) : parser.Accept(line.Text!, connection);
+            if (completed.Event is { } item)
             {
-                await connection.EmitAsync(completed, cancellationToken);
+                await connection.EmitAsync(item);
+            }
+            else if (completed.OversizeBytes > 0)
+            {
+                await connection.OversizeAsync("an event", completed.OversizeBytes);
             }
         }
     }
 
+    private static void AddHeaders(HttpRequestHeaders headers, string? lastEventId)
+    {
+        headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (lastEventId is not null)
+        {
+            headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
+        }
+    }
+
+    /// <summary>What a line completed: nothing, an event, or an event whose data outgrew the limit (its size).</summary>
+    internal readonly record struct Dispatched(SseEvent? Event, long OversizeBytes);
+
     /// <summary>The event-stream field rules of the HTML standard, one line at a time.</summary>
-    internal sealed class EventParser
+    internal sealed class EventParser(int maxDataBytes)
     {
         private readonly StringBuilder _data = new();
         private string? _event;
         private bool _hasData;
+        private long _dataBytes;
 
-        public SseEvent? Accept(string line, UpstreamConnection connection)
+        public Dispatched Accept(string line, UpstreamConnection connection)
         {
             if (line.Length == 0)
             {
@@ -49,7 +61,7 @@ internal static class SseUpstream
 
             if (line[0] == ':')
             {
-                return null;
+                return default;
             }
 
             var colon = line.IndexOf(':', StringComparison.Ordinal);
@@ -63,8 +75,7 @@ internal static class SseUpstream
             switch (field)
             {
                 case "data":
-                    _data.Append(_hasData ? "\n" : "").Append(value);
-                    _hasData = true;
+                    AppendData(value);
                     break;
                 case "event":
                     _event = value;
@@ -73,19 +84,47 @@ internal static class SseUpstream
                     connection.LastEventId = value;
                     break;
                 case "retry" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds):
-                    connection.RequestedRetry = TimeSpan.FromMilliseconds(milliseconds);
+                    connection.RequestRetry(TimeSpan.FromMilliseconds(milliseconds));
                     break;
             }
 
-            return null;
+            return default;
         }
 
-        private SseEvent? Dispatch(UpstreamConnection connection)
+        /// <summary>A line too long to keep: whatever field it was, the event it belongs to is skipped.</summary>
+        public Dispatched AcceptOversize(long bytes)
         {
-            var completed = _hasData ? new SseEvent(_event ?? "message", connection.LastEventId, UpstreamPayload.FromText(_data.ToString())) : null;
+            _hasData = true;
+            _dataBytes += bytes;
+            _data.Clear();
+            return default;
+        }
+
+        private void AppendData(string value)
+        {
+            // The newline between data lines counts, as it will be in the item.
+            var first = !_hasData;
+            _dataBytes += Encoding.UTF8.GetByteCount(value) + (first ? 0 : 1);
+            _hasData = true;
+            if (_dataBytes <= maxDataBytes)
+            {
+                _data.Append(first ? "" : "\n").Append(value);
+            }
+            else
+            {
+                _data.Clear();
+            }
+        }
+
+        private Dispatched Dispatch(UpstreamConnection connection)
+        {
+            var completed = !_hasData ? default
+                : _dataBytes > maxDataBytes ? new Dispatched(null, _dataBytes)
+                : new Dispatched(new SseEvent(_event ?? "message", connection.LastEventId, UpstreamPayload.FromText(_data.ToString())), 0);
             _data.Clear();
             _event = null;
             _hasData = false;
+            _dataBytes = 0;
             return completed;
         }
     }

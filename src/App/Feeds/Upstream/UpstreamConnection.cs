@@ -3,26 +3,61 @@ using Tributary.Streaming.Producers;
 
 namespace Tributary.App.Feeds.Upstream;
 
-/// <summary>What one upstream session uses to emit items and report on itself.</summary>
-internal sealed class UpstreamConnection(FeedDefinition feed, ProducerWriter<object> writer, ReconnectBackoff backoff, SharedFeedCounters counters)
+/// <summary>
+/// What an upstream session uses to emit items and report on itself, and what the reconnect loop learns
+/// from it: whether and for how long it was connected, and the retry delay the upstream asked for.
+/// </summary>
+internal sealed class UpstreamConnection(
+    FeedDefinition feed,
+    ProducerWriter<object> writer,
+    SharedFeedCounters counters,
+    UpstreamStatusGate gate,
+    TimeProvider timeProvider,
+    CancellationToken feedStopping)
 {
+    private long? _connectedAt;
+
     public FeedDefinition Feed { get; } = feed;
 
-    /// <summary>A reconnect delay the upstream asked for (SSE <c>retry:</c>); replaces the backoff's next delay.</summary>
-    public TimeSpan? RequestedRetry { get; set; }
+    /// <summary>The watch over the session in progress.</summary>
+    public SessionWatch Watch { get; private set; } = null!;
+
+    /// <summary>A reconnect delay the upstream asked for (SSE <c>retry:</c>), held within the feed's reconnect delays.</summary>
+    public TimeSpan? RequestedRetry { get; private set; }
 
     /// <summary>The last SSE event id seen, sent back as <c>Last-Event-ID</c> on reconnect.</summary>
     public string? LastEventId { get; set; }
 
-    public ValueTask EmitAsync(object item, CancellationToken cancellationToken) => writer.WriteAsync(item, cancellationToken);
-
-    public ValueTask ConnectedAsync(string message, CancellationToken cancellationToken)
+    public void Begin(SessionWatch watch)
     {
-        backoff.Reset();
-        counters.AddUpstreamConnection();
-        return EmitAsync(new UpstreamStatus("connected", message), cancellationToken);
+        Watch = watch;
+        _connectedAt = null;
     }
 
-    public ValueTask MalformedAsync(string message, CancellationToken cancellationToken) =>
-        EmitAsync(new UpstreamStatus("malformed", message), cancellationToken);
+    /// <summary>How long the session that just ended was connected; zero if it never was.</summary>
+    public TimeSpan ConnectedFor() => _connectedAt is { } at ? timeProvider.GetElapsedTime(at) : TimeSpan.Zero;
+
+    public void RequestRetry(TimeSpan delay) =>
+        RequestedRetry = delay < Feed.ReconnectMinDelay ? Feed.ReconnectMinDelay : delay > Feed.ReconnectMaxDelay ? Feed.ReconnectMaxDelay : delay;
+
+    // Emits wait on the feed, not on the session: a session's watch may expire, a reader's item is never torn.
+    public async ValueTask EmitAsync(object item)
+    {
+        await writer.WriteAsync(item, feedStopping);
+        Watch.OnBytes();
+    }
+
+    public ValueTask ConnectedAsync()
+    {
+        _connectedAt = timeProvider.GetTimestamp();
+        Watch.OnConnected();
+        gate.Connected();
+        counters.AddUpstreamConnection();
+        return EmitAsync(new UpstreamStatus(UpstreamStatus.Connected, $"connected to {UpstreamAddress.Display(Feed)}"));
+    }
+
+    public ValueTask MalformedAsync(string message) => EmitAsync(new UpstreamStatus(UpstreamStatus.Malformed, message));
+
+    public ValueTask OversizeAsync(string what, long bytes) =>
+        EmitAsync(new UpstreamStatus(UpstreamStatus.Oversize, $"{what} of {bytes} bytes was skipped; the most is {Feed.MaxItemBytes} (MaxItemBytes)") { Bytes = bytes });
 }

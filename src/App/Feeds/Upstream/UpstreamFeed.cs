@@ -6,13 +6,15 @@ using Tributary.Streaming.Producers;
 namespace Tributary.App.Feeds.Upstream;
 
 /// <summary>
-/// Runs an upstream session again and again: connect, read until the peer goes away or fails, report it,
-/// wait with backoff, reconnect. The loop runs as the only producer of its own scoped producer, so a
-/// cancel (the last reader gone, or the server stopping) stops it and closes its socket or file before the
+/// Runs an upstream session again and again: connect, read until the peer goes away, fails or stalls,
+/// report it, wait with backoff, reconnect. The loop runs as the only producer of its own scoped producer, so
+/// a cancel (the last reader gone, or the server stopping) stops it and closes its socket or file before the
 /// feed's enumeration ends.
 /// </summary>
 internal static class UpstreamFeed
 {
+    /// <param name="connection">Emits items and status.</param>
+    /// <param name="cancellationToken">Cancelled when the feed stops or the session's watch expires.</param>
     public delegate Task Session(UpstreamConnection connection, CancellationToken cancellationToken);
 
     public static async IAsyncEnumerable<object> RunAsync(
@@ -20,44 +22,88 @@ internal static class UpstreamFeed
         Session session,
         SharedFeedCounters counters,
         TimeProvider timeProvider,
+        ILogger logger,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var scope = new ScopedProducer<object>(cancellationToken);
-        scope.Start((writer, token) => ReconnectLoopAsync(feed, session, writer, counters, timeProvider, token));
+        scope.Start((writer, token) => new Loop(feed, session, writer, counters, timeProvider, logger).RunAsync(token));
         await foreach (var item in scope.ReadAllAsync(cancellationToken))
         {
             yield return item;
         }
     }
 
-    private static async Task ReconnectLoopAsync(
+    private sealed class Loop(
         FeedDefinition feed,
         Session session,
         ProducerWriter<object> writer,
         SharedFeedCounters counters,
         TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+        ILogger logger)
     {
-        var backoff = new ReconnectBackoff(feed.ReconnectMinDelay, feed.ReconnectMaxDelay, new Random(Random.Shared.Next()));
-        var connection = new UpstreamConnection(feed, writer, backoff, counters);
-        while (true)
+        private readonly ReconnectBackoff _backoff = new(feed.ReconnectMinDelay, feed.ReconnectMaxDelay, new Random(Random.Shared.Next()));
+        private readonly UpstreamStatusGate _gate = new(timeProvider);
+
+        public async Task RunAsync(CancellationToken cancellationToken)
         {
-            string reason;
+            var connection = new UpstreamConnection(feed, writer, counters, _gate, timeProvider, cancellationToken);
+            while (true)
+            {
+                var (status, reason, failure) = await RunSessionAsync(connection, cancellationToken);
+                if (connection.ConnectedFor() >= feed.BackoffResetAfter)
+                {
+                    _backoff.Reset();
+                }
+
+                var delay = _backoff.Next();
+                if (connection.RequestedRetry is { } requested && requested > delay)
+                {
+                    delay = requested;
+                }
+
+                await ReportAsync(status, reason, failure, delay, cancellationToken);
+                await Task.Delay(delay, timeProvider, cancellationToken);
+            }
+        }
+
+        private async Task<(string Status, string Reason, Exception? Failure)> RunSessionAsync(UpstreamConnection connection, CancellationToken cancellationToken)
+        {
+            using var watch = new SessionWatch(feed, timeProvider, cancellationToken);
+            connection.Begin(watch);
             try
             {
-                await session(connection, cancellationToken);
-                reason = "the upstream ended the stream";
+                await session(connection, watch.Token);
+                return (UpstreamStatus.Disconnected, "the upstream ended the stream", null);
             }
             catch (Exception failure) when (!failure.IsCancellationOf(cancellationToken))
             {
-                reason = failure.Message;
+                var status = failure switch
+                {
+                    _ when watch.Expired && watch.Connected => UpstreamStatus.Stalled,
+                    UpstreamRedirectException => UpstreamStatus.Redirected,
+                    _ => UpstreamStatus.Disconnected,
+                };
+                return (status, UpstreamFailure.Describe(failure, feed, watch), failure);
+            }
+        }
+
+        private async Task ReportAsync(string status, string reason, Exception? failure, TimeSpan delay, CancellationToken cancellationToken)
+        {
+            var address = UpstreamAddress.Display(feed);
+            if (_gate.Down(status, reason) is { } down)
+            {
+                UpstreamLog.SessionEnded(logger, feed.Name, address, reason, failure);
+                await writer.WriteAsync(down, cancellationToken);
+            }
+            else
+            {
+                UpstreamLog.AttemptFailed(logger, feed.Name, address, _backoff.Attempt, reason, failure);
             }
 
-            var delay = connection.RequestedRetry ?? backoff.Next();
-            connection.RequestedRetry = null;
-            await writer.WriteAsync(new UpstreamStatus("disconnected", reason), cancellationToken);
-            await writer.WriteAsync(new UpstreamStatus("reconnecting", $"reconnecting in {delay.TotalMilliseconds:0} ms", Math.Max(1, backoff.Attempt)), cancellationToken);
-            await Task.Delay(delay, timeProvider, cancellationToken);
+            if (_gate.Reconnecting(_backoff.Attempt, delay) is { } reconnecting)
+            {
+                await writer.WriteAsync(reconnecting, cancellationToken);
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 
@@ -7,28 +8,30 @@ namespace Tributary.App.Feeds.Upstream;
 /// <summary><c>websocket</c>: each text message is one item (parsed JSON, or the text).</summary>
 internal static class WebSocketUpstream
 {
-    private const int MaxMessageBytes = 1024 * 1024;
+    private const int ReceiveBytes = 16 * 1024;
 
     public static async Task SessionAsync(UpstreamConnection connection, CancellationToken cancellationToken)
     {
-        var uri = new Uri(connection.Feed.Url!);
         using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(uri, cancellationToken);
-        await connection.ConnectedAsync($"connected to {uri}", cancellationToken);
+        // Keeps the handshake's answer, so a redirect can be reported with its target host.
+        socket.Options.CollectHttpResponseDetails = true;
+        await ConnectAsync(socket, new Uri(connection.Feed.Url!), cancellationToken);
+        await connection.ConnectedAsync();
         var message = new ArrayBufferWriter<byte>(4096);
         while (true)
         {
-            var result = await socket.ReceiveAsync(message.GetMemory(4096), cancellationToken);
+            var result = await socket.ReceiveAsync(message.GetMemory(ReceiveBytes), cancellationToken);
+            connection.Watch.OnBytes();
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return;
             }
 
             message.Advance(result.Count);
-            if (message.WrittenCount > MaxMessageBytes)
+            if (message.WrittenCount > connection.Feed.MaxItemBytes)
             {
-                await connection.MalformedAsync($"a message over {MaxMessageBytes} bytes was skipped", cancellationToken);
-                await SkipRestAsync(socket, result, cancellationToken);
+                var size = message.WrittenCount + await SkipRestAsync(socket, result, connection, cancellationToken);
+                await connection.OversizeAsync("a message", size);
                 message.ResetWrittenCount();
                 continue;
             }
@@ -39,18 +42,46 @@ internal static class WebSocketUpstream
             }
 
             await (result.MessageType == WebSocketMessageType.Text
-                ? connection.EmitAsync(UpstreamPayload.FromText(Encoding.UTF8.GetString(message.WrittenSpan)), cancellationToken)
-                : connection.MalformedAsync($"a binary message of {message.WrittenCount} bytes was skipped", cancellationToken));
+                ? connection.EmitAsync(UpstreamPayload.FromText(Encoding.UTF8.GetString(message.WrittenSpan)))
+                : connection.MalformedAsync($"a binary message of {message.WrittenCount} bytes was skipped"));
             message.ResetWrittenCount();
         }
     }
 
-    private static async Task SkipRestAsync(ClientWebSocket socket, ValueWebSocketReceiveResult last, CancellationToken cancellationToken)
+    private static async Task ConnectAsync(ClientWebSocket socket, Uri address, CancellationToken cancellationToken)
     {
-        var scratch = new byte[4096];
-        while (!last.EndOfMessage)
+        try
         {
-            last = await socket.ReceiveAsync(scratch.AsMemory(), cancellationToken);
+            await socket.ConnectAsync(address, cancellationToken);
+        }
+        catch (WebSocketException) when (IsRedirect(socket.HttpStatusCode) && socket.HttpResponseHeaders?.TryGetValue("Location", out var location) == true)
+        {
+            var target = Uri.TryCreate(address, location.FirstOrDefault(), out var resolved) ? UpstreamAddress.HostAndPort(resolved) : "an unreadable address";
+            throw new UpstreamRedirectException($"the upstream redirected to {target}; WebSocket redirects are not followed");
         }
     }
+
+    // Counts and drops the rest of an oversized message; returns how many more bytes it had.
+    private static async Task<long> SkipRestAsync(ClientWebSocket socket, ValueWebSocketReceiveResult last, UpstreamConnection connection, CancellationToken cancellationToken)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(ReceiveBytes);
+        try
+        {
+            long skipped = 0;
+            while (!last.EndOfMessage)
+            {
+                last = await socket.ReceiveAsync(scratch.AsMemory(), cancellationToken);
+                connection.Watch.OnBytes();
+                skipped += last.Count;
+            }
+
+            return skipped;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) => (int)status is >= 300 and < 400;
 }

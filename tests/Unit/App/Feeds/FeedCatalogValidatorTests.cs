@@ -87,6 +87,37 @@ public sealed class FeedCatalogValidatorTests
         Assert.True(Validate(new FeedDefinition { Name = "c", Kind = FeedKind.Counter, Rate = 0, Count = -1 }).Failed);
     }
 
+    [Theory]
+    [InlineData("MaxItemBytes", "0", "Feeds[0] 'u': MaxItemBytes must be between 1 and 67108864 (64 MiB).")]
+    [InlineData("MaxItemBytes", "67108865", "Feeds[0] 'u': MaxItemBytes must be between 1 and 67108864 (64 MiB).")]
+    [InlineData("ConnectTimeout", "0", "Feeds[0] 'u': ConnectTimeout must be more than 0.")]
+    [InlineData("IdleTimeout", "-1", "Feeds[0] 'u': BackoffResetAfter and IdleTimeout must be 0 or more.")]
+    [InlineData("HistoryMaxBytes", "-1", "Feeds[0] 'u': SubscriberBuffer must be at least 1, HistoryLength and HistoryMaxBytes 0 or more, and Linger 0 or more.")]
+    public void A_bad_upstream_limit_is_reported_with_the_feed_and_the_field(string field, string value, string expected)
+    {
+        var feed = new FeedDefinition { Name = "u", Kind = FeedKind.Ndjson, Url = "http://127.0.0.1:9/" };
+        var number = long.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+        switch (field)
+        {
+            case "MaxItemBytes": feed.MaxItemBytes = (int)number; break;
+            case "ConnectTimeout": feed.ConnectTimeout = TimeSpan.FromSeconds(number); break;
+            case "IdleTimeout": feed.IdleTimeout = TimeSpan.FromSeconds(number); break;
+            default: feed.HistoryMaxBytes = number; break;
+        }
+
+        Assert.Equal([expected], Validate(feed).Failures);
+    }
+
+    [Fact]
+    public void IdleTimeout_and_FollowRedirects_are_refused_where_they_cannot_apply()
+    {
+        var file = new FeedDefinition { Name = "f", Kind = FeedKind.File, Path = "/tmp/x.log", IdleTimeout = TimeSpan.FromSeconds(5) };
+        var socket = new FeedDefinition { Name = "w", Kind = FeedKind.WebSocket, Url = "ws://127.0.0.1:9/", FollowRedirects = true };
+
+        Assert.Equal(["Feeds[0] 'f': IdleTimeout applies only to websocket, sse and ndjson feeds, not to a file feed."], Validate(file).Failures);
+        Assert.Equal(["Feeds[0] 'w': FollowRedirects applies only to sse and ndjson feeds, not to a websocket feed."], Validate(socket).Failures);
+    }
+
     [Fact]
     public async Task A_bad_catalog_stops_start_up_with_a_message_naming_the_feed_and_the_field()
     {

@@ -265,7 +265,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
 
         var reset = Assert.IsType<FeedControl>(items[0].Data);
         Assert.Equal(FeedControlKind.Reset, reset.Kind);
-        Assert.Contains("3 items of feed 'shared' after seq 2 are no longer in history (it keeps the last 0)", reset.Message, StringComparison.Ordinal);
+        Assert.Contains("3 items of feed 'shared' after seq 2 are no longer in history (it keeps the last 0 items", reset.Message, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]

@@ -73,7 +73,7 @@ public sealed class UpstreamFeedTests : IAsyncLifetime
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
-    public async Task Sse_events_are_parsed_with_multi_line_data_ids_and_comments_ignored_and_retry_honoured()
+    public async Task Sse_events_are_parsed_with_multi_line_data_ids_and_comments_ignored_and_retry_honoured_within_the_reconnect_delays()
     {
         _peer.HttpScript = async (n, response, token) =>
         {
@@ -93,7 +93,7 @@ public sealed class UpstreamFeedTests : IAsyncLifetime
         var first = Assert.IsType<SseEvent>(items[1]);
         Assert.Equal(("reading", "7", 1), (first.Event, first.Id, ((JsonElement)first.Data).GetProperty("v").GetInt32()));
         Assert.Equal("line one\nline two", Assert.IsType<SseEvent>(items[2]).Data);
-        Assert.Equal("reconnecting in 40 ms", Assert.IsType<UpstreamStatus>(items[4]).Message);
+        Assert.Equal(40, Assert.IsType<UpstreamStatus>(items[4]).DelayMs);
         Assert.Equal("again", Assert.IsType<SseEvent>(items[6]).Data);
         Assert.Equal([null, "7"], _peer.LastEventIds.Take(2));
     }
@@ -154,7 +154,7 @@ public sealed class UpstreamFeedTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Backoff_doubles_with_jitter_up_to_its_maximum_and_resets_after_a_connection()
+    public void Backoff_doubles_with_jitter_up_to_its_maximum_and_starts_over_when_reset()
     {
         var backoff = new ReconnectBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(1000), new Random(42));
 

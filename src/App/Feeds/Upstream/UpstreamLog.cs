@@ -1,0 +1,12 @@
+namespace Tributary.App.Feeds.Upstream;
+
+/// <summary>Log messages of upstream feeds. Event ids are stable; a retired id stays here as a comment.</summary>
+internal static partial class UpstreamLog
+{
+    // The exception goes here, and only here: readers get the fixed sentence in the status record.
+    [LoggerMessage(301, LogLevel.Warning, "Upstream feed '{Feed}' ({Address}): {Reason}.")]
+    public static partial void SessionEnded(ILogger logger, string feed, string address, string reason, Exception? failure);
+
+    [LoggerMessage(302, LogLevel.Debug, "Upstream feed '{Feed}' ({Address}), attempt {Attempt}: {Reason}.")]
+    public static partial void AttemptFailed(ILogger logger, string feed, string address, int attempt, string reason, Exception? failure);
+}
