@@ -4,6 +4,7 @@ using Tributary.Load;
 
 // Drives a running Tributary on loopback and prints a markdown table. Every mode is bounded in count and time.
 //   Tributary.Load --url http://127.0.0.1:5080 --pid 1234 [--modes throughput,fanout,cancel,dashboard] [--out table.md]
+//   Tributary.Load --url http://127.0.0.1:5080 --pid 1234 --modes faults --upstream-port 5081 (see bench/faults.sh)
 var options = Args.Parse(args);
 if (!options.Url.IsLoopback)
 {
@@ -24,6 +25,7 @@ foreach (var mode in options.Modes)
         "fanout" => await FanoutMode.RunAsync(options.Url, process, options.FanoutCounts, TimeSpan.FromSeconds(10), timeout.Token),
         "cancel" => await CancelMode.RunAsync(options.Url, cycles: 200, timeout.Token),
         "dashboard" => await DashboardMode.RunAsync(options.Url, process, pages: 1, TimeSpan.FromSeconds(10), options.Chromium, timeout.Token),
+        "faults" => await FaultMode.RunAsync(options.Url, process, options.UpstreamPort, TimeSpan.FromSeconds(40), timeout.Token),
         _ => throw new ArgumentException($"Unknown mode '{mode}'."),
     });
 }
@@ -44,7 +46,7 @@ if (options.Out is { } path)
 
 return 0;
 
-internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IReadOnlyList<int> FanoutCounts, string Chromium, string? Out)
+internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IReadOnlyList<int> FanoutCounts, string Chromium, int UpstreamPort, string? Out)
 {
     public static Args Parse(string[] args)
     {
@@ -60,6 +62,7 @@ internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IRead
             Value("--modes", "throughput,fanout,cancel,dashboard").Split(','),
             [.. Value("--fanout", "100,1000,5000,10000").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))],
             Value("--chromium", "/usr/bin/chromium"),
+            int.Parse(Value("--upstream-port", "5081"), CultureInfo.InvariantCulture),
             args.Contains("--out") ? Value("--out", "") : null);
     }
 }
