@@ -68,7 +68,8 @@ public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogO
         };
         if (schemes.Length > 0 && !(Uri.TryCreate(feed.Url, UriKind.Absolute, out var uri) && schemes.Contains(uri.Scheme)))
         {
-            errors.Add($"{where}: Url must be an absolute {string.Join(" or ", schemes)} address for a {feed.Kind} feed, not '{feed.Url}'.");
+            // The address itself stays out of the message: it may carry credentials, and start-up errors are logged.
+            errors.Add($"{where}: Url must be an absolute {string.Join(" or ", schemes)} address for a {feed.Kind} feed.");
         }
 
         if (schemes.Length == 0 && !string.IsNullOrEmpty(feed.Url))

@@ -6,7 +6,8 @@ namespace Tributary.App.Feeds.Sharing;
 /// <summary>
 /// The newest items of a shared feed, oldest first, at most <c>capacity</c> of them and at most
 /// <c>maxBytes</c> (by <see cref="FeedItemSize"/>), so a feed of large items cannot hold gigabytes for resume.
-/// A status record goes in only while there is room: it never pushes data out. Not thread-safe:
+/// A status record goes in only while there is room: it never pushes data out. An item larger than the
+/// whole bound is not kept. Not thread-safe:
 /// <see cref="SharedFeed"/> guards it.
 /// </summary>
 internal sealed class FeedHistory(int capacity, long maxBytes)
@@ -23,7 +24,8 @@ internal sealed class FeedHistory(int capacity, long maxBytes)
     {
         var bytes = FeedItemSize.Of(item.Data);
         var full = _items.Count >= capacity || Bytes + bytes > maxBytes;
-        if (capacity == 0 || (full && item.Data is UpstreamStatus))
+        // An item larger than the whole bound would only empty the history; it is delivered live, not kept.
+        if (capacity == 0 || bytes > maxBytes || (full && item.Data is UpstreamStatus))
         {
             return;
         }

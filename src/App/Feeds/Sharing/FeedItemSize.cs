@@ -1,13 +1,12 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using Tributary.App.Feeds.Upstream;
 
 namespace Tributary.App.Feeds.Sharing;
 
 /// <summary>
-/// What an item costs history, roughly: the size of its data as received (JSON text, string, SSE fields) plus
-/// a fixed overhead. Built-in records are small and fixed in shape, so they count as the overhead alone.
+/// What an item costs history, roughly: the memory its data takes (JSON as UTF-8, text as UTF-16, SSE fields)
+/// plus a fixed overhead. Built-in records are small and fixed in shape, so they count as the overhead alone.
 /// </summary>
 internal static class FeedItemSize
 {
@@ -19,9 +18,9 @@ internal static class FeedItemSize
     private static long DataBytes(object data) => data switch
     {
         JsonElement json => JsonMarshal.GetRawUtf8Value(json).Length,
-        string text => Encoding.UTF8.GetByteCount(text),
-        SseEvent sse => sse.Event.Length + (sse.Id?.Length ?? 0) + DataBytes(sse.Data),
-        UpstreamStatus status => status.Message.Length,
+        string text => (long)text.Length * sizeof(char),
+        SseEvent sse => ((long)sse.Event.Length + (sse.Id?.Length ?? 0)) * sizeof(char) + DataBytes(sse.Data),
+        UpstreamStatus status => (long)status.Message.Length * sizeof(char),
         _ => 0,
     };
 }

@@ -26,8 +26,8 @@ internal sealed class SessionWatch : IDisposable
     /// <summary>Whether the watch, not the feed, cancelled the session.</summary>
     public bool Expired => _expiry.IsCancellationRequested;
 
-    /// <summary>Whether the session got as far as connecting; an expiry after that is a stall.</summary>
-    public bool Connected => _connected;
+    /// <summary>Whether the watch expired for silence after the session connected.</summary>
+    public bool Stalled => Expired && _connected && _idleTimeout > TimeSpan.Zero;
 
     public void OnConnected()
     {
@@ -41,6 +41,15 @@ internal sealed class SessionWatch : IDisposable
         if (_connected)
         {
             _timer.Change(_idleTimeout > TimeSpan.Zero ? _idleTimeout : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Stops the clock while the session waits on its readers rather than on the upstream.</summary>
+    public void Pause()
+    {
+        if (_connected)
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 

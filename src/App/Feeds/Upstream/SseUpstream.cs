@@ -20,7 +20,7 @@ internal static class SseUpstream
         var parser = new EventParser(connection.Feed.MaxItemBytes);
         while (await lines.ReadAsync(cancellationToken) is { IsEnd: false } line)
         {
-            var completed = line.IsOversize ? parser.AcceptOversize(line.OversizeBytes) : parser.Accept(line.Text!, connection);
+            var completed = line.IsOversize ? parser.AcceptOversize(line.OversizeBytes, line.OversizeStart) : parser.Accept(line.Text!, connection);
             if (completed.Event is { } item)
             {
                 await connection.EmitAsync(item);
@@ -47,6 +47,9 @@ internal static class SseUpstream
     /// <summary>The event-stream field rules of the HTML standard, one line at a time.</summary>
     internal sealed class EventParser(int maxDataBytes)
     {
+        // An id goes back to the upstream as a request header; a longer one would make every reconnect fail.
+        private const int MaxIdLength = 1024;
+
         private readonly StringBuilder _data = new();
         private string? _event;
         private bool _hasData;
@@ -80,7 +83,7 @@ internal static class SseUpstream
                 case "event":
                     _event = value;
                     break;
-                case "id" when !value.Contains('\0', StringComparison.Ordinal):
+                case "id" when value.Length <= MaxIdLength && !value.Contains('\0', StringComparison.Ordinal):
                     connection.LastEventId = value;
                     break;
                 case "retry" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds):
@@ -91,11 +94,20 @@ internal static class SseUpstream
             return default;
         }
 
-        /// <summary>A line too long to keep: whatever field it was, the event it belongs to is skipped.</summary>
-        public Dispatched AcceptOversize(long bytes)
+        /// <summary>
+        /// A line too long to keep, known by its first bytes: a <c>data</c> line makes its event too large to
+        /// deliver; any other field that long (a comment, an event name, an id) is ignored.
+        /// </summary>
+        public Dispatched AcceptOversize(long bytes, string start)
         {
+            if (!start.StartsWith("data:", StringComparison.Ordinal))
+            {
+                return default;
+            }
+
+            var prefix = start.StartsWith("data: ", StringComparison.Ordinal) ? "data: ".Length : "data:".Length;
+            _dataBytes += bytes - prefix + (_hasData ? 1 : 0);
             _hasData = true;
-            _dataBytes += bytes;
             _data.Clear();
             return default;
         }

@@ -34,15 +34,17 @@ internal sealed class UpstreamConnection(
         _connectedAt = null;
     }
 
-    /// <summary>How long the session that just ended was connected; zero if it never was.</summary>
-    public TimeSpan ConnectedFor() => _connectedAt is { } at ? timeProvider.GetElapsedTime(at) : TimeSpan.Zero;
+    /// <summary>Whether the session that just ended connected and stayed up for <see cref="FeedDefinition.BackoffResetAfter"/>.</summary>
+    public bool WasHealthy() => _connectedAt is { } at && timeProvider.GetElapsedTime(at) >= Feed.BackoffResetAfter;
 
     public void RequestRetry(TimeSpan delay) =>
         RequestedRetry = delay < Feed.ReconnectMinDelay ? Feed.ReconnectMinDelay : delay > Feed.ReconnectMaxDelay ? Feed.ReconnectMaxDelay : delay;
 
-    // Emits wait on the feed, not on the session: a session's watch may expire, a reader's item is never torn.
+    // Emits wait on the feed, not on the session, and the idle clock stops while they wait: a slow reader
+    // holding the producer back is not a silent upstream.
     public async ValueTask EmitAsync(object item)
     {
+        Watch.Pause();
         await writer.WriteAsync(item, feedStopping);
         Watch.OnBytes();
     }

@@ -11,7 +11,7 @@ internal static class UpstreamFailure
 {
     public static string Describe(Exception failure, FeedDefinition feed, SessionWatch watch) => failure switch
     {
-        _ when watch.Expired && watch.Connected => $"no data for {Seconds(feed.IdleTimeout)}",
+        _ when watch.Stalled => $"no data for {Seconds(feed.IdleTimeout)}",
         _ when watch.Expired => $"no connection within {Seconds(feed.ConnectTimeout)}",
         UpstreamRedirectException redirect => redirect.Message,
         HttpRequestException { StatusCode: { } status } => $"the upstream answered HTTP {(int)status}",

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Tributary.App.Feeds.Diagnostics;
-using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Producers;
 
 namespace Tributary.App.Feeds.Upstream;
@@ -50,7 +49,7 @@ internal static class UpstreamFeed
             while (true)
             {
                 var (status, reason, failure) = await RunSessionAsync(connection, cancellationToken);
-                if (connection.ConnectedFor() >= feed.BackoffResetAfter)
+                if (connection.WasHealthy())
                 {
                     _backoff.Reset();
                 }
@@ -75,11 +74,12 @@ internal static class UpstreamFeed
                 await session(connection, watch.Token);
                 return (UpstreamStatus.Disconnected, "the upstream ended the stream", null);
             }
-            catch (Exception failure) when (!failure.IsCancellationOf(cancellationToken))
+            // Whatever a session throws once the feed is stopping (a socket torn down under it) is that stop.
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
                 var status = failure switch
                 {
-                    _ when watch.Expired && watch.Connected => UpstreamStatus.Stalled,
+                    _ when watch.Stalled => UpstreamStatus.Stalled,
                     UpstreamRedirectException => UpstreamStatus.Redirected,
                     _ => UpstreamStatus.Disconnected,
                 };

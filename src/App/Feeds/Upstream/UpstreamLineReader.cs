@@ -4,12 +4,13 @@ using System.Text;
 namespace Tributary.App.Feeds.Upstream;
 
 /// <summary>
-/// Reads UTF-8 lines (ended by <c>\n</c>, a trailing <c>\r</c> dropped) from an upstream, holding at most
-/// <c>maxLineBytes</c> of a line: a longer line is counted and skipped as it streams past, so an upstream that
-/// never sends a newline costs a fixed buffer, not memory that grows with what it sends.
+/// Reads UTF-8 lines from an upstream, ended by <c>\n</c>, <c>\r\n</c> or a lone <c>\r</c> (as the event-stream
+/// format allows; a leading byte order mark is dropped), holding at most <c>maxLineBytes</c> of a line: a
+/// longer line is counted and skipped as it streams past, so an upstream that never ends a line costs a
+/// fixed buffer, not memory that grows with what it sends.
 /// </summary>
 /// <param name="stream">The body or file to read.</param>
-/// <param name="maxLineBytes">The longest line kept.</param>
+/// <param name="maxLineBytes">The longest line kept, without its line ending.</param>
 /// <param name="lastLineAtEnd">
 /// Whether the end of the stream also ends a last, unterminated line (an HTTP body). A followed file keeps
 /// it, waiting for the rest to be written.
@@ -19,13 +20,23 @@ internal sealed class UpstreamLineReader(Stream stream, int maxLineBytes, bool l
 {
     private const int ChunkBytes = 16 * 1024;
 
+    // Enough of a skipped line for a parser to read its field name.
+    private const int StartBytes = 16;
+
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     private readonly byte[] _chunk = new byte[ChunkBytes];
     private readonly ArrayBufferWriter<byte> _line = new(256);
     private int _start;
     private int _end;
+    private bool _atStart = true;
 
-    // The size so far of a line being skipped; -1 when none is.
+    // A line just ended with \r: a \n that follows belongs to it.
+    private bool _afterCarriageReturn;
+
+    // The size so far of a line being skipped, and its first bytes; -1 when none is.
     private long _skipped = -1;
+    private string _skippedStart = "";
 
     public async ValueTask<UpstreamLine> ReadAsync(CancellationToken cancellationToken)
     {
@@ -37,12 +48,22 @@ internal sealed class UpstreamLineReader(Stream stream, int maxLineBytes, bool l
             }
 
             var available = _chunk.AsSpan(_start, _end - _start);
-            var newline = available.IndexOf((byte)'\n');
-            var part = newline < 0 ? available : available[..newline];
-            _start += newline < 0 ? available.Length : newline + 1;
-            Append(part);
-            if (newline >= 0)
+            if (_afterCarriageReturn)
             {
+                _afterCarriageReturn = false;
+                if (available[0] == (byte)'\n')
+                {
+                    _start++;
+                    continue;
+                }
+            }
+
+            var ending = available.IndexOfAny((byte)'\n', (byte)'\r');
+            Append(ending < 0 ? available : available[..ending]);
+            _start += ending < 0 ? available.Length : ending + 1;
+            if (ending >= 0)
+            {
+                _afterCarriageReturn = available[ending] == (byte)'\r';
                 return TakeLine();
             }
         }
@@ -54,6 +75,8 @@ internal sealed class UpstreamLineReader(Stream stream, int maxLineBytes, bool l
         _start = _end = 0;
         _line.ResetWrittenCount();
         _skipped = -1;
+        _afterCarriageReturn = false;
+        _atStart = true;
     }
 
     private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
@@ -64,9 +87,21 @@ internal sealed class UpstreamLineReader(Stream stream, int maxLineBytes, bool l
         if (read > 0)
         {
             onBytes?.Invoke();
+            SkipByteOrderMark();
         }
 
         return read > 0;
+    }
+
+    // Only a mark that arrives whole in the first read is recognised; upstreams send it in their first bytes.
+    private void SkipByteOrderMark()
+    {
+        if (_atStart && _chunk.AsSpan(0, _end).StartsWith(ByteOrderMark))
+        {
+            _start = ByteOrderMark.Length;
+        }
+
+        _atStart = false;
     }
 
     private void Append(ReadOnlySpan<byte> part)
@@ -77,7 +112,10 @@ internal sealed class UpstreamLineReader(Stream stream, int maxLineBytes, bool l
         }
         else if (_line.WrittenCount + part.Length > maxLineBytes)
         {
-            _skipped = _line.WrittenCount + part.Length;
+            _line.Write(part[..Math.Min(part.Length, StartBytes)]);
+            var start = _line.WrittenSpan[..Math.Min(_line.WrittenCount, StartBytes)];
+            _skippedStart = Encoding.UTF8.GetString(start);
+            _skipped = _line.WrittenCount - Math.Min(part.Length, StartBytes) + part.Length;
             _line.ResetWrittenCount();
         }
         else
@@ -90,19 +128,13 @@ internal sealed class UpstreamLineReader(Stream stream, int maxLineBytes, bool l
     {
         if (_skipped >= 0)
         {
-            // The size reported is the line's, without its \r\n, as a kept line would count it.
-            var size = _skipped;
+            var skipped = new UpstreamLine(null, _skipped, _skippedStart);
             _skipped = -1;
-            return new UpstreamLine(null, size);
+            _skippedStart = "";
+            return skipped;
         }
 
-        var bytes = _line.WrittenSpan;
-        if (bytes.Length > 0 && bytes[^1] == (byte)'\r')
-        {
-            bytes = bytes[..^1];
-        }
-
-        var text = Encoding.UTF8.GetString(bytes);
+        var text = Encoding.UTF8.GetString(_line.WrittenSpan);
         _line.ResetWrittenCount();
         return new UpstreamLine(text, 0);
     }

@@ -14,7 +14,7 @@ namespace Tributary.Tests.Unit.App.Endpoints;
 /// </summary>
 public sealed class ServerStoppingTests
 {
-    [Theory]
+    [Theory(Timeout = TestTimeouts.HangMilliseconds)]
     [InlineData("/api/stream?feeds=fast")]
     [InlineData(FeedHub.Path + "/negotiate?negotiateVersion=1")]
     [InlineData("/")]

@@ -72,8 +72,37 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
 
         var items = await Feed(FeedKind.Sse, _peer.HttpUrl).TakeAsync(3);
 
-        Assert.Equal(UpstreamStatus.Oversize, Assert.IsType<UpstreamStatus>(items[1]).Status);
+        var oversize = Assert.IsType<UpstreamStatus>(items[1]);
+        Assert.Equal((UpstreamStatus.Oversize, 5 * SmallItem), (oversize.Status, oversize.Bytes));
         Assert.Equal("after", Assert.IsType<SseEvent>(items[2]).Data);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task An_sse_comment_or_id_over_MaxItemBytes_is_ignored_and_spoils_no_event()
+    {
+        _peer.HttpScript = async (_, response, token) =>
+        {
+            await response.WriteAsync($":{new string('c', 2 * SmallItem)}\nid: {new string('i', 2 * SmallItem)}\ndata: small\n\n", token);
+            await Task.Delay(Timeout.Infinite, token);
+        };
+
+        var items = await Feed(FeedKind.Sse, _peer.HttpUrl).TakeAsync(2);
+
+        Assert.Equal(new SseEvent("message", null, "small"), items[1]);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task An_sse_stream_with_carriage_return_line_endings_delivers_its_events()
+    {
+        _peer.HttpScript = async (_, response, token) =>
+        {
+            await response.WriteAsync("id: 1\rdata: one\rdata: two\r\r", token);
+            await Task.Delay(Timeout.Infinite, token);
+        };
+
+        var items = await Feed(FeedKind.Sse, _peer.HttpUrl).TakeAsync(2);
+
+        Assert.Equal(new SseEvent("message", "1", "one\ntwo"), items[1]);
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
@@ -106,7 +135,7 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
             await using var items = Feed(FeedKind.File, path: path).GetAsyncEnumerator();
             Assert.Equal(UpstreamStatus.Connected, Assert.IsType<UpstreamStatus>(await NextAsync(items)).Status);
 
-            // Act: the line arrives in two writes, so the reader must hold the first part and then drop it.
+            // Act: the line arrives in two writes; whether one poll or two reads them, it is skipped whole.
             await File.AppendAllTextAsync(path, new string('f', 2 * SmallItem));
             await File.AppendAllTextAsync(path, new string('f', 2 * SmallItem) + "\nnext\n");
 
@@ -139,14 +168,40 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
 
         var items = await Feed(FeedKind.Ndjson, _peer.HttpUrl).TakeAsync(12);
 
-        var attempts = items.OfType<UpstreamStatus>().Where(s => s.Status == UpstreamStatus.Reconnecting).Select(s => s.Attempt);
-        Assert.Equal([1, 2, 3, 4], attempts);
+        var reconnecting = items.OfType<UpstreamStatus>().Where(s => s.Status == UpstreamStatus.Reconnecting).ToList();
+        Assert.Equal([1, 2, 3, 4], reconnecting.Select(s => s.Attempt));
+        // Attempt n waits between half and all of 10 ms × 2^(n-1).
+        Assert.All(reconnecting, s => Assert.InRange(s.DelayMs!.Value, 5 << (s.Attempt - 1), 10 << (s.Attempt - 1)));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task BackoffResetAfter_0_does_not_reset_the_backoff_of_attempts_that_never_connected()
+    {
+        var started = new List<long>();
+        _peer.HttpHandler = (_, context) =>
+        {
+            lock (started)
+            {
+                started.Add(TimeProvider.System.GetTimestamp());
+            }
+
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Task.CompletedTask;
+        };
+
+        await CollectUntilAsync(Feed(FeedKind.Ndjson, _peer.HttpUrl, feed => feed.BackoffResetAfter = TimeSpan.Zero), () => _peer.Connections >= 6);
+
+        // Attempts 1-5 wait at least 5 + 10 + 20 + 40 + 80 ms; without backoff they would take 25-50 ms.
+        lock (started)
+        {
+            Assert.True(TimeProvider.System.GetElapsedTime(started[0], started[5]) >= TimeSpan.FromMilliseconds(155));
+        }
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_connection_that_stayed_up_for_BackoffResetAfter_starts_the_backoff_over()
     {
-        _peer.HttpScript = (_, _, token) => Task.Delay(150, token);
+        _peer.HttpScript = (_, _, token) => Task.Delay(400, token);
 
         var items = await Feed(FeedKind.Ndjson, _peer.HttpUrl, feed => feed.BackoffResetAfter = TimeSpan.FromMilliseconds(100)).TakeAsync(9);
 
