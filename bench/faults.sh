@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/perf-section.sh
+. bench/start-app.sh
 
 port="${PORT:-5080}"
 upstream="${UPSTREAM_PORT:-5081}"
@@ -35,12 +36,7 @@ for entry in "${feeds[@]}"; do
 done
 settings+=("--Feeds:65:IdleTimeout=00:00:05")
 
-pushd src/App >/dev/null
-ASPNETCORE_ENVIRONMENT=Production "bin/Release/net9.0/$rid/Tributary.App" --urls "http://127.0.0.1:$port" "${settings[@]}" &
-pid=$!
-popd >/dev/null
-trap 'kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; true' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/feeds" >/dev/null && break; sleep 0.1; done
+start_release_app "$rid" "$port" "${settings[@]}"
 
 table="$(mktemp)"
 "bench/Tributary.Load/bin/Release/net9.0/$rid/Tributary.Load" --url "http://127.0.0.1:$port" --pid "$pid" \

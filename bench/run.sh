@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/perf-section.sh
+. bench/start-app.sh
 
 port="${PORT:-5080}"
 modes="${MODES:-throughput,fanout,cancel,dashboard}"
@@ -23,12 +24,7 @@ for i in 1 2 3 4 5 6 7 8; do
   settings+=("--Feeds:$((50 + i)):Name=c$i" "--Feeds:$((50 + i)):Kind=counter" "--Feeds:$((50 + i)):Rate=0")
 done
 
-pushd src/App >/dev/null
-ASPNETCORE_ENVIRONMENT=Production "bin/Release/net9.0/$rid/Tributary.App" --urls "http://127.0.0.1:$port" "${settings[@]}" &
-pid=$!
-popd >/dev/null
-trap 'kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; true' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/feeds" >/dev/null && break; sleep 0.1; done
+start_release_app "$rid" "$port" "${settings[@]}"
 
 table="$(mktemp)"
 "bench/Tributary.Load/bin/Release/net9.0/$rid/Tributary.Load" --url "http://127.0.0.1:$port" --pid "$pid" \

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -51,6 +53,14 @@ public sealed class LoopbackPeer : IAsyncDisposable
         await app.StartAsync();
         peer.BaseAddress = new Uri(app.Urls.Single());
         return peer;
+    }
+
+    /// <summary>A loopback port nothing listens on: connecting to it is refused.</summary>
+    public static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public Uri WebSocketUrl => new($"ws://{BaseAddress.Authority}/ws");

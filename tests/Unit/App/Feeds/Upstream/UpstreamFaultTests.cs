@@ -267,7 +267,7 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
         var withSecrets = new UriBuilder(_peer.HttpUrl) { UserName = "user", Password = "hunter2", Query = "apikey=topsecret" }.Uri;
         using var logs = new CollectingLoggerProvider();
         using var loggers = LoggerFactory.Create(builder => builder.AddProvider(logs));
-        var refused = new UriBuilder(withSecrets) { Port = ClosedPort() }.Uri;
+        var refused = new UriBuilder(withSecrets) { Port = LoopbackPeer.ClosedPort() }.Uri;
 
         var connected = await Feed(FeedKind.Ndjson, withSecrets).TakeAsync(1);
         var failed = await Feed(FeedKind.Ndjson, refused, loggers: loggers).TakeAsync(2);
@@ -379,12 +379,5 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
         context.Response.StatusCode = StatusCodes.Status302Found;
         context.Response.Headers.Location = location;
         return Task.CompletedTask;
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Tributary.Tests.Hosting;
 using Tributary.Tests.Unit.Support;
@@ -22,7 +20,7 @@ public sealed class UpstreamSecretsTests
             ("Feeds:110:Url", $"http://reader:hunter2@127.0.0.1:{peer.BaseAddress.Port}/http?apikey=topsecret"),
             ("Feeds:111:Name", "refused"),
             ("Feeds:111:Kind", "ndjson"),
-            ("Feeds:111:Url", $"http://reader:hunter2@127.0.0.1:{ClosedPort()}/http?apikey=topsecret")));
+            ("Feeds:111:Url", $"http://reader:hunter2@127.0.0.1:{LoopbackPeer.ClosedPort()}/http?apikey=topsecret")));
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
         var token = TestTimeouts.TestToken();
 
@@ -37,12 +35,5 @@ public sealed class UpstreamSecretsTests
         Assert.All(exports, export => Assert.Contains("\"status\"", export, StringComparison.Ordinal));
         Assert.All(Secrets, secret => Assert.DoesNotContain(secret, live + string.Concat(exports), StringComparison.Ordinal));
         Assert.DoesNotContain("refused (", live, StringComparison.Ordinal);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
