@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: installs what a fresh Debian machine lacks, builds the whole solution (warnings are
-# errors), then runs the unit/integration tests and the Playwright browser tests.
+# Runs every test: installs what a fresh Debian machine lacks (Chromium, PostgreSQL's server binaries),
+# builds the whole solution (warnings are errors), then runs the unit/integration tests and the Playwright
+# browser tests. The PostgreSQL engine's tests start their own throwaway server on a free loopback port in
+# a temporary directory (tests/Shared/ThrowawayPostgres.cs) and remove it afterwards.
 # Exits non-zero if anything fails. Set TRIBUTARY_CHROMIUM to use another Chromium (see tests/E2E).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,6 +21,36 @@ ensure_chromium() {
   echo "test.sh: installing Debian's chromium for the browser tests"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
+postgres_bin() {
+  if [[ -n "${TRIBUTARY_PG_BIN:-}" ]]; then
+    echo "$TRIBUTARY_PG_BIN"
+    return
+  fi
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+ensure_postgres() {
+  local bin
+  bin="$(postgres_bin)"
+  if [[ -n "$bin" && -x "$bin/initdb" && -x "$bin/pg_ctl" ]]; then
+    return
+  fi
+  if [[ "$(id -u)" -ne 0 ]]; then
+    echo "test.sh: PostgreSQL's server binaries are missing and installing them needs root: run 'apt-get install -y postgresql'" >&2
+    echo "         as root, or set TRIBUTARY_PG_BIN to a folder holding initdb and pg_ctl." >&2
+    exit 1
+  fi
+  echo "test.sh: installing Debian's postgresql for the PostgreSQL engine's tests"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  # The package starts a cluster of its own on port 5432; the tests do not use it.
+  if command -v pg_ctlcluster >/dev/null; then
+    for cluster in /etc/postgresql/*/main; do
+      [[ -d "$cluster" ]] && pg_ctlcluster "$(basename "$(dirname "$cluster")")" main stop 2>/dev/null || true
+    done
+  fi
 }
 
 run_tests() {
@@ -41,6 +73,7 @@ run_tests() {
 }
 
 ensure_chromium
+ensure_postgres
 dotnet build Tributary.sln -c "$configuration"
 
 passed=0 failed=0 skipped=0

@@ -1,4 +1,24 @@
+using Microsoft.Extensions.Options;
 using Tributary.App;
+using Tributary.App.Feeds;
+using Tributary.App.Feeds.Postgres;
 
 var app = TributaryApp.Create(new WebApplicationOptions { Args = args });
+try
+{
+    await FeedServices.PrepareEngineAsync(app.Services, CancellationToken.None);
+}
+catch (FeedEngineUnavailableException unavailable)
+{
+    // A configuration problem for the operator, not a crash: one line, no stack trace.
+    await Console.Error.WriteLineAsync($"tributary: {unavailable.Message}");
+    return 1;
+}
+catch (OptionsValidationException invalid)
+{
+    await Console.Error.WriteLineAsync($"tributary: invalid configuration: {string.Join(" ", invalid.Failures)}");
+    return 1;
+}
+
 await app.RunAsync();
+return 0;

@@ -43,7 +43,7 @@ public static class ExportApi
         HttpContext context,
         FeedCatalog catalog,
         FeedRequestRules rules,
-        SharedFeedHost sharedFeeds,
+        IFeedEngine sharedFeeds,
         MergedStreams mergedStreams,
         ClientStreamLimiter limiter,
         StreamStats stats,
@@ -74,7 +74,7 @@ public static class ExportApi
 
         if (request is null)
         {
-            await WriteAsync(context, feed, formatter!, History(sharedFeeds.Get(feed).History(), context.RequestAborted), timeProvider, Logger(loggers));
+            await WriteAsync(context, feed, formatter!, sharedFeeds.HistoryAsync(feed, context.RequestAborted), timeProvider, Logger(loggers));
             return TypedResults.Empty;
         }
 
@@ -138,17 +138,6 @@ public static class ExportApi
         {
             // The client stopped the download; the export's producers have stopped with it.
         }
-    }
-
-    private static async IAsyncEnumerable<FeedItem<object>> History(IReadOnlyList<FeedItem<object>> items, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var item in items)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return item;
-        }
-
-        await Task.CompletedTask;
     }
 
     private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(ExportApi).FullName!);

@@ -134,6 +134,11 @@ public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogO
         {
             errors.Add($"{where}: SubscriberBuffer must be at least 1, HistoryLength and HistoryMaxBytes 0 or more, and Linger 0 or more.");
         }
+
+        if (feed.HistoryRetention is { } retention && (retention < TimeSpan.FromSeconds(1) || retention > TimeSpan.FromDays(3650)))
+        {
+            errors.Add($"{where}: HistoryRetention must be between 1 second and 3650 days, or left out for no age limit, but was {retention}.");
+        }
     }
 
     private static void ValidateRate(FeedDefinition feed, string where, List<string> errors)

@@ -102,6 +102,12 @@ public sealed class FeedDefinition
     /// </summary>
     public long HistoryMaxBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Shared feeds: how old an item in history may be; older ones are no longer replayed or exported.
+    /// <see langword="null"/> (default) for no age limit, only <see cref="HistoryLength"/>.
+    /// </summary>
+    public TimeSpan? HistoryRetention { get; set; }
+
     /// <summary>Shared feeds: how long the producer keeps running after its last subscriber leaves. Default 5 s.</summary>
     public TimeSpan Linger { get; set; } = TimeSpan.FromSeconds(5);
 

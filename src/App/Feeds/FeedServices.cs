@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Postgres;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Sharing;
 using Tributary.App.Feeds.Upstream;
@@ -30,9 +31,28 @@ public static class FeedServices
         services.AddSingleton<FeedCatalog>();
         services.AddSingleton<FeedRequestRules>();
         services.AddSingleton<ClientStreamLimiter>();
+        services.AddOptions<SharingOptions>().BindConfiguration(SharingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SharingOptions>, SharingOptionsValidator>();
         services.AddSingleton<SharedFeedHost>();
-        services.AddHostedService(provider => provider.GetRequiredService<SharedFeedHost>());
+        services.AddSingleton<PostgresFeedEngine>();
+        services.AddSingleton<IFeedEngine>(provider => provider.GetRequiredService<IOptions<SharingOptions>>().Value.Engine == FeedEngineKind.Postgres
+            ? provider.GetRequiredService<PostgresFeedEngine>()
+            : provider.GetRequiredService<SharedFeedHost>());
+        services.AddSingleton<IHostedService>(provider => (IHostedService)provider.GetRequiredService<IFeedEngine>());
         services.AddSingleton<MergedStreams>();
         return services;
+    }
+
+    /// <summary>
+    /// Gets the configured engine ready before the app serves anything (the PostgreSQL engine migrates its
+    /// schema and starts listening), so a database that cannot be reached stops start-up with one clear line.
+    /// </summary>
+    public static async Task PrepareEngineAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.GetRequiredService<IFeedEngine>() is PostgresFeedEngine postgres)
+        {
+            await postgres.EnsureReadyAsync(cancellationToken);
+        }
     }
 }

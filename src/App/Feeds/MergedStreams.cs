@@ -18,7 +18,7 @@ namespace Tributary.App.Feeds;
 /// </summary>
 public sealed class MergedStreams(
     FeedCatalog catalog,
-    SharedFeedHost sharedFeeds,
+    IFeedEngine sharedFeeds,
     StreamStats stats,
     IOptions<StreamingOptions> options,
     TimeProvider timeProvider)
@@ -40,7 +40,7 @@ public sealed class MergedStreams(
     }
 
     // A private feed lives and dies with this stream, so it has no history to resume from.
-    private async IAsyncEnumerable<FeedItem<object>> PrivateAsync(FeedDefinition feed, CounterOverrides overrides, long? after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<FeedItem<object>> PrivateAsync(FeedDefinition feed, CounterOverrides overrides, FeedPosition? after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (after is not null)
         {

@@ -4,5 +4,5 @@ namespace Tributary.App.Hubs;
 /// <param name="Rate">Counter feeds only: items per second (0 = as fast as possible).</param>
 /// <param name="Count">Counter feeds only: how many items (0 = unlimited).</param>
 /// <param name="Limit">End the stream after this many items.</param>
-/// <param name="Since">Resume from a position, <c>feed:seq[,feed:seq...]</c>, as the raw endpoint's <c>since</c>.</param>
+/// <param name="Since">Resume from a position, <c>feed:seq[@epoch][,feed:seq[@epoch]...]</c>, as the raw endpoint's <c>since</c>.</param>
 public sealed record HubStreamOptions(double? Rate = null, long? Count = null, long? Limit = null, string? Since = null);

@@ -16,11 +16,12 @@ namespace Tributary.Streaming.Formatting;
 public abstract class FeedRecordFormatter
 #pragma warning restore CA1001
 {
-    // {"feed":"…","seq":<20 digits>,"ts":<timestamp>,"data": without the feed name.
-    private const int EnvelopeMaxLength = 64 + JsonTimestamp.MaxLength;
+    // {"feed":"…","seq":<20 digits>,"epoch":"…","ts":<timestamp>,"data": without the feed name and epoch.
+    private const int EnvelopeMaxLength = 80 + JsonTimestamp.MaxLength;
 
     private readonly JsonSerializerOptions _json;
     private readonly JsonNameCache _feedNames = new();
+    private readonly JsonNameCache _epochs = new();
 
     // The serializer contract of the last data type written: a stream's items are almost always of one or a
     // few types, and looking the contract up by runtime type for each item cost more than writing it.
@@ -121,12 +122,21 @@ public abstract class FeedRecordFormatter
         // the data goes through the JSON writer. This is the hot path of every stream, and the writer's
         // per-call checks and bookkeeping cost more than the bytes for these four fields.
         var feed = _feedNames.Get(item.Feed).EncodedUtf8Bytes;
-        var span = output.GetSpan(EnvelopeMaxLength + feed.Length);
+        var epoch = item.Epoch is { } name ? _epochs.Get(name).EncodedUtf8Bytes : default;
+        var span = output.GetSpan(EnvelopeMaxLength + feed.Length + epoch.Length);
         var length = Append(span, 0, "{\"feed\":\""u8);
         length = Append(span, length, feed);
         length = Append(span, length, "\",\"seq\":"u8);
         Utf8Formatter.TryFormat(item.Sequence, span[length..], out var written);
-        length = Append(span, length + written, ",\"ts\":"u8);
+        length += written;
+        if (item.Epoch is not null)
+        {
+            length = Append(span, length, ",\"epoch\":\""u8);
+            length = Append(span, length, epoch);
+            length = Append(span, length, "\""u8);
+        }
+
+        length = Append(span, length, ",\"ts\":"u8);
         length += JsonTimestamp.Write(item.Timestamp.UtcDateTime, span[length..]);
         length = Append(span, length, ",\"data\":"u8);
         output.Advance(length);
@@ -172,6 +182,11 @@ public abstract class FeedRecordFormatter
         if (control.Skipped is { } skipped)
         {
             writer.WriteNumber("skipped", skipped);
+        }
+
+        if (control.Status is { } status)
+        {
+            writer.WriteString("status", status);
         }
 
         writer.WriteString("message", control.Message);

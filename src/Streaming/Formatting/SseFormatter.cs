@@ -7,7 +7,8 @@ using Tributary.Streaming.Records;
 namespace Tributary.Streaming.Formatting;
 
 /// <summary>
-/// Server-sent events (<c>text/event-stream</c>): each item is an event whose <c>id</c> is <c>feed:seq</c>,
+/// Server-sent events (<c>text/event-stream</c>): each item is an event whose <c>id</c> is <c>feed:seq</c>
+/// (<c>feed:seq@epoch</c> when the item has an epoch),
 /// whose <c>event</c> is the feed's name and whose <c>data</c> is the item's JSON record. Control records
 /// are events named after their type (<c>event: error</c>, <c>event: shutdown</c>).
 /// </summary>
@@ -21,7 +22,8 @@ public sealed class SseFormatter(JsonSerializerOptions? json = null) : FeedRecor
     public override void WriteItem<T>(FeedItem<T> item, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(item);
-        WriteItem(item, $"{item.Feed}:{item.Sequence.ToString(CultureInfo.InvariantCulture)}", output);
+        var position = $"{item.Feed}:{item.Sequence.ToString(CultureInfo.InvariantCulture)}";
+        WriteItem(item, item.Epoch is null ? position : $"{position}@{item.Epoch}", output);
     }
 
     /// <inheritdoc/>

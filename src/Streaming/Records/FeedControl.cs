@@ -10,13 +10,18 @@ namespace Tributary.Streaming.Records;
 /// </summary>
 /// <param name="Kind">What happened.</param>
 /// <param name="Message">A human-readable explanation.</param>
-/// <param name="Skipped">For <see cref="FeedControlKind.Gap"/>: how many items were skipped.</param>
+/// <param name="Skipped">For <see cref="FeedControlKind.Gap"/>: how many items were skipped, when known.</param>
 public sealed record FeedControl(
     [property: JsonPropertyName("type"), JsonConverter(typeof(FeedControlKindJsonConverter))] FeedControlKind Kind,
     string Message,
     long? Skipped = null)
 {
-    /// <summary>The record's name on the wire: <c>gap</c>, <c>reset</c>, <c>error</c>, <c>shutdown</c> or <c>end</c>.</summary>
+    /// <summary>For <see cref="FeedControlKind.Engine"/>: the engine's state, <c>unavailable</c> or <c>recovered</c>.</summary>
+    [JsonPropertyName("status")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Status { get; init; }
+
+    /// <summary>The record's name on the wire: <c>gap</c>, <c>reset</c>, <c>error</c>, <c>shutdown</c>, <c>end</c> or <c>engine</c>.</summary>
     [JsonIgnore]
     public string Type => Kind switch
     {
@@ -25,6 +30,7 @@ public sealed record FeedControl(
         FeedControlKind.Error => "error",
         FeedControlKind.Shutdown => "shutdown",
         FeedControlKind.End => "end",
+        FeedControlKind.Engine => "engine",
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown control record kind."),
     };
 }

@@ -20,4 +20,10 @@ public enum FeedControlKind
 
     /// <summary><c>end</c>: the stream reached a limit (such as its maximum duration) and ends.</summary>
     End,
+
+    /// <summary>
+    /// <c>engine</c>: the store that numbers and keeps a shared feed became unavailable or recovered; the
+    /// stream goes on (its <see cref="FeedControl.Status"/> says which).
+    /// </summary>
+    Engine,
 }

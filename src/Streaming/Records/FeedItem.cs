@@ -4,7 +4,8 @@ namespace Tributary.Streaming.Records;
 
 /// <summary>
 /// One item of a merged stream, labelled with the feed it came from. In JSON, on every transport, it is
-/// <c>{"feed":…,"seq":…,"ts":…,"data":…}</c>.
+/// <c>{"feed":…,"seq":…,"ts":…,"data":…}</c>, with <c>"epoch":…</c> after <c>seq</c> when the feed's
+/// numbering has one.
 /// </summary>
 /// <typeparam name="T">The item's data type.</typeparam>
 /// <param name="Feed">The name of the feed that produced it.</param>
@@ -15,4 +16,14 @@ public sealed record FeedItem<T>(
     string Feed,
     [property: JsonPropertyName("seq")] long Sequence,
     [property: JsonPropertyName("ts")] DateTimeOffset Timestamp,
-    T Data);
+    T Data)
+{
+    /// <summary>
+    /// Which numbering <see cref="Sequence"/> belongs to (<c>epoch</c>), or <see langword="null"/> for a feed
+    /// that keeps no history. A feed's log starts a new epoch when it starts over (a restart of an in-memory
+    /// feed, a replaced database), so a position is only meaningful together with its epoch.
+    /// </summary>
+    [JsonPropertyName("epoch")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Epoch { get; init; }
+}

@@ -8,6 +8,9 @@ internal sealed class CollectingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<(string Category, LogLevel Level, EventId Id, Exception? Exception)> Entries { get; } = new();
 
+    /// <summary>Every entry as it would be written: its message and, with an exception, the exception's text.</summary>
+    public ConcurrentQueue<string> Lines { get; } = new();
+
     public ILogger CreateLogger(string categoryName) => new Collector(this, categoryName);
 
     public void Dispose()
@@ -21,7 +24,10 @@ internal sealed class CollectingLoggerProvider : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
             provider.Entries.Enqueue((category, logLevel, eventId, exception));
+            provider.Lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+        }
     }
 }

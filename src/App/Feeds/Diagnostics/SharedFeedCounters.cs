@@ -11,6 +11,9 @@ public sealed class SharedFeedCounters
     /// <summary><c>idle</c> (no producer), <c>running</c>, or an upstream's last status (<c>connected</c>, <c>reconnecting</c>…).</summary>
     public string State { get; set; } = "idle";
 
+    /// <summary>Whether this instance runs the feed's producer now.</summary>
+    public bool Producer { get; set; }
+
     public long Subscribers => Interlocked.Read(ref _subscribers);
 
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -26,5 +29,5 @@ public sealed class SharedFeedCounters
 
     public void AddUpstreamConnection() => Interlocked.Increment(ref _upstreamConnections);
 
-    public SharedFeedSnapshot Snapshot() => new(State, Subscribers, Dropped, Interlocked.Read(ref _sequence), UpstreamConnections);
+    public SharedFeedSnapshot Snapshot() => new(State, Subscribers, Dropped, Interlocked.Read(ref _sequence), UpstreamConnections, Producer);
 }

@@ -22,6 +22,9 @@ public sealed class StreamStats
 
     public long ItemsSent => Interlocked.Read(ref _itemsSent);
 
+    /// <summary>The engine shared feeds live in: <c>memory</c> or <c>postgres</c>.</summary>
+    public string Engine { get; set; } = "memory";
+
     /// <summary>Shared feeds' producers running now (one per shared feed, whatever the number of readers).</summary>
     public ActivityGauge SharedProducers { get; } = new();
 
@@ -42,6 +45,7 @@ public sealed class StreamStats
     }
 
     public StreamStatsSnapshot Snapshot() => new(
+        Engine,
         ActiveStreams.Current,
         ActiveProducers.Current,
         ActiveCircuits.Current,

@@ -1,6 +1,7 @@
 namespace Tributary.App.Feeds.Diagnostics;
 
 public sealed record StreamStatsSnapshot(
+    string Engine,
     long ActiveStreams,
     long ActiveProducers,
     long ActiveCircuits,

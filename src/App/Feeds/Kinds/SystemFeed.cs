@@ -35,6 +35,7 @@ internal static class SystemFeed
                 stats.ActiveStreams.Current,
                 stats.ActiveProducers.Current,
                 stats.SharedProducers.Current,
+                stats.Engine,
                 stats.Snapshot().Feeds);
         }
     }

@@ -15,4 +15,5 @@ public sealed record SystemSample(
     long ActiveStreams,
     long ActiveProducers,
     long SharedProducers,
+    string Engine,
     IReadOnlyDictionary<string, SharedFeedSnapshot> Feeds);

@@ -8,7 +8,7 @@ namespace Tributary.App.Feeds.Requests;
 /// <param name="Rate">Counter feeds only: items per second (0 = as fast as possible).</param>
 /// <param name="Count">Counter feeds only: how many items (0 = unlimited).</param>
 /// <param name="Limit">End the stream after this many items.</param>
-/// <param name="Since">Where to resume, <c>feed:seq[,feed:seq...]</c>.</param>
+/// <param name="Since">Where to resume, <c>feed:seq[@epoch][,feed:seq[@epoch]...]</c>.</param>
 /// <param name="SinceSource">Where <paramref name="Since"/> came from, as the error message names it.</param>
 public sealed record FeedRequestInput(
     IEnumerable<string?> Feeds,

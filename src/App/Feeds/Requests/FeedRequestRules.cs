@@ -28,7 +28,7 @@ public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOpti
 
         if (!StreamPosition.TryParse(input.Since, out var since))
         {
-            return (null, $"{input.SinceSource} must be feed:seq[,feed:seq...], but was '{input.Since}'.");
+            return (null, $"{input.SinceSource} must be feed:seq[@epoch][,feed:seq[@epoch]...], but was '{input.Since}'.");
         }
 
         var overrides = input.Rate is null && input.Count is null ? CounterOverrides.None : new CounterOverrides(input.Rate, input.Count);

@@ -38,6 +38,15 @@ internal sealed class FeedHistory(int capacity, long maxBytes)
         }
     }
 
+    /// <summary>Drops the items older than <paramref name="cutoff"/> (a feed's <c>HistoryRetention</c>).</summary>
+    public void Expire(DateTimeOffset cutoff)
+    {
+        while (_items.Count > 0 && _items.Peek().Item.Timestamp < cutoff)
+        {
+            Bytes -= _items.Dequeue().Bytes;
+        }
+    }
+
     public List<FeedItem<object>> After(long sequence) => [.. _items.Where(i => i.Item.Sequence > sequence).Select(i => i.Item)];
 
     public List<FeedItem<object>> All() => [.. _items.Select(i => i.Item)];

@@ -12,15 +12,16 @@ namespace Tributary.App.Feeds.Sharing;
 /// </summary>
 public sealed class FeedSubscription : IDisposable
 {
-    private readonly SharedFeed _feed;
+    private readonly ISubscriptionOwner _feed;
     private readonly Channel<FeedItem<object>> _buffer;
     private readonly OverflowPolicy _policy;
     private readonly int _capacity;
     private long _delivered;
+    private long _skipThrough;
     private int _disposed;
 
     // startsAfter: the sequence just before this reader's first item, so a skip before its first read shows too.
-    internal FeedSubscription(SharedFeed feed, int capacity, OverflowPolicy policy, long startsAfter)
+    internal FeedSubscription(ISubscriptionOwner feed, int capacity, OverflowPolicy policy, long startsAfter)
     {
         _feed = feed;
         _delivered = startsAfter;
@@ -45,6 +46,18 @@ public sealed class FeedSubscription : IDisposable
 
     internal void Complete(Exception? failure) => _buffer.Writer.TryComplete(failure);
 
+    /// <summary>
+    /// Sets the sequence just before this reader's first item, for a reader that joined before its feed knew
+    /// its position; called before the first <see cref="Offer"/>.
+    /// </summary>
+    internal void StartAfter(long sequence) => _delivered = sequence;
+
+    /// <summary>
+    /// Leaves out the items up to <paramref name="sequence"/>: a reader that resumed from a position beyond
+    /// what its feed had handed this instance already has them. A <c>reset</c> ends the skip.
+    /// </summary>
+    internal void SkipThrough(long sequence) => _skipThrough = sequence;
+
     /// <summary>The run of the feed's producer this reader belongs to; set and read under the feed's lock.</summary>
     internal SharedFeedRun? Run { get; set; }
 
@@ -58,8 +71,18 @@ public sealed class FeedSubscription : IDisposable
             {
                 while (reader.TryRead(out var item))
                 {
-                    if (item.Data is not FeedControl)
+                    if (item.Data is FeedControl { Kind: FeedControlKind.Reset })
                     {
+                        // The feed resumes after the reset's seq: nothing before it counts as skipped.
+                        (_delivered, _skipThrough) = (item.Sequence, 0);
+                    }
+                    else if (item.Data is not FeedControl)
+                    {
+                        if (item.Sequence <= _skipThrough)
+                        {
+                            continue;
+                        }
+
                         if (item.Sequence - _delivered - 1 is var skipped and > 0)
                         {
                             yield return Gap(item, skipped);

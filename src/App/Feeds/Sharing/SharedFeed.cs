@@ -1,4 +1,5 @@
 using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Records;
@@ -15,7 +16,7 @@ namespace Tributary.App.Feeds.Sharing;
 /// lock) and disposes. A subscribe that finds no run, or one that is stopping, starts a new one; a run's end
 /// ends only its own subscribers.
 /// </remarks>
-public sealed class SharedFeed
+public sealed class SharedFeed : ISubscriptionOwner
 {
     private readonly FeedDefinition _feed;
     private readonly Func<CancellationToken, IAsyncEnumerable<object>> _open;
@@ -26,6 +27,7 @@ public sealed class SharedFeed
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly FeedHistory _history;
+    private readonly string _epoch = FeedEpoch.New();
     private long _sequence;
     private SharedFeedRun? _run;
 
@@ -42,11 +44,12 @@ public sealed class SharedFeed
     }
 
     /// <summary>
-    /// Adds a reader. With <paramref name="after"/>, it first gets the items after that sequence that are
-    /// still in history, preceded by a <c>reset</c> record if some are not. While the server is stopping, the
+    /// Adds a reader. With <paramref name="after"/>, it first gets the items after that position that are
+    /// still in history, preceded by a <c>reset</c> record if some are not or the position is from another
+    /// epoch (another process). While the server is stopping, the
     /// reader's stream ends at once with an <see cref="OperationCanceledException"/>.
     /// </summary>
-    public FeedSubscription Subscribe(long? after)
+    public FeedSubscription Subscribe(FeedPosition? after)
     {
         lock (_gate)
         {
@@ -78,11 +81,12 @@ public sealed class SharedFeed
     {
         lock (_gate)
         {
+            Expire();
             return _history.All();
         }
     }
 
-    internal void Unsubscribe(FeedSubscription subscription)
+    void ISubscriptionOwner.Unsubscribe(FeedSubscription subscription)
     {
         lock (_gate)
         {
@@ -98,17 +102,25 @@ public sealed class SharedFeed
 
             if (run.SubscriberCount == 0 && !run.IsStopping)
             {
-                BeginLinger(run);
+                RunLinger.Begin(run, _host, _feed.Linger, _timeProvider, _gate);
             }
         }
     }
 
-    internal void CountDropped() => _counters.AddDropped();
+    void ISubscriptionOwner.CountDropped() => _counters.AddDropped();
 
-    private List<FeedItem<object>> Replay(long after)
+    private List<FeedItem<object>> Replay(FeedPosition position)
     {
         var items = new List<FeedItem<object>>();
+        Expire();
         var oldest = _history.OldestSequence;
+        var after = position.Sequence;
+        if (position.IsFromAnotherEpoch(_epoch))
+        {
+            items.Add(Reset($"Position {position} is from another epoch of feed '{_feed.Name}' (the server restarted, so its numbering started over at epoch {_epoch}); resuming live at seq {_sequence}."));
+            return items;
+        }
+
         if (after > _sequence)
         {
             items.Add(Reset($"Position {after} is ahead of feed '{_feed.Name}', which is at {_sequence} (the server may have restarted); resuming live."));
@@ -119,15 +131,25 @@ public sealed class SharedFeed
         var first = oldest ?? _sequence + 1;
         if (first > after + 1)
         {
-            items.Add(Reset($"{first - after - 1} items of feed '{_feed.Name}' after seq {after} are no longer in history (it keeps the last {_feed.HistoryLength} items, up to {_feed.HistoryMaxBytes} bytes); resuming from seq {first}."));
+            items.Add(Reset($"{first - after - 1} items of feed '{_feed.Name}' after seq {after} are no longer in history (it keeps the last {_feed.HistoryLength} items, up to {_feed.HistoryMaxBytes} bytes{RetentionText()}); resuming from seq {first}."));
         }
 
         items.AddRange(_history.After(after));
         return items;
     }
 
+    private string RetentionText() => _feed.HistoryRetention is { } retention ? $", for {retention}" : "";
+
+    private void Expire()
+    {
+        if (_feed.HistoryRetention is { } retention)
+        {
+            _history.Expire(_timeProvider.GetUtcNow() - retention);
+        }
+    }
+
     private FeedItem<object> Reset(string message) =>
-        new(_feed.Name, _sequence, _timeProvider.GetUtcNow(), new FeedControl(FeedControlKind.Reset, message));
+        new(_feed.Name, _sequence, _timeProvider.GetUtcNow(), new FeedControl(FeedControlKind.Reset, message)) { Epoch = _epoch };
 
     // Called under the lock. The run becomes current only once the host has taken its producer, so a host
     // that is shutting down leaves the feed as it was.
@@ -143,6 +165,7 @@ public sealed class SharedFeed
 
         _run = run;
         _counters.State = "running";
+        _counters.Producer = true;
         _stats.SharedProducers.Increment();
         return run;
     }
@@ -187,7 +210,7 @@ public sealed class SharedFeed
                 return;
             }
 
-            var item = new FeedItem<object>(_feed.Name, ++_sequence, _timeProvider.GetUtcNow(), data);
+            var item = new FeedItem<object>(_feed.Name, ++_sequence, _timeProvider.GetUtcNow(), data) { Epoch = _epoch };
             _history.Add(item);
             _counters.SetSequence(_sequence);
             if (data is UpstreamStatus { IsState: true } status)
@@ -222,52 +245,12 @@ public sealed class SharedFeed
             {
                 _run = null;
                 _counters.State = "idle";
+                _counters.Producer = false;
                 _counters.SetSubscribers(0);
             }
         }
 
         _stats.SharedProducers.Decrement();
         run.Dispose();
-    }
-
-    // Called under the lock.
-    private void BeginLinger(SharedFeedRun run)
-    {
-        var linger = run.BeginLinger();
-        if (!_host.TryStart(token => LingerAsync(run, linger, token)))
-        {
-            // The server is stopping: the host cancels the producer itself.
-            run.EndLinger(linger);
-            linger.Dispose();
-        }
-    }
-
-    private async Task LingerAsync(SharedFeedRun run, CancellationTokenSource linger, CancellationToken hostToken)
-    {
-        try
-        {
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(hostToken, linger.Token);
-            await Task.Delay(_feed.Linger, _timeProvider, wait.Token);
-            lock (_gate)
-            {
-                if (run.IsLinger(linger) && run.SubscriberCount == 0)
-                {
-                    run.Stop();
-                }
-            }
-        }
-        catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(hostToken) || cancelled.IsCancellationOf(linger.Token))
-        {
-            // A new reader arrived, the run ended, or the server is stopping (the host cancels the producer itself).
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                run.EndLinger(linger);
-            }
-
-            linger.Dispose();
-        }
     }
 }

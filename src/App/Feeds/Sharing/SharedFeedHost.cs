@@ -8,11 +8,15 @@ using Tributary.Streaming.Records;
 namespace Tributary.App.Feeds.Sharing;
 
 /// <summary>
-/// Owns the shared feeds and the host-level task group their producers run in, so they stay structured:
-/// stopping the app cancels and awaits every one of them.
+/// The memory engine: owns the shared feeds of this process and the host-level task group their producers
+/// run in, so they stay structured: stopping the app cancels and awaits every one of them. History lives
+/// as long as the process, and each feed's epoch is new in every process.
 /// </summary>
-public sealed class SharedFeedHost(FeedCatalog catalog, StreamStats stats, TimeProvider timeProvider, ILogger<SharedFeedHost> logger) : IHostedService, IAsyncDisposable
+public sealed class SharedFeedHost(FeedCatalog catalog, StreamStats stats, TimeProvider timeProvider, ILogger<SharedFeedHost> logger) : IFeedEngine, IHostedService, IAsyncDisposable
 {
+    /// <inheritdoc/>
+    public string Name => "memory";
+
     private readonly ConcurrentDictionary<string, SharedFeed> _feeds = new(StringComparer.Ordinal);
     private readonly TaskGroup _group = new();
 
@@ -45,13 +49,25 @@ public sealed class SharedFeedHost(FeedCatalog catalog, StreamStats stats, TimeP
         return _feeds.GetOrAdd(feed.Name, _ => new SharedFeed(feed, token => catalog.ReadAsync(feed, CounterOverrides.None, token), _group, timeProvider, stats, logger));
     }
 
-    /// <summary>Reads a shared feed for as long as the enumeration lasts; leaving unsubscribes.</summary>
-    public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, long? after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var subscription = Get(feed).Subscribe(after);
         await foreach (var item in subscription.ReadAllAsync(cancellationToken))
         {
             yield return item;
         }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<FeedItem<object>> HistoryAsync(FeedDefinition feed, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var item in Get(feed).History())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return item;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 }

@@ -29,7 +29,7 @@ public sealed class FeedRequestRulesTests
     [InlineData(new[] { "counter" }, 1e-7, null, null, null, "rate must be 0 (as fast as possible) or between 0.001 and 100, but was 1E-07.")]
     [InlineData(new[] { "counter" }, null, 51L, null, null, "count must be between 0 and 50, but was 51.")]
     [InlineData(new[] { "counter" }, null, null, 0L, null, "limit must be between 1 and 9223372036854775807, but was 0.")]
-    [InlineData(new[] { "news" }, null, null, null, "news", "since must be feed:seq[,feed:seq...], but was 'news'.")]
+    [InlineData(new[] { "news" }, null, null, null, "news", "since must be feed:seq[@epoch][,feed:seq[@epoch]...], but was 'news'.")]
     public void Bad_input_is_refused_with_a_message_naming_the_problem(string[] feeds, double? rate, long? count, long? limit, string? since, string expected)
     {
         var (request, error) = _rules.Check(new FeedRequestInput(feeds, rate, count, limit, since));
@@ -43,7 +43,7 @@ public sealed class FeedRequestRulesTests
     {
         var (_, error) = _rules.Check(new FeedRequestInput(["news"], Since: "x", SinceSource: "Last-Event-ID"));
 
-        Assert.Equal("Last-Event-ID must be feed:seq[,feed:seq...], but was 'x'.", error);
+        Assert.Equal("Last-Event-ID must be feed:seq[@epoch][,feed:seq[@epoch]...], but was 'x'.", error);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class FeedRequestRulesTests
         Assert.Equal(["counter"], request!.Feeds.Select(f => f.Name));
         Assert.Equal(new CounterOverrides(0, 5), request.Overrides);
         Assert.Equal(3, request.Limit);
-        Assert.Equal(7, request.Since.For("counter"));
+        Assert.Equal(new FeedPosition(7), request.Since.For("counter"));
     }
 
     [Fact]

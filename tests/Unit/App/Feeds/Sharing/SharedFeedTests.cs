@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Sharing;
@@ -77,7 +78,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
             Assert.Equal(30, (await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(30))[^1].Sequence);
         }
 
-        using var resumed = feed.Subscribe(after: 20);
+        using var resumed = feed.Subscribe(after: new FeedPosition(20));
         _source.Write(31);
 
         Assert.Equal(Enumerable.Range(21, 11).Select(i => (long)i), (await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(11)).Select(i => i.Sequence));
@@ -97,7 +98,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
             await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(20);
         }
 
-        using var resumed = feed.Subscribe(after: 3);
+        using var resumed = feed.Subscribe(after: new FeedPosition(3));
         var items = await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(6);
 
         var reset = Assert.IsType<FeedControl>(items[0].Data);
@@ -261,7 +262,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
             }
         }
 
-        var items = await feed.Subscribe(after: 2).ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1);
+        var items = await feed.Subscribe(after: new FeedPosition(2)).ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1);
 
         var reset = Assert.IsType<FeedControl>(items[0].Data);
         Assert.Equal(FeedControlKind.Reset, reset.Kind);

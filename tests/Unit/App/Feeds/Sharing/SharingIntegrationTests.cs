@@ -46,11 +46,12 @@ public sealed class SharingIntegrationTests(SharingFixture fixture) : IClassFixt
             lastId = events[^1].Split('\n')[0]["id: ".Length..];
         }
 
-        var lastSeq = long.Parse(lastId.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        // ticks:<seq>@<epoch>: the epoch names this process's numbering of the feed.
+        var (lastSeq, epoch) = (long.Parse(lastId.Split(':')[1].Split('@')[0], System.Globalization.CultureInfo.InvariantCulture), lastId.Split('@')[1]);
         using var resumed = await client.OpenStreamAsync("/api/stream?feeds=ticks&format=sse&limit=3", token, ("Last-Event-ID", lastId));
         var ids = (await resumed.Content.ReadAsStringAsync(token)).SseEvents().Select(e => e.Split('\n')[0]);
 
-        Assert.Equal([$"id: ticks:{lastSeq + 1}", $"id: ticks:{lastSeq + 2}", $"id: ticks:{lastSeq + 3}"], ids);
+        Assert.Equal([$"id: ticks:{lastSeq + 1}@{epoch}", $"id: ticks:{lastSeq + 2}@{epoch}", $"id: ticks:{lastSeq + 3}@{epoch}"], ids);
     }
 
     [Fact]

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Requests;
+using Tributary.App.Feeds.Sharing;
+using Tributary.Streaming.Concurrency;
+using Tributary.Streaming.Records;
+
+namespace Tributary.App.Feeds.Postgres;
+
+/// <summary>
+/// The PostgreSQL engine: shared feeds whose items are numbered and kept in a table, so that every instance
+/// of the app serves the same sequence and history, one instance at a time produces each feed, and readers
+/// resume on any instance and across restarts. It owns the database connections, the listener and every
+/// feed's run, in one task group that stopping the app cancels and awaits.
+/// </summary>
+public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, PostgresSharedFeed> _feeds = new(StringComparer.Ordinal);
+    private readonly TaskGroup _group = new();
+    private readonly PostgresFeedContext _context;
+    private readonly SharingOptions _options;
+    private readonly Lock _startGate = new();
+    private Task? _ready;
+
+    public PostgresFeedEngine(IOptions<SharingOptions> options, IConfiguration configuration, FeedCatalog catalog, StreamStats stats, TimeProvider time, ILogger<PostgresFeedEngine> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(stats);
+        _options = options.Value;
+        Instance = $"{Environment.MachineName}-{Environment.ProcessId}-{FeedEpoch.New()[..6]}";
+        var database = new PostgresDatabase(configuration.GetConnectionString(SharingOptions.ConnectionStringName)!, Instance);
+        _context = new PostgresFeedContext(database, new PostgresFeedLog(database, _options.Schema), catalog, _options, stats, time, logger, Instance, _group);
+        stats.Engine = Name;
+    }
+
+    /// <inheritdoc/>
+    public string Name => "postgres";
+
+    /// <summary>This instance's name in the feeds table and in PostgreSQL's <c>application_name</c> (<c>tributary/…</c>).</summary>
+    public string Instance { get; }
+
+    /// <summary>
+    /// Migrates the schema and starts listening, once (later calls wait for the first). Fails with a
+    /// <see cref="FeedEngineUnavailableException"/> whose message names the server and the setting to check
+    /// when the database cannot be reached within <c>Sharing:StartupWait</c>.
+    /// </summary>
+    public Task EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        lock (_startGate)
+        {
+            return _ready ??= StartOnceAsync(cancellationToken);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => EnsureReadyAsync(cancellationToken);
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _group.Cancel();
+        await _group.DisposeAsync().AsTask().WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _group.Cancel();
+        try
+        {
+            await _group.DisposeAsync();
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            SharedFeedLog.FailedWhileStopping(_context.Logger, failure);
+        }
+
+        await _context.Database.DisposeAsync();
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        await EnsureReadyAsync(cancellationToken);
+        await foreach (var item in Get(feed).SubscribeAsync(after, cancellationToken))
+        {
+            yield return item;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<FeedItem<object>> HistoryAsync(FeedDefinition feed, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        await EnsureReadyAsync(cancellationToken);
+        var head = await _context.Log.OpenFeedAsync(feed.Name, cancellationToken);
+        var cursor = await _context.Log.WindowStartAsync(feed, head.LastSequence, cancellationToken) - 1;
+        while (cursor < head.LastSequence)
+        {
+            var rows = await _context.Log.ReadAsync(feed.Name, cursor, (int)Math.Min(1000, head.LastSequence - cursor), cancellationToken);
+            if (rows.Count == 0)
+            {
+                yield break;
+            }
+
+            foreach (var row in rows)
+            {
+                cursor = row.Sequence;
+                if (row.Kind is not (PostgresRowKind.Failure or PostgresRowKind.End))
+                {
+                    yield return new FeedItem<object>(feed.Name, row.Sequence, row.Timestamp, PostgresRowCodec.Decode(row)) { Epoch = head.Epoch };
+                }
+            }
+        }
+    }
+
+    private PostgresSharedFeed Get(FeedDefinition feed) => _feeds.GetOrAdd(feed.Name, _ => new PostgresSharedFeed(feed, _context));
+
+    private async Task StartOnceAsync(CancellationToken cancellationToken)
+    {
+        await MigrateAsync(cancellationToken);
+        var notifier = new PostgresNotifier(_context, Wake, WakeAll);
+        _group.Start(notifier.RunAsync);
+        PostgresEngineLog.Ready(_context.Logger, _context.Database.Where, _options.Schema, PostgresSchema.Version, Instance);
+    }
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var deadline = _context.Time.GetUtcNow() + _options.StartupWait;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await PostgresSchema.MigrateAsync(_context.Database.Source, _options.Schema, cancellationToken);
+                return;
+            }
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested && PostgresFailure.IsUnavailable(failure))
+            {
+                var remaining = deadline - _context.Time.GetUtcNow();
+                if (remaining <= TimeSpan.Zero)
+                {
+                    throw new FeedEngineUnavailableException(
+                        $"PostgreSQL at {_context.Database.Where} is unreachable ({PostgresFailure.Reason(failure)}). Check ConnectionStrings:{SharingOptions.ConnectionStringName}, or set Sharing:StartupWait to wait for the database, or Sharing:Engine to Memory.",
+                        failure);
+                }
+
+                var delay = PostgresBackoff.Delay(attempt, _options.ReconnectMaxDelay);
+                delay = delay < remaining ? delay : remaining;
+                PostgresEngineLog.WaitingAtStart(_context.Logger, _context.Database.Where, PostgresFailure.Reason(failure), remaining, (long)delay.TotalMilliseconds);
+                await Task.Delay(delay, _context.Time, cancellationToken);
+            }
+        }
+    }
+
+    private void Wake(string feed)
+    {
+        if (_feeds.TryGetValue(feed, out var shared))
+        {
+            shared.Wake();
+        }
+    }
+
+    private void WakeAll()
+    {
+        foreach (var feed in _feeds.Values)
+        {
+            feed.Wake();
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using System.Threading.Channels;
+using Npgsql;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Requests;
+using Tributary.Streaming.Concurrency;
+
+namespace Tributary.App.Feeds.Postgres;
+
+/// <summary>
+/// Makes this instance a shared feed's producer whenever no other instance is: it waits for the feed's
+/// advisory lock on a connection of its own, then runs the feed's source and appends what it produces to
+/// the log in batches, on that same connection, so an instance that lost the lock cannot write either. It
+/// runs while this instance has readers for the feed, and starts over with backoff when the database fails.
+/// </summary>
+internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefinition feed, SharedFeedCounters counters)
+{
+    // Items from the source waiting for the next append; a full buffer slows the source (bounded memory
+    // while the database is slow).
+    private const int PendingCapacity = 4096;
+
+    // How long a stopping producer may take to write what it already has and hand the feed back.
+    private static readonly TimeSpan FlushGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>Produces until <paramref name="stop"/>, or until the source ends or fails (written to the log as such).</summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await context.Database.SessionSource.OpenConnectionAsync(stop);
+                await context.Log.LockAsync(connection, feed.Name, stop);
+                attempt = 0;
+                if (await ProduceAsync(connection, stop))
+                {
+                    return;
+                }
+            }
+            catch (Exception failure) when (!stop.IsCancellationRequested && PostgresFailure.IsUnavailable(failure))
+            {
+                var delay = PostgresBackoff.Delay(attempt, context.Options.ReconnectMaxDelay);
+                PostgresEngineLog.Unavailable(context.Logger, context.Database.Where, feed.Name, PostgresFailure.Reason(failure), (long)delay.TotalMilliseconds);
+                await Task.Delay(delay, context.Time, stop);
+            }
+        }
+    }
+
+    // Holds the lock: claims the feed, produces, and hands it back. True when the source ended or failed.
+    private async Task<bool> ProduceAsync(NpgsqlConnection connection, CancellationToken stop)
+    {
+        var head = await context.Log.ClaimAsync(connection, feed.Name, context.Instance, stop);
+        counters.Producer = true;
+        context.Stats.SharedProducers.Increment();
+        PostgresEngineLog.Producing(context.Logger, context.Instance, feed.Name, head.LastSequence);
+        try
+        {
+            var gap = head.Producer is { } previous ? TakeOverNote(previous) : null;
+            using var flush = new CancellationTokenSource();
+            using var grace = stop.Register(() => flush.CancelAfter(FlushGrace));
+            var ended = await PumpAsync(connection, head.LastSequence, gap, stop, flush.Token);
+            await context.Log.ReleaseAsync(connection, feed.Name, context.Instance, flush.Token);
+            PostgresEngineLog.Released(context.Logger, context.Instance, feed.Name);
+            return ended;
+        }
+        finally
+        {
+            counters.Producer = false;
+            context.Stats.SharedProducers.Decrement();
+        }
+    }
+
+    private string TakeOverNote(string previous)
+    {
+        PostgresEngineLog.TookOver(context.Logger, feed.Name, previous);
+        return $"Feed '{feed.Name}' changed producer: the instance producing it stopped without handing it over, so items it had not yet written, and items its source sent before another instance took over, are missing here.";
+    }
+
+    // The source and the appends run side by side: the source fills a bounded buffer, the writer empties it
+    // a batch per round trip. A database failure ends both (and the lock with the connection).
+    private async Task<bool> PumpAsync(NpgsqlConnection connection, long lastSequence, string? gap, CancellationToken stop, CancellationToken flush)
+    {
+        var pending = Channel.CreateBounded<(DateTimeOffset At, object Data)>(
+            new BoundedChannelOptions(PendingCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        var ended = false;
+        await using (var group = new TaskGroup(flush))
+        {
+            group.Start(token => ReadSourceAsync(pending.Writer, stop, token));
+            group.Start(async token => ended = await WriteAsync(connection, pending.Reader, lastSequence, gap, token));
+        }
+
+        return ended;
+    }
+
+    private async Task ReadSourceAsync(ChannelWriter<(DateTimeOffset, object)> pending, CancellationToken stop, CancellationToken group)
+    {
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(stop, group);
+        try
+        {
+            await foreach (var data in context.Catalog.ReadAsync(feed, CounterOverrides.None, both.Token).WithCancellation(both.Token))
+            {
+                await pending.WriteAsync((context.Time.GetUtcNow(), data), both.Token);
+            }
+
+            pending.TryComplete(new EndOfStreamException());
+        }
+        catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(stop))
+        {
+            // Readers left or the server is stopping: the writer flushes what there is.
+            pending.TryComplete();
+        }
+#pragma warning disable CA1031 // The source's failure goes into the log, where every instance's readers get it.
+        catch (Exception failure)
+#pragma warning restore CA1031
+        {
+            pending.TryComplete(failure);
+        }
+    }
+
+    // Appends batches until the source is done. True when the source ended or failed (the last row says so).
+    private async Task<bool> WriteAsync(NpgsqlConnection connection, ChannelReader<(DateTimeOffset At, object Data)> pending, long sequence, string? gap, CancellationToken token)
+    {
+        var batch = new List<PostgresLogRow>(context.Options.AppendBatchSize);
+        var nextTrim = context.Time.GetUtcNow();
+        while (await MoreAsync(pending, token))
+        {
+            while (batch.Count < context.Options.AppendBatchSize && pending.TryRead(out var item))
+            {
+                var (kind, data) = PostgresRowCodec.Encode(item.Data);
+                batch.Add(new PostgresLogRow(++sequence, item.At, kind, data, gap));
+                gap = null;
+            }
+
+            await AppendAsync(connection, batch, token);
+            if (context.Time.GetUtcNow() >= nextTrim)
+            {
+                await TrimAsync(connection, sequence, token);
+                nextTrim = context.Time.GetUtcNow() + context.Options.TrimInterval;
+            }
+        }
+
+        token.ThrowIfCancellationRequested();
+        var outcome = pending.Completion;
+        if (outcome.IsCompletedSuccessfully)
+        {
+            return false;
+        }
+
+        // The source ended (EndOfStreamException marks a normal end) or failed: say so in the log, once.
+        var failure = outcome.Exception?.InnerException;
+        var terminal = failure is EndOfStreamException
+            ? new PostgresLogRow(++sequence, context.Time.GetUtcNow(), PostgresRowKind.End, "", gap)
+            : new PostgresLogRow(++sequence, context.Time.GetUtcNow(), PostgresRowKind.Failure, ClientMessage(failure), gap);
+        if (failure is not EndOfStreamException && failure is not null)
+        {
+            Sharing.SharedFeedLog.FeedFailed(context.Logger, feed.Name, (int)counters.Subscribers, failure is FeedFailedException { InnerException: { } inner } ? inner : failure);
+        }
+
+        batch.Add(terminal);
+        await AppendAsync(connection, batch, token);
+        return true;
+    }
+
+    // False once the buffer is drained and the source is done, whether it ended, failed or was stopped.
+    private static async Task<bool> MoreAsync(ChannelReader<(DateTimeOffset At, object Data)> pending, CancellationToken token)
+    {
+        try
+        {
+            return await pending.WaitToReadAsync(token);
+        }
+        catch (Exception) when (pending.Completion.IsFaulted)
+        {
+            return false;
+        }
+    }
+
+    private async Task AppendAsync(NpgsqlConnection connection, List<PostgresLogRow> batch, CancellationToken token)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        await context.Log.AppendAsync(connection, feed.Name, batch, token);
+        batch.Clear();
+    }
+
+    private async Task TrimAsync(NpgsqlConnection connection, long lastSequence, CancellationToken token)
+    {
+        // Bounded statements, so trimming a long backlog never holds the log for long.
+        while (await context.Log.TrimAsync(connection, feed, lastSequence, context.Options.TrimBatchSize, token) == context.Options.TrimBatchSize)
+        {
+        }
+    }
+
+    private string ClientMessage(Exception? failure) =>
+        failure is FeedFailedException named ? named.ClientMessage : $"Feed '{feed.Name}' failed, so the stream was ended.";
+}

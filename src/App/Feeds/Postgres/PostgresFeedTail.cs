@@ -1,0 +1,85 @@
+using Tributary.App.Feeds.Sharing;
+
+namespace Tributary.App.Feeds.Postgres;
+
+/// <summary>
+/// A run's reader of the feed's log: reads the feed's head, then the rows after its position whenever it is
+/// woken (or polls), and hands them to the feed's readers. While the database is unavailable it tells the
+/// readers once, retries with backoff, and when it is back tells them again and reads on from where it was
+/// (a <c>reset</c> where rows were trimmed meanwhile or the log started over).
+/// </summary>
+internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun run, PostgresFeedContext context, FeedDefinition feed)
+{
+    private const int ReadPage = 1000;
+
+    private bool _started;
+    private bool _unavailable;
+
+    /// <summary>Reads until cancelled or a row ends the source; returns the failure that ends the readers, if any.</summary>
+    public async Task<Exception?> RunAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await CatchUpAfterOutageAsync(cancellationToken);
+                while (true)
+                {
+                    var position = owner.Position();
+                    var rows = await context.Log.ReadAsync(feed.Name, position.Sequence, ReadPage, cancellationToken);
+                    var (ended, failure) = owner.Publish(run, rows);
+                    if (ended)
+                    {
+                        return failure;
+                    }
+
+                    attempt = 0;
+                    if (rows.Count < ReadPage)
+                    {
+                        await owner.WaitForWakeAsync(cancellationToken);
+                    }
+                }
+            }
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested && PostgresFailure.IsUnavailable(failure))
+            {
+                var delay = PostgresBackoff.Delay(attempt, context.Options.ReconnectMaxDelay);
+                if (!_unavailable)
+                {
+                    _unavailable = true;
+                    owner.Announce(run, "unavailable", $"The database behind feed '{feed.Name}' is unavailable; this stream waits for it and continues when it is back.");
+                }
+
+                PostgresEngineLog.Unavailable(context.Logger, context.Database.Where, feed.Name, PostgresFailure.Reason(failure), (long)delay.TotalMilliseconds);
+                await Task.Delay(delay, context.Time, cancellationToken);
+            }
+        }
+    }
+
+    // First the feed's head (where the run's readers start); after an outage, the head again, to notice a
+    // log that started over.
+    private async Task CatchUpAfterOutageAsync(CancellationToken cancellationToken)
+    {
+        if (_started && !_unavailable)
+        {
+            return;
+        }
+
+        var head = await context.Log.OpenFeedAsync(feed.Name, cancellationToken);
+        if (!_started)
+        {
+            owner.Ready(run, head);
+            _started = true;
+        }
+        else if (!string.Equals(head.Epoch, owner.Position().Epoch, StringComparison.Ordinal))
+        {
+            owner.EpochChanged(run, head);
+        }
+
+        if (_unavailable)
+        {
+            _unavailable = false;
+            owner.Announce(run, "recovered", $"The database behind feed '{feed.Name}' is back; the stream continues (a gap or reset record marks items that were lost).");
+            PostgresEngineLog.Recovered(context.Logger, context.Database.Where, feed.Name);
+        }
+    }
+}

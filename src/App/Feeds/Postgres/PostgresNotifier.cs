@@ -1,0 +1,40 @@
+using Npgsql;
+
+namespace Tributary.App.Feeds.Postgres;
+
+/// <summary>
+/// The instance's one <c>LISTEN</c> connection: each notification names a feed whose log grew, and wakes
+/// that feed's reader here. If the connection is lost, readers fall back to polling until it is back, and
+/// are all woken then so nothing waits for the next poll.
+/// </summary>
+internal sealed class PostgresNotifier(PostgresFeedContext context, Action<string> wake, Action wakeAll)
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await context.Database.SessionSource.OpenConnectionAsync(cancellationToken);
+                connection.Notification += (_, notification) => wake(notification.Payload);
+                await using (var listen = new NpgsqlCommand($"listen {context.Log.Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                attempt = 0;
+                // Rows may have been appended while nobody listened.
+                wakeAll();
+                while (true)
+                {
+                    await connection.WaitAsync(cancellationToken);
+                }
+            }
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested && PostgresFailure.IsUnavailable(failure))
+            {
+                PostgresEngineLog.ListenerLost(context.Logger, context.Database.Where, PostgresFailure.Reason(failure));
+                await Task.Delay(PostgresBackoff.Delay(attempt, context.Options.ReconnectMaxDelay), context.Time, cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using Tributary.App.Feeds.Requests;
+using Tributary.Streaming.Records;
+
+namespace Tributary.App.Feeds.Sharing;
+
+/// <summary>
+/// Where shared feeds live: who runs each feed's producer, how its items are numbered, kept and handed to
+/// readers. <see cref="SharedFeedHost"/> keeps them in this process (the default); the PostgreSQL engine
+/// keeps one producer per feed across instances and the history in a table. Every entry point reads shared
+/// feeds only through here.
+/// </summary>
+public interface IFeedEngine
+{
+    /// <summary><c>memory</c> or <c>postgres</c>, as <c>/api/stats</c> shows it.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Reads a shared feed for as long as the enumeration lasts; leaving unsubscribes. With
+    /// <paramref name="after"/>, first the items after that position still in history, preceded by a
+    /// <c>reset</c> record if some are not or the position is from another epoch.
+    /// </summary>
+    IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, CancellationToken cancellationToken);
+
+    /// <summary>The feed's history, oldest first, as every instance of the app sees it (for exports).</summary>
+    IAsyncEnumerable<FeedItem<object>> HistoryAsync(FeedDefinition feed, CancellationToken cancellationToken);
+}

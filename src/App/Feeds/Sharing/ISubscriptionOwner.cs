@@ -1,0 +1,11 @@
+namespace Tributary.App.Feeds.Sharing;
+
+/// <summary>The shared feed a <see cref="FeedSubscription"/> reads, whichever engine it lives in.</summary>
+internal interface ISubscriptionOwner
+{
+    /// <summary>The reader left: stop handing it items.</summary>
+    void Unsubscribe(FeedSubscription subscription);
+
+    /// <summary>An item was dropped from a slow reader's buffer.</summary>
+    void CountDropped();
+}
