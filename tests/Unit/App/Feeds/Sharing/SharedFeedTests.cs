@@ -336,7 +336,61 @@ public sealed class SharedFeedTests : IAsyncDisposable
         await _host.DisposeAsync();
     }
 
-    private SharedFeed NewFeed(int buffer = 256, int history = 1000, TimeSpan? linger = null, OverflowPolicy policy = OverflowPolicy.DropOldest, TimeProvider? clock = null, ILogger? logger = null)
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_position_from_another_epoch_gets_a_reset_instead_of_items_that_share_its_number()
+    {
+        var feed = NewFeed(linger: TimeSpan.FromHours(1));
+        string epoch;
+        using (var first = feed.Subscribe(after: null))
+        {
+            for (var i = 1; i <= 10; i++)
+            {
+                _source.Write(i);
+            }
+
+            epoch = (await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(10))[^1].Epoch!;
+        }
+
+        using var sameEpoch = feed.Subscribe(after: new FeedPosition(8, epoch));
+        using var otherEpoch = feed.Subscribe(after: new FeedPosition(8, "aaaaaaaaaaaa"));
+        _source.Write(11);
+
+        Assert.Equal([9L, 10, 11], (await sameEpoch.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(3)).Select(i => i.Sequence));
+        var items = await otherEpoch.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(2);
+        var reset = Assert.IsType<FeedControl>(items[0].Data);
+        Assert.Contains("another epoch", reset.Message, StringComparison.Ordinal);
+        Assert.Equal(11, items[1].Sequence);
+        Assert.All(items, i => Assert.Equal(epoch, i.Epoch));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Items_older_than_the_history_retention_are_not_replayed()
+    {
+        var clock = new ManualTimeProvider();
+        var feed = NewFeed(linger: TimeSpan.FromHours(1), clock: clock, retention: TimeSpan.FromMinutes(1));
+        using (var first = feed.Subscribe(after: null))
+        {
+            _source.Write(1);
+            _source.Write(2);
+            await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(2);
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        using (var second = feed.Subscribe(after: null))
+        {
+            _source.Write(3);
+            await second.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1);
+        }
+
+        using var resumed = feed.Subscribe(after: new FeedPosition(0));
+        var items = await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(2);
+
+        Assert.Contains("2 items of feed 'shared' after seq 0 are no longer in history", Assert.IsType<FeedControl>(items[0].Data).Message, StringComparison.Ordinal);
+        Assert.Equal(3, items[1].Sequence);
+        Assert.Equal([3L], feed.History().Select(i => i.Sequence));
+    }
+
+    private SharedFeed NewFeed(int buffer = 256, int history = 1000, TimeSpan? linger = null, OverflowPolicy policy = OverflowPolicy.DropOldest, TimeProvider? clock = null, ILogger? logger = null, TimeSpan? retention = null)
     {
         var definition = new FeedDefinition
         {
@@ -347,6 +401,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
             HistoryLength = history,
             Linger = linger ?? TimeSpan.Zero,
             Overflow = policy,
+            HistoryRetention = retention,
         };
         return new SharedFeed(definition, _source.OpenAsync, _host, clock ?? TimeProvider.System, _stats, logger ?? NullLogger.Instance);
     }
