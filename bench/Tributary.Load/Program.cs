@@ -5,6 +5,7 @@ using Tributary.Load;
 // Drives a running Tributary on loopback and prints a markdown table. Every mode is bounded in count and time.
 //   Tributary.Load --url http://127.0.0.1:5080 --pid 1234 [--modes throughput,fanout,cancel,dashboard] [--out table.md]
 //   Tributary.Load --url http://127.0.0.1:5080 --pid 1234 --modes faults --upstream-port 5081 (see bench/faults.sh)
+//   Tributary.Load --modes engine --app-binary PATH --postgres "Host=127.0.0.1;..." (starts two instances; see bench/engine.sh)
 var options = Args.Parse(args);
 if (!options.Url.IsLoopback)
 {
@@ -26,6 +27,7 @@ foreach (var mode in options.Modes)
         "cancel" => await CancelMode.RunAsync(options.Url, cycles: 200, timeout.Token),
         "dashboard" => await DashboardMode.RunAsync(options.Url, process, pages: 1, TimeSpan.FromSeconds(10), options.Chromium, timeout.Token),
         "faults" => await FaultMode.RunAsync(options.Url, process, options.UpstreamPort, TimeSpan.FromSeconds(40), timeout.Token),
+        "engine" => await EngineMode.RunAsync(options.AppBinary, options.Postgres, TimeSpan.FromSeconds(10), timeout.Token),
         _ => throw new ArgumentException($"Unknown mode '{mode}'."),
     });
 }
@@ -46,7 +48,7 @@ if (options.Out is { } path)
 
 return 0;
 
-internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IReadOnlyList<int> FanoutCounts, string Chromium, int UpstreamPort, string? Out)
+internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IReadOnlyList<int> FanoutCounts, string Chromium, int UpstreamPort, string AppBinary, string Postgres, string? Out)
 {
     public static Args Parse(string[] args)
     {
@@ -63,6 +65,8 @@ internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IRead
             [.. Value("--fanout", "100,1000,5000,10000").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))],
             Value("--chromium", "/usr/bin/chromium"),
             int.Parse(Value("--upstream-port", "5081"), CultureInfo.InvariantCulture),
+            Value("--app-binary", ""),
+            Value("--postgres", ""),
             args.Contains("--out") ? Value("--out", "") : null);
     }
 }

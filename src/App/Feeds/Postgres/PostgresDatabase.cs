@@ -14,16 +14,19 @@ public sealed class PostgresDatabase : IAsyncDisposable
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Where = $"{builder.Host ?? "localhost"}:{builder.Port}/{builder.Database ?? builder.Username ?? "postgres"}";
         builder.ApplicationName = $"tributary/{instance}";
-        // An idle connection (the listener, a blocked lock wait) notices a server that went away.
-        if (builder.KeepAlive == 0)
-        {
-            builder.KeepAlive = 5;
-        }
-
+        // TCP keepalives on both ends: a connection waiting on a command (a blocked lock wait) or idle (the
+        // listener) notices a server, or a client, that went away within seconds rather than hours.
+        builder.TcpKeepAlive = true;
+        builder.TcpKeepAliveTime = builder.TcpKeepAliveTime == 0 ? 5 : builder.TcpKeepAliveTime;
+        builder.TcpKeepAliveInterval = builder.TcpKeepAliveInterval == 0 ? 1 : builder.TcpKeepAliveInterval;
+        builder.CancellationTimeout = 2000;
         Source = NpgsqlDataSource.Create(builder);
         // A session holds the producer lock; a pooled connection would keep it after being "closed" (its reset
-        // waits for its next use), so these connections are closed for real.
+        // waits for its next use), so these connections are closed for real. The server drops a session whose
+        // client vanished, and a server-wide statement_timeout must not end the lock wait.
         builder.Pooling = false;
+        builder.Timeout = 5;
+        builder.Options = $"{builder.Options} -c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3 -c statement_timeout=0".Trim();
         SessionSource = NpgsqlDataSource.Create(builder);
     }
 

@@ -45,14 +45,15 @@ internal sealed class PostgresFeedLog(PostgresDatabase database, string schema)
         return await command.ExecuteScalarAsync(cancellationToken) is long first ? first : lastSequence + 1;
     }
 
-    /// <summary>Up to <paramref name="limit"/> rows after <paramref name="after"/>, in order.</summary>
-    public async Task<List<PostgresLogRow>> ReadAsync(string feed, long after, int limit, CancellationToken cancellationToken)
+    /// <summary>Up to <paramref name="limit"/> rows after <paramref name="after"/> and up to <paramref name="upTo"/>, in order.</summary>
+    public async Task<List<PostgresLogRow>> ReadAsync(string feed, long after, int limit, CancellationToken cancellationToken, long upTo = long.MaxValue)
     {
         await using var command = database.Source.CreateCommand(
-            $"select seq, ts, kind, data, gap from {schema}.items where feed = $1 and seq > $2 order by seq limit $3");
+            $"select seq, ts, kind, data, gap from {schema}.items where feed = $1 and seq > $2 and seq <= $4 order by seq limit $3");
         command.Parameters.Add(new NpgsqlParameter { Value = feed });
         command.Parameters.Add(new NpgsqlParameter { Value = after });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = upTo });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<PostgresLogRow>();
         while (await reader.ReadAsync(cancellationToken))
@@ -118,7 +119,8 @@ internal sealed class PostgresFeedLog(PostgresDatabase database, string schema)
     /// Appends rows in one round trip and one transaction: the rows, the feed's new last sequence, and a
     /// notification that wakes every instance's reader when it commits.
     /// </summary>
-    public async Task AppendAsync(NpgsqlConnection connection, string feed, IReadOnlyList<PostgresLogRow> rows, CancellationToken cancellationToken)
+    /// <exception cref="InvalidOperationException">The feed's row no longer names this instance as its producer.</exception>
+    public async Task AppendAsync(NpgsqlConnection connection, string feed, string instance, IReadOnlyList<PostgresLogRow> rows, CancellationToken cancellationToken)
     {
         var sequences = new long[rows.Count];
         var timestamps = new DateTimeOffset[rows.Count];
@@ -142,11 +144,20 @@ internal sealed class PostgresFeedLog(PostgresDatabase database, string schema)
                     new NpgsqlParameter { Value = kinds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint },
                     new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                     new NpgsqlParameter { Value = gaps, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text }),
-                Command($"update {schema}.feeds set last_seq = $2 where name = $1", feed, new NpgsqlParameter { Value = sequences[^1] }),
+                Command($"update {schema}.feeds set last_seq = $2 where name = $1 and producer = $3", feed, new NpgsqlParameter { Value = sequences[^1] }, new NpgsqlParameter { Value = instance }),
                 Command("select pg_notify($1, $2)", Channel, new NpgsqlParameter { Value = feed }),
             },
         };
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        batch.Transaction = transaction;
         await batch.ExecuteNonQueryAsync(cancellationToken);
+        // Fencing: if the feed's row was replaced or claimed by another instance, this one must stop writing.
+        if (batch.BatchCommands[1].RecordsAffected != 1)
+        {
+            throw new InvalidOperationException($"This instance is no longer the producer of feed '{feed}' (its row in {schema}.feeds names another, or was recreated).");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -159,7 +170,8 @@ internal sealed class PostgresFeedLog(PostgresDatabase database, string schema)
         await using var command = new NpgsqlCommand(
             $"""
             delete from {schema}.items where feed = $1 and seq in (
-                select seq from {schema}.items where feed = $1 and (seq < $2 or ($3::interval is not null and ts < now() - $3::interval))
+                select seq from {schema}.items where feed = $1 and seq < greatest($2, coalesce(
+                    (select min(seq) from {schema}.items where feed = $1 and $3::interval is not null and ts >= now() - $3::interval), $2))
                 order by seq limit $4)
             """,
             connection);

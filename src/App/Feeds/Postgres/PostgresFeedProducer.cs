@@ -36,7 +36,11 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
                     return;
                 }
             }
-            catch (Exception failure) when (!stop.IsCancellationRequested && PostgresFailure.IsUnavailable(failure))
+            // Any failure short of our own cancellation is retried with backoff: one bad moment must not end the
+            // engine (and the database's errors are the usual cause).
+#pragma warning disable CA1031
+            catch (Exception failure) when (!stop.IsCancellationRequested)
+#pragma warning restore CA1031
             {
                 var delay = PostgresBackoff.Delay(attempt, context.Options.ReconnectMaxDelay);
                 PostgresEngineLog.Unavailable(context.Logger, context.Database.Where, feed.Name, PostgresFailure.Reason(failure), (long)delay.TotalMilliseconds);
@@ -180,7 +184,7 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
             return;
         }
 
-        await context.Log.AppendAsync(connection, feed.Name, batch, token);
+        await context.Log.AppendAsync(connection, feed.Name, context.Instance, batch, token);
         batch.Clear();
     }
 

@@ -40,7 +40,11 @@ internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun r
                     }
                 }
             }
-            catch (Exception failure) when (!cancellationToken.IsCancellationRequested && PostgresFailure.IsUnavailable(failure))
+            // Any failure short of our own cancellation is retried with backoff: one bad moment must not end the
+            // engine (and the database's errors are the usual cause).
+#pragma warning disable CA1031
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
             {
                 var delay = PostgresBackoff.Delay(attempt, context.Options.ReconnectMaxDelay);
                 if (!_unavailable)

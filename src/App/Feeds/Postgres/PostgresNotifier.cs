@@ -30,7 +30,11 @@ internal sealed class PostgresNotifier(PostgresFeedContext context, Action<strin
                     await connection.WaitAsync(cancellationToken);
                 }
             }
-            catch (Exception failure) when (!cancellationToken.IsCancellationRequested && PostgresFailure.IsUnavailable(failure))
+            // Any failure short of our own cancellation is retried with backoff: one bad moment must not end the
+            // engine (and the database's errors are the usual cause).
+#pragma warning disable CA1031
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
             {
                 PostgresEngineLog.ListenerLost(context.Logger, context.Database.Where, PostgresFailure.Reason(failure));
                 await Task.Delay(PostgresBackoff.Delay(attempt, context.Options.ReconnectMaxDelay), context.Time, cancellationToken);

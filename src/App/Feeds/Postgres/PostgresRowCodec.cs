@@ -12,7 +12,9 @@ internal static class PostgresRowCodec
 {
     public static (PostgresRowKind Kind, string Data) Encode(object data) => data switch
     {
-        string text => (PostgresRowKind.Text, text),
+        // PostgreSQL text cannot hold NUL; such a string is kept as a JSON string, which escapes it.
+        string text when !text.Contains('\0', StringComparison.Ordinal) => (PostgresRowKind.Text, text),
+        string text => (PostgresRowKind.TextJson, JsonSerializer.Serialize(text, FeedJson.Options)),
         UpstreamStatus status => (PostgresRowKind.Status, JsonSerializer.Serialize(status, FeedJson.Options)),
         _ => (PostgresRowKind.Json, JsonSerializer.Serialize(data, data.GetType(), FeedJson.Options)),
     };
@@ -20,6 +22,7 @@ internal static class PostgresRowCodec
     public static object Decode(PostgresLogRow row) => row.Kind switch
     {
         PostgresRowKind.Text => row.Data,
+        PostgresRowKind.TextJson => JsonSerializer.Deserialize<string>(row.Data, FeedJson.Options)!,
         PostgresRowKind.Status => JsonSerializer.Deserialize<UpstreamStatus>(row.Data, FeedJson.Options)!,
         _ => JsonSerializer.Deserialize<JsonElement>(row.Data),
     };

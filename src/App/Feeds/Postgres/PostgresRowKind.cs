@@ -17,4 +17,7 @@ internal enum PostgresRowKind : short
 
     /// <summary>The producer's source ended; readers' streams end with it. Never replayed.</summary>
     End = 4,
+
+    /// <summary>An item whose data is a string holding NUL, stored as a JSON string.</summary>
+    TextJson = 5,
 }

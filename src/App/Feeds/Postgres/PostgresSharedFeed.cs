@@ -49,7 +49,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
 
     public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedPosition? after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (subscription, joined) = Join();
+        var (subscription, joined) = Join(replaying: after is not null);
         using (subscription)
         {
             if (await joined.WaitAsync(cancellationToken) is { } start && after is { } position)
@@ -93,11 +93,13 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
 
     // Adds a reader to the current run (starting one if there is none); the task gives the position its
     // live items start after, or null when it has none (the server is stopping, or the run ended first).
-    private (FeedSubscription Subscription, Task<FeedPosition?> Joined) Join()
+    private (FeedSubscription Subscription, Task<FeedPosition?> Joined) Join(bool replaying)
     {
         lock (_gate)
         {
-            var subscription = new FeedSubscription(this, _feed.SubscriberBuffer, _feed.Overflow, _position);
+            // Live items wait in the buffer while a resuming reader replays from the log: room for a whole history.
+            var capacity = _feed.SubscriberBuffer + (replaying ? _feed.HistoryLength : 0);
+            var subscription = new FeedSubscription(this, capacity, _feed.Overflow, _position);
             var run = _run is { IsStopping: false } current ? current : TryStartRun();
             if (run is null)
             {
@@ -154,7 +156,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
         while (cursor < start.Sequence)
         {
             var limit = (int)Math.Min(ReadPage, start.Sequence - cursor);
-            var rows = await ReadOrFailAsync(token => _context.Log.ReadAsync(_feed.Name, cursor, limit, token), cancellationToken);
+            var rows = await ReadOrFailAsync(token => _context.Log.ReadAsync(_feed.Name, cursor, limit, token, upTo: start.Sequence), cancellationToken);
             if (rows.Count == 0)
             {
                 break;

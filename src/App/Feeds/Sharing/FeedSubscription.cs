@@ -80,6 +80,7 @@ public sealed class FeedSubscription : IDisposable
                     {
                         if (item.Sequence <= _skipThrough)
                         {
+                            _delivered = item.Sequence;
                             continue;
                         }
 

@@ -53,11 +53,15 @@ internal sealed class SharedFeedRun : IDisposable
         }
     }
 
+    /// <summary>
+    /// Asks the producer to return. The callbacks run on the thread pool, not under the caller's lock: a
+    /// database command's cancellation, for one, is a network round trip.
+    /// </summary>
     public void Stop()
     {
         if (!Ended)
         {
-            _stop.Cancel();
+            _ = _stop.CancelAsync();
         }
     }
 
