@@ -22,7 +22,7 @@ internal static class EngineMode
         [
             "--Sharing:Engine=Postgres", $"--ConnectionStrings:Tributary={connectionString}",
             "--Logging:LogLevel:Default=Warning", "--Streaming:MaxStreamsPerClient=1000",
-            "--Feeds:60:Name=flat", "--Feeds:60:Kind=counter", "--Feeds:60:Shared=true", "--Feeds:60:Rate=1000000",
+            "--Feeds:60:Name=flat", "--Feeds:60:Kind=counter", "--Feeds:60:Shared=true", "--Feeds:60:Rate=100000", "--Feeds:60:MaxRate=100000",
             "--Feeds:60:SubscriberBuffer=65536", "--Feeds:60:Linger=00:00:00",
             "--Feeds:61:Name=paced", "--Feeds:61:Kind=counter", "--Feeds:61:Shared=true", "--Feeds:61:Rate=1000",
             "--Feeds:61:SubscriberBuffer=4096",
