@@ -23,13 +23,7 @@ ensure_chromium() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }
 
-postgres_bin() {
-  if [[ -n "${TRIBUTARY_PG_BIN:-}" ]]; then
-    echo "$TRIBUTARY_PG_BIN"
-    return
-  fi
-  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
-}
+. scripts/postgres.sh
 
 ensure_postgres() {
   local bin

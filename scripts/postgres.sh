@@ -1,9 +1,20 @@
 # Sourced by scripts/cluster.sh and bench/engine.sh: a throwaway PostgreSQL cluster in a temporary
 # directory, on 127.0.0.1:$port only, trust authentication, removed when the calling script exits.
 #   start_throwaway_postgres PORT   (sets $pg_dir and $pg_connection)
+# Also sourced by test.sh for postgres_bin.
+
+# The folder of PostgreSQL's server binaries: $TRIBUTARY_PG_BIN, else Debian's newest; empty if none.
+postgres_bin() {
+  if [[ -n "${TRIBUTARY_PG_BIN:-}" ]]; then
+    echo "$TRIBUTARY_PG_BIN"
+    return
+  fi
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
 start_throwaway_postgres() {
   local port="$1" bin
-  bin="${TRIBUTARY_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
+  bin="$(postgres_bin)"
   if [[ -z "$bin" || ! -x "$bin/initdb" ]]; then
     echo "PostgreSQL's server binaries are missing: apt-get install -y postgresql (or set TRIBUTARY_PG_BIN)." >&2
     return 1

@@ -25,7 +25,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>A connection string for the cluster's <c>postgres</c> database as its <c>tributary</c> superuser.</summary>
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Database=postgres;Username=tributary;Pooling=true";
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Database=postgres;Username=tributary";
 
     public static async Task<ThrowawayPostgres> StartAsync()
     {

@@ -40,7 +40,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// <summary>Runs one SQL statement on the test database, returning its first value.</summary>
     public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(Server.ConnectionString + ";Pooling=false");
+        await using var connection = new NpgsqlConnection(Server.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync(cancellationToken);

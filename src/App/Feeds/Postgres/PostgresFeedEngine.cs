@@ -94,22 +94,12 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
         ArgumentNullException.ThrowIfNull(feed);
         await EnsureReadyAsync(cancellationToken);
         var head = await _context.Log.OpenFeedAsync(feed.Name, cancellationToken);
-        var cursor = await _context.Log.WindowStartAsync(feed, head.LastSequence, cancellationToken) - 1;
-        while (cursor < head.LastSequence)
+        var first = await _context.Log.WindowStartAsync(feed, head.LastSequence, cancellationToken);
+        await foreach (var row in _context.Log.ReadRangeAsync(feed.Name, first - 1, head.LastSequence, cancellationToken))
         {
-            var rows = await _context.Log.ReadAsync(feed.Name, cursor, (int)Math.Min(1000, head.LastSequence - cursor), cancellationToken);
-            if (rows.Count == 0)
+            if (row.Kind is not (PostgresRowKind.Failure or PostgresRowKind.End))
             {
-                yield break;
-            }
-
-            foreach (var row in rows)
-            {
-                cursor = row.Sequence;
-                if (row.Kind is not (PostgresRowKind.Failure or PostgresRowKind.End))
-                {
-                    yield return new FeedItem<object>(feed.Name, row.Sequence, row.Timestamp, PostgresRowCodec.Decode(row)) { Epoch = head.Epoch };
-                }
+                yield return new FeedItem<object>(feed.Name, row.Sequence, row.Timestamp, PostgresRowCodec.Decode(row)) { Epoch = head.Epoch };
             }
         }
     }

@@ -10,8 +10,6 @@ namespace Tributary.App.Feeds.Postgres;
 /// </summary>
 internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun run, PostgresFeedContext context, FeedDefinition feed)
 {
-    private const int ReadPage = 1000;
-
     private bool _started;
     private bool _unavailable;
 
@@ -26,7 +24,7 @@ internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun r
                 while (true)
                 {
                     var position = owner.Position();
-                    var rows = await context.Log.ReadAsync(feed.Name, position.Sequence, ReadPage, cancellationToken);
+                    var rows = await context.Log.ReadAsync(feed.Name, position.Sequence, PostgresFeedLog.PageSize, cancellationToken);
                     var (ended, failure) = owner.Publish(run, rows);
                     if (ended)
                     {
@@ -34,7 +32,7 @@ internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun r
                     }
 
                     attempt = 0;
-                    if (rows.Count < ReadPage)
+                    if (rows.Count < PostgresFeedLog.PageSize)
                     {
                         await owner.WaitForWakeAsync(cancellationToken);
                     }

@@ -22,8 +22,6 @@ namespace Tributary.App.Feeds.Postgres;
 /// </remarks>
 internal sealed class PostgresSharedFeed : ISubscriptionOwner
 {
-    private const int ReadPage = 1000;
-
     private readonly FeedDefinition _feed;
     private readonly PostgresFeedContext _context;
     private readonly SharedFeedCounters _counters;
@@ -153,27 +151,19 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
             cursor = windowStart - 1;
         }
 
-        while (cursor < start.Sequence)
+        await using var rows = _context.Log.ReadRangeAsync(_feed.Name, cursor, start.Sequence, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (await ReadOrFailAsync(_ => rows.MoveNextAsync().AsTask(), cancellationToken))
         {
-            var limit = (int)Math.Min(ReadPage, start.Sequence - cursor);
-            var rows = await ReadOrFailAsync(token => _context.Log.ReadAsync(_feed.Name, cursor, limit, token, upTo: start.Sequence), cancellationToken);
-            if (rows.Count == 0)
+            var row = rows.Current;
+            if (row.Sequence > cursor + 1)
             {
-                break;
+                yield return Reset(row.Sequence - 1, epoch, Trimmed(row.Sequence - cursor - 1, cursor, row.Sequence));
             }
 
-            foreach (var row in rows)
+            cursor = row.Sequence;
+            foreach (var item in ItemsOf(row, epoch))
             {
-                if (row.Sequence > cursor + 1)
-                {
-                    yield return Reset(row.Sequence - 1, epoch, Trimmed(row.Sequence - cursor - 1, cursor, row.Sequence));
-                }
-
-                cursor = row.Sequence;
-                foreach (var item in ItemsOf(row, epoch))
-                {
-                    yield return item;
-                }
+                yield return item;
             }
         }
     }
