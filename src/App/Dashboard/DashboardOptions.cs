@@ -12,6 +12,13 @@ public sealed class DashboardOptions
     public string? FeedServerUrl { get; set; }
 
     /// <summary>
+    /// The address users reach this server at, e.g. <c>https://feeds.example.com</c>, for the commands the Raw
+    /// stream page suggests. Empty (the default): the feed server's address. Never taken from a request's
+    /// <c>Host</c> header, which the client controls.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>
     /// How long a circuit whose browser connection dropped is kept for it to reconnect, before it is
     /// disposed along with its hub connection and streams. A closed tab is disposed at once. Default 30 s.
     /// </summary>

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.Options;
 using Radzen;
 using Tributary.App.Dashboard.Client;
-using Tributary.App.Dashboard.State;
+using Tributary.App.Dashboard.Session;
 
 namespace Tributary.App.Dashboard;
 
@@ -15,15 +15,17 @@ public static class DashboardServices
         services.AddOptions<CircuitOptions>().Configure<IOptions<DashboardOptions>>((circuit, dashboard) =>
             circuit.DisconnectedCircuitRetentionPeriod = dashboard.Value.DisconnectedCircuitRetention);
         services.AddScoped<CircuitHandler, CircuitTracker>();
-        services.AddHttpClient();
+        // The stats poll runs every 2 s per open tab; its request logs would drown everything else.
+        services.AddHttpClient(nameof(HubFeedClient)).RemoveAllLoggers();
         services.AddSingleton<FeedServerAddress>();
         services.AddScoped<IFeedClient, HubFeedClient>();
-        services.AddScoped<DashboardSelection>();
+        services.AddScoped<DashboardSession>();
         services.AddTransient<IRenderTicker, PeriodicRenderTicker>();
         services.AddRadzenComponents();
         services.AddRadzenCookieThemeService(options =>
         {
-            options.Name = "TributaryTheme";
+            options.Name = DashboardTheme.Cookie;
+            options.SameSite = CookieSameSiteMode.Strict;
             options.Duration = TimeSpan.FromDays(365);
         });
         return services;

@@ -48,6 +48,14 @@ public sealed class FeedHub(
     public IAsyncEnumerable<IReadOnlyList<FeedItem<object>>> StreamBatches(string[] feeds, CancellationToken cancellationToken) =>
         StreamWith(feeds, new HubStreamOptions(), cancellationToken).BatchAsync(BatchWindow, maxBatch: 1000, cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// <see cref="StreamBatches"/> with <see cref="StreamWith"/>'s settings: counter overrides, an item limit and a
+    /// resume position. The dashboard reads each feed this way, resuming where it was after a reconnect.
+    /// </summary>
+    /// <exception cref="HubException">The request breaks the same rules as <c>GET /api/stream</c>.</exception>
+    public IAsyncEnumerable<IReadOnlyList<FeedItem<object>>> StreamBatchesWith(string[] feeds, HubStreamOptions streamOptions, CancellationToken cancellationToken) =>
+        StreamWith(feeds, streamOptions, cancellationToken).BatchAsync(BatchWindow, maxBatch: 1000, cancellationToken: cancellationToken);
+
     /// <summary>Streams the merged feeds with counter overrides and an item limit.</summary>
     /// <exception cref="HubException">The request breaks the same rules as <c>GET /api/stream</c>.</exception>
     public IAsyncEnumerable<FeedItem<object>> StreamWith(string[] feeds, HubStreamOptions streamOptions, CancellationToken cancellationToken)

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Records;
 
 namespace Tributary.App.Hubs;
 
 /// <summary>
 /// Writes hub stream items with the same JSON the serializer's own contract gives them
-/// (<c>{"feed":…,"seq":…,"epoch":…,"ts":…,"data":…}</c>, the record every HTTP format writes, with the time in UTC), without
+/// (<c>{"feed":…,"seq":…,"epoch":…,"ts":…,"data":…}</c>, the record every HTTP format writes, with the time in UTC;
+/// control and upstream status records also carry <c>"type"</c>: <c>gap</c>, <c>reset</c>, …, or <c>status</c>), without
 /// its general object machinery: a hub stream
 /// sends one message per item, and the generic converter's per-property bookkeeping and polymorphic look-up
 /// of <c>data</c> were a visible share of the hub's cost per item.
@@ -20,6 +22,8 @@ internal sealed class FeedItemJsonConverter : JsonConverter<FeedItem<object>>
     private static readonly JsonEncodedText EpochProperty = JsonEncodedText.Encode("epoch");
     private static readonly JsonEncodedText TimestampProperty = JsonEncodedText.Encode("ts");
     private static readonly JsonEncodedText DataProperty = JsonEncodedText.Encode("data");
+    private static readonly JsonEncodedText TypeProperty = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText StatusType = JsonEncodedText.Encode("status");
 
     // The last data type's contract. Shared by every connection, so it is swapped as one reference.
     private DataContract? _last;
@@ -39,6 +43,7 @@ internal sealed class FeedItemJsonConverter : JsonConverter<FeedItem<object>>
 
         // As UTC, the way the HTTP formats write it ("…Z"), so one record reads the same on every transport.
         writer.WriteString(TimestampProperty, value.Timestamp.UtcDateTime);
+        WriteType(writer, value.Data);
         writer.WritePropertyName(DataProperty);
         if (value.Data is { } data)
         {
@@ -50,6 +55,21 @@ internal sealed class FeedItemJsonConverter : JsonConverter<FeedItem<object>>
         }
 
         writer.WriteEndObject();
+    }
+
+    // Control and status records say so beside the envelope, as the HTTP formats' control records do with their
+    // "type": a client cannot tell them from data by the data's shape, which an upstream feed may share.
+    private static void WriteType(Utf8JsonWriter writer, object? data)
+    {
+        switch (data)
+        {
+            case FeedControl control:
+                writer.WriteString(TypeProperty, control.Type);
+                break;
+            case UpstreamStatus:
+                writer.WriteString(TypeProperty, StatusType);
+                break;
+        }
     }
 
     private JsonTypeInfo ContractFor(Type type, JsonSerializerOptions options)

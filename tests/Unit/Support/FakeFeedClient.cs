@@ -4,15 +4,20 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Tributary.App.Dashboard.Client;
 using Tributary.App.Feeds;
-using Tributary.Streaming.Records;
 
 namespace Tributary.Tests.Unit.Support;
 
-/// <summary>A feed client whose stream the test writes to, and which reports when its stream is cancelled.</summary>
+/// <summary>
+/// A feed client whose streams the test writes to, one channel per feed that outlives a stream (so a resumed
+/// stream reads on where the lost one stopped), and which reports when its streams are cancelled.
+/// </summary>
 internal sealed class FakeFeedClient : IFeedClient
 {
-    private readonly Channel<FeedItem<JsonElement>> _items = Channel.CreateUnbounded<FeedItem<JsonElement>>();
-    private long _sequence;
+    private readonly ConcurrentDictionary<string, Channel<object>> _feeds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _sequences = new(StringComparer.Ordinal);
+    private readonly List<(long Count, TaskCompletionSource Reached)> _consumedWaiters = [];
+    private long _consumed;
+    private int _open;
 
     public event Action? StateChanged;
 
@@ -20,25 +25,32 @@ internal sealed class FakeFeedClient : IFeedClient
 
     public IReadOnlyList<FeedInfo> Catalog { get; init; } =
     [
-        new("news", "news", "Headlines", 0.5),
-        new("weather", "weather", "Stations", 1),
-        new("ticker", "ticker", "Quotes", 4),
-        new("system", "system", "Server metrics", 1),
+        new("news", "news", "Headlines", 0.5) { Shared = true },
+        new("weather", "weather", "Stations", 1) { Shared = true },
+        new("ticker", "ticker", "Quotes", 4) { Shared = true },
+        new("system", "system", "Server metrics", 1) { Shared = true },
         new("counter", "counter", "Numbers", 10),
     ];
 
-    public ConcurrentQueue<IReadOnlyList<string>> StreamRequests { get; } = new();
+    /// <summary>Every stream asked for, in order.</summary>
+    public ConcurrentQueue<(string Feed, FeedStreamSettings Settings)> StreamRequests { get; } = new();
 
     public TaskCompletionSource StreamRequested { get; } = TestTimeouts.NewSignal();
 
     public TaskCompletionSource StreamCancelled { get; } = TestTimeouts.NewSignal();
 
-    public Exception? FailStreamWith { get; set; }
+    /// <summary>Streams open right now.</summary>
+    public int OpenStreams => Volatile.Read(ref _open);
 
-    private readonly List<(long Count, TaskCompletionSource Reached)> _consumedWaiters = [];
-    private long _consumed;
+    /// <summary>Streams of these feeds are refused with the given exception.</summary>
+    public ConcurrentDictionary<string, Exception> Refuse { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Completes once the dashboard has taken at least <paramref name="count"/> items.</summary>
+    public Func<ServerStats?> Stats { get; set; } = () => new ServerStats(7, 3, 1);
+
+    /// <summary>The epoch written on shared feeds' records.</summary>
+    public string Epoch { get; set; } = "e1";
+
+    /// <summary>Completes once the dashboard has taken (and handled) at least <paramref name="count"/> records.</summary>
     public Task WaitForConsumedAsync(long count)
     {
         lock (_consumedWaiters)
@@ -54,40 +66,52 @@ internal sealed class FakeFeedClient : IFeedClient
         }
     }
 
-    private void CountConsumed()
-    {
-        lock (_consumedWaiters)
-        {
-            _consumed++;
-            _consumedWaiters.RemoveAll(w => w.Count <= _consumed && w.Reached.TrySetResult());
-        }
-    }
-
     public Task<IReadOnlyList<FeedInfo>> GetCatalogAsync(CancellationToken cancellationToken) => Task.FromResult(Catalog);
 
-    public async IAsyncEnumerable<FeedItem<JsonElement>> StreamAsync(IReadOnlyList<string> feeds, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<FeedRecord> StreamAsync(string feed, FeedStreamSettings settings, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        StreamRequests.Enqueue(feeds);
+        StreamRequests.Enqueue((feed, settings));
         StreamRequested.TrySetResult();
+        Interlocked.Increment(ref _open);
         using var registration = cancellationToken.Register(() => StreamCancelled.TrySetResult());
-        if (FailStreamWith is { } failure)
+        try
         {
-            throw failure;
-        }
+            if (Refuse.TryGetValue(feed, out var refusal))
+            {
+                throw refusal;
+            }
 
-        await foreach (var item in _items.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var next in FeedChannel(feed).Reader.ReadAllAsync(cancellationToken))
+            {
+                if (next is Exception lost)
+                {
+                    throw lost;
+                }
+
+                yield return (FeedRecord)next;
+                // Counted once the reader asks for the next record, so it has done with this one.
+                CountConsumed();
+            }
+        }
+        finally
         {
-            CountConsumed();
-            yield return item;
+            Interlocked.Decrement(ref _open);
         }
     }
 
-    public Task<ServerStats?> GetServerStatsAsync(CancellationToken cancellationToken) => Task.FromResult<ServerStats?>(new ServerStats(7, 3, 1));
+    public Task<ServerStats?> GetServerStatsAsync(CancellationToken cancellationToken) => Task.FromResult(Stats());
 
-    public void Write(string feed, string json) =>
-        _items.Writer.TryWrite(new FeedItem<JsonElement>(feed, Interlocked.Increment(ref _sequence), DateTimeOffset.UtcNow, JsonDocument.Parse(json).RootElement));
+    /// <summary>Writes a data record to <paramref name="feed"/>'s stream, numbered after the last.</summary>
+    public FeedRecord Write(string feed, string json) => WriteRecord(feed, json, type: null);
 
-    public void EndStream() => _items.Writer.TryComplete();
+    /// <summary>Writes a control or status record, e.g. <c>gap</c> with <c>{"skipped":3,"message":"…"}</c>.</summary>
+    public FeedRecord WriteControl(string feed, string type, string json) => WriteRecord(feed, json, type);
+
+    /// <summary>The current stream of <paramref name="feed"/> fails as a lost connection would.</summary>
+    public void Lose(string feed) => FeedChannel(feed).Writer.TryWrite(new IOException("The remote party closed the WebSocket connection without completing the close handshake."));
+
+    /// <summary>The current stream of <paramref name="feed"/> ends: the feed has no more items.</summary>
+    public void End(string feed) => FeedChannel(feed).Writer.TryComplete();
 
     public void SetState(FeedConnectionState state)
     {
@@ -96,4 +120,27 @@ internal sealed class FakeFeedClient : IFeedClient
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private FeedRecord WriteRecord(string feed, string json, string? type)
+    {
+        var shared = Catalog.FirstOrDefault(f => f.Name == feed)?.Shared == true;
+        var record = new FeedRecord(feed, _sequences.AddOrUpdate(feed, 1, (_, s) => s + 1), DateTimeOffset.UtcNow, JsonDocument.Parse(json).RootElement)
+        {
+            Epoch = shared ? Epoch : null,
+            Type = type,
+        };
+        FeedChannel(feed).Writer.TryWrite(record);
+        return record;
+    }
+
+    private Channel<object> FeedChannel(string feed) => _feeds.GetOrAdd(feed, _ => Channel.CreateUnbounded<object>());
+
+    private void CountConsumed()
+    {
+        lock (_consumedWaiters)
+        {
+            _consumed++;
+            _consumedWaiters.RemoveAll(w => w.Count <= _consumed && w.Reached.TrySetResult());
+        }
+    }
 }

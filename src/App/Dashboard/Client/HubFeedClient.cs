@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Tributary.App.Feeds;
-using Tributary.Streaming.Records;
 
 namespace Tributary.App.Dashboard.Client;
 
@@ -40,12 +39,13 @@ public sealed class HubFeedClient : IFeedClient
         return await _connection.InvokeAsync<FeedInfo[]>(nameof(Hubs.FeedHub.Catalog), cancellationToken);
     }
 
-    public async IAsyncEnumerable<FeedItem<JsonElement>> StreamAsync(IReadOnlyList<string> feeds, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<FeedRecord> StreamAsync(string feed, FeedStreamSettings settings, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(feeds);
+        ArgumentNullException.ThrowIfNull(settings);
         await EnsureConnectedAsync(cancellationToken);
         // Batches: the view renders at most twenty times a second, so a message per item would only add cost.
-        var batches = _connection.StreamAsync<FeedItem<JsonElement>[]>(nameof(Hubs.FeedHub.StreamBatches), feeds.ToArray(), cancellationToken);
+        var options = new Hubs.HubStreamOptions(settings.Rate, settings.Count, Since: settings.Since is null ? null : $"{feed}:{settings.Since}");
+        var batches = _connection.StreamAsync<FeedRecord[]>(nameof(Hubs.FeedHub.StreamBatchesWith), new[] { feed }, options, cancellationToken);
         await foreach (var batch in batches.WithCancellation(cancellationToken))
         {
             foreach (var item in batch)
@@ -61,9 +61,10 @@ public sealed class HubFeedClient : IFeedClient
         {
             return await _http.GetFromJsonAsync<ServerStats>("/api/stats", JsonSerializerOptions.Web, cancellationToken);
         }
-        catch (HttpRequestException)
+        catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The feed server is unreachable; the status bar shows the hub's own state for that.
+            // Unreachable, a timeout, an error page or an unexpected body: the status bar shows "–" and the hub's
+            // own state says why; the next poll tries again.
             return null;
         }
     }

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Tributary.App.Feeds;
-using Tributary.Streaming.Records;
 
 namespace Tributary.App.Dashboard.Client;
 
@@ -14,8 +12,12 @@ public interface IFeedClient : IAsyncDisposable
 
     Task<IReadOnlyList<FeedInfo>> GetCatalogAsync(CancellationToken cancellationToken);
 
-    /// <summary>Streams the merged feeds until <paramref name="cancellationToken"/> is cancelled, which stops the server's producers.</summary>
-    IAsyncEnumerable<FeedItem<JsonElement>> StreamAsync(IReadOnlyList<string> feeds, CancellationToken cancellationToken);
+    /// <summary>
+    /// Streams one feed until it ends or <paramref name="cancellationToken"/> is cancelled, which stops its producer on
+    /// the server. Bad settings fail with a <see cref="Microsoft.AspNetCore.SignalR.HubException"/>; a lost connection
+    /// with any other exception.
+    /// </summary>
+    IAsyncEnumerable<FeedRecord> StreamAsync(string feed, FeedStreamSettings settings, CancellationToken cancellationToken);
 
     /// <summary>The server's live counters, or <see langword="null"/> if they could not be read.</summary>
     Task<ServerStats?> GetServerStatsAsync(CancellationToken cancellationToken);

@@ -1,225 +1,224 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.Options;
-using Tributary.App.Dashboard.Client;
-using Tributary.App.Dashboard.State;
+using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.JSInterop;
+using Radzen.Blazor;
+using Tributary.App.Dashboard.Session;
 using Tributary.App.Dashboard.Views;
 using Tributary.App.Feeds;
-using Tributary.Streaming.Concurrency;
 
 namespace Tributary.App.Dashboard.Pages;
 
 /// <summary>
-/// The dashboard. Items from the hub are taken off the renderer's thread into a <see cref="LiveBoard"/>;
-/// the view catches up at most once per render tick, so the render rate stays bounded whatever the item
-/// rate. Disposing the page (or the circuit) cancels its stream, which stops the producers on the server.
+/// The dashboard page: an adapter between the circuit's <see cref="DashboardSession"/>, the address bar and the
+/// browser. The address holds the selection and whether it runs, so reload, back/forward and a shared link
+/// reproduce the view; the browser keeps each shared feed's last position, so after a reload (a server restart,
+/// say) the streams resume where they were. The session renders the live part at most once per tick.
 /// </summary>
 public partial class Home : IAsyncDisposable
 {
-    private static readonly TimeSpan StatsInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SavePositionsEvery = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _lifetime = new();
-    private LiveBoard _board = null!;
-    private IReadOnlyList<FeedInfo> _catalog = [];
-    private IEnumerable<string> _selected = [];
-    private CancellationTokenSource? _stream;
-    private Task _streaming = Task.CompletedTask;
-    private Task _rendering = Task.CompletedTask;
-    private ServerStats? _serverStats;
-    private string? _error;
+    private LiveView? _liveView;
+    private RadzenButton? _start;
+    private RadzenButton? _stop;
+    private IJSObjectReference? _module;
+    private IReadOnlyDictionary<string, string> _savedPositions = new Dictionary<string, string>();
+    private DateTimeOffset _lastSaved;
+    private bool _interactive;
+    private RadzenButton? _focusNext;
 
     [Inject]
-    private IFeedClient Client { get; set; } = null!;
+    private DashboardSession Session { get; set; } = null!;
 
     [Inject]
-    private IRenderTicker Ticker { get; set; } = null!;
+    private NavigationManager Navigation { get; set; } = null!;
 
     [Inject]
-    private IOptions<DashboardOptions> Options { get; set; } = null!;
-
-    [Inject]
-    private DashboardSelection Selection { get; set; } = null!;
+    private IJSRuntime JS { get; set; } = null!;
 
     [Inject]
     private TimeProvider TimeProvider { get; set; } = null!;
 
-    /// <summary>Feeds to select from the address, e.g. <c>/?feeds=news,ticker</c>, for links and load tests.</summary>
-    [SupplyParameterFromQuery(Name = "feeds")]
-    private string? FeedsFromQuery { get; set; }
-
-    /// <summary>With <c>autostart=true</c>, the selection starts streaming as soon as the page is live.</summary>
-    [SupplyParameterFromQuery(Name = "autostart")]
-    private bool AutoStart { get; set; }
-
-    private bool IsRunning => _stream is not null;
-
-    private LiveView? _liveView;
+    private bool CounterSelected => Session.Catalog.Any(f => f.Kind == FeedKind.Counter && Session.Selected.Contains(f.Name));
 
     public async ValueTask DisposeAsync()
     {
-        Client.StateChanged -= OnConnectionChanged;
+        Session.Detach(RefreshLive);
+        Navigation.LocationChanged -= OnLocationChanged;
         await _lifetime.CancelAsync();
-        await StopAsync();
-        await _rendering;
-        Ticker.Dispose();
         _lifetime.Dispose();
+        if (_module is not null)
+        {
+            try
+            {
+                await _module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The tab is gone, and the module with it.
+            }
+        }
+
         GC.SuppressFinalize(this);
     }
 
     protected override void OnInitialized()
     {
-        var options = Options.Value;
-        _board = new LiveBoard(options.TimelineCapacity, options.ChartPoints, TimeProvider);
-        _selected = !string.IsNullOrWhiteSpace(FeedsFromQuery)
-            ? FeedsFromQuery.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : Selection.Feeds.Count > 0 ? Selection.Feeds : options.DefaultFeeds;
-        Client.StateChanged += OnConnectionChanged;
+        Session.Attach(work => InvokeAsync(work), RefreshLive);
+        Navigation.LocationChanged += OnLocationChanged;
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        if (_focusNext is { } focus)
+        {
+            _focusNext = null;
+            await focus.Element.FocusAsync();
+        }
+
         if (!firstRender)
         {
             return;
         }
 
         // Only once interactive: a prerender must not open a hub connection.
-        try
-        {
-            _catalog = await Client.GetCatalogAsync(_lifetime.Token);
-            _selected = [.. _selected.Where(name => _catalog.Any(f => f.Name == name))];
-        }
-        catch (Exception failure) when (failure is not OperationCanceledException)
-        {
-            _error = $"Could not reach the feed server: {failure.Message}";
-        }
-
-        _rendering = RenderLoopAsync(_lifetime.Token);
-        if (AutoStart && _selected.Any())
-        {
-            await StartAsync();
-        }
-
+        await Session.EnsureReadyAsync(_lifetime.Token);
+        _module = await JS.InvokeAsync<IJSObjectReference>("import", _lifetime.Token, "./js/dashboard.js");
+        Session.SetTimeZone(ZoneNamed(await _module.InvokeAsync<string>("timeZone", _lifetime.Token)));
+        var positions = await _module.InvokeAsync<Dictionary<string, string>?>("loadPositions", _lifetime.Token);
+        Session.RestorePositions(positions ?? []);
+        _interactive = true;
+        await FollowAddressAsync(firstVisit: true);
         StateHasChanged();
     }
 
-    private Task StartAsync()
+    // Back/forward, or a link to another dashboard address: the session follows the address.
+    private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
     {
-        var feeds = _selected.ToList();
-        Selection.Feeds = feeds;
-        _board.SetFeeds(_catalog.Where(f => feeds.Contains(f.Name)));
-        _board.Paused = false;
-        _error = null;
-        var stream = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-        _stream = stream;
-        // Items are taken on the thread pool, not the renderer's thread: the render loop shows them.
-        _streaming = Task.Run(() => ConsumeAsync(feeds, stream), CancellationToken.None);
-        return Task.CompletedTask;
+        if (_interactive && IsDashboard(e.Location))
+        {
+            _ = InvokeAsync(() => FollowAddressAsync(firstVisit: false));
+        }
+    }
+
+    private async Task FollowAddressAsync(bool firstVisit)
+    {
+        var query = QueryOf(Navigation.Uri);
+        var address = DashboardAddress.Parse(query.Feeds, query.AutoStart, query.Rate, query.Count, out var problem);
+        // Coming back from another page to a bare "/" keeps what runs; a fresh tab starts from the defaults.
+        if (address.Feeds is null && firstVisit && Session.Running)
+        {
+            address = Session.Address;
+        }
+
+        await Session.ApplyAsync(address);
+        Session.ReportAddressProblem(problem);
+        ShowAddress(replace: true);
+        StateHasChanged();
+    }
+
+    private async Task SelectAsync(IEnumerable<string> feeds)
+    {
+        await Session.SelectAsync(feeds);
+        ShowAddress();
+    }
+
+    private Task SetRateAsync(double? rate) => SetCounterAsync(rate, Session.CounterCount);
+
+    private Task SetCountAsync(long? count) => SetCounterAsync(Session.CounterRate, count);
+
+    private async Task SetCounterAsync(double? rate, long? count)
+    {
+        await Session.SetCounterAsync(rate, count);
+        ShowAddress(replace: true);
+    }
+
+    private void StartAsync()
+    {
+        Session.Start();
+        ShowAddress();
+        // The pressed button is now disabled; keyboard focus moves to the one that undoes it.
+        _focusNext = _stop;
     }
 
     private async Task StopAsync()
     {
-        if (_stream is not { } stream)
+        await Session.StopAsync();
+        ShowAddress();
+        _focusNext = _start;
+    }
+
+    private void TogglePause() => Session.TogglePause();
+
+    private void Clear() => Session.Clear();
+
+    private void ShowAddress(bool replace = false)
+    {
+        var wanted = Session.Address.ToRelativeUri();
+        var current = new Uri(Navigation.Uri).Query;
+        if (!string.Equals(current, wanted, StringComparison.Ordinal))
+        {
+            Navigation.NavigateTo(Navigation.BaseUri + wanted, new NavigationOptions { ReplaceHistoryEntry = replace });
+        }
+    }
+
+    // On the renderer's thread, at most once per render tick.
+    private void RefreshLive()
+    {
+        _liveView?.Refresh();
+        SavePositionsWhenDue();
+    }
+
+    private void SavePositionsWhenDue()
+    {
+        var now = TimeProvider.GetUtcNow();
+        if (_module is null || now - _lastSaved < SavePositionsEvery)
         {
             return;
         }
 
-        _stream = null;
-        await stream.CancelAsync();
-        await _streaming;
-        stream.Dispose();
-    }
-
-    private void TogglePause() => _board.Paused = !_board.Paused;
-
-    private void Clear() => _board.Clear();
-
-    private async Task ConsumeAsync(IReadOnlyList<string> feeds, CancellationTokenSource stream)
-    {
-        string? failure = null;
-        try
-        {
-            await foreach (var item in Client.StreamAsync(feeds, stream.Token))
-            {
-                _board.Enqueue(item);
-            }
-        }
-        catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(stream.Token))
-        {
-            // Stopped by the user or by disposal: a normal end.
-            return;
-        }
-        catch (Exception error)
-        {
-            failure = error.Message;
-        }
-
-        await InvokeAsync(() => EndStream(stream, failure ?? "The stream ended: its feeds have no more items."));
-    }
-
-    private void EndStream(CancellationTokenSource stream, string message)
-    {
-        if (!ReferenceEquals(_stream, stream))
+        _lastSaved = now;
+        var positions = Session.Positions;
+        if (positions.Count == _savedPositions.Count && positions.All(p => _savedPositions.TryGetValue(p.Key, out var v) && v == p.Value))
         {
             return;
         }
 
-        _stream = null;
-        stream.Dispose();
-        _error = message;
-        StateHasChanged();
+        _savedPositions = positions;
+        _ = SavePositionsAsync(_module, positions);
     }
 
-    private async Task RenderLoopAsync(CancellationToken cancellationToken)
-    {
-        var statsEvery = Math.Max(1, (int)(StatsInterval / Options.Value.RenderInterval));
-        var ticks = 0;
-        try
-        {
-            while (await Ticker.WaitForNextTickAsync(cancellationToken))
-            {
-                var statsChanged = ticks++ % statsEvery == 0 && await RefreshServerStatsAsync(cancellationToken);
-                if (!_board.HasWork && !statsChanged)
-                {
-                    // Nothing new: not even a trip to the renderer's thread.
-                    continue;
-                }
-
-                await InvokeAsync(() =>
-                {
-                    if ((_board.Apply() || statsChanged) && _liveView is not null)
-                    {
-                        _liveView.Refresh(_serverStats);
-                    }
-                });
-            }
-        }
-        catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(cancellationToken))
-        {
-            // The page is going away.
-        }
-    }
-
-    private async Task<bool> RefreshServerStatsAsync(CancellationToken cancellationToken)
-    {
-        var stats = await Client.GetServerStatsAsync(cancellationToken);
-        var changed = stats != _serverStats;
-        _serverStats = stats;
-        return changed;
-    }
-
-    // Raised on the hub client's threads. The render goes through the dispatcher; a failure in it belongs
-    // to this circuit, so it is handed to DispatchExceptionAsync rather than lost with the discarded task.
-    private void OnConnectionChanged() => _ = RenderConnectionStateAsync();
-
-    private async Task RenderConnectionStateAsync()
+    private static async Task SavePositionsAsync(IJSObjectReference module, IReadOnlyDictionary<string, string> positions)
     {
         try
         {
-            await InvokeAsync(StateHasChanged);
+            await module.InvokeVoidAsync("savePositions", positions);
         }
-        catch (Exception failure)
+        catch (Exception failure) when (failure is JSDisconnectedException or TaskCanceledException or JSException)
         {
-            await DispatchExceptionAsync(failure);
+            // The tab is gone or its storage refused: the next reload starts those feeds live.
+        }
+    }
+
+    private bool IsDashboard(string uri) => Navigation.ToBaseRelativePath(uri).Split('?')[0].Length == 0;
+
+    private static (string? Feeds, string? AutoStart, string? Rate, string? Count) QueryOf(string uri)
+    {
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(uri).Query);
+        string? Get(string key) => query.TryGetValue(key, out var value) ? value.ToString() : null;
+        return (Get("feeds"), Get("autostart"), Get("rate"), Get("count"));
+    }
+
+    private static TimeZoneInfo ZoneNamed(string? name)
+    {
+        try
+        {
+            return string.IsNullOrEmpty(name) ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(name);
+        }
+        catch (Exception failure) when (failure is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return TimeZoneInfo.Utc;
         }
     }
 }

@@ -1,59 +1,72 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
+using Radzen.Blazor;
 using Tributary.App.Dashboard.Client;
-using Tributary.App.Dashboard.State;
-using Tributary.App.Feeds;
+using Tributary.App.Dashboard.Session;
 
 namespace Tributary.App.Dashboard.Pages;
 
-/// <summary>Explains the raw endpoint with curl commands for the current selection, and watches it from the browser.</summary>
+/// <summary>
+/// Explains the raw endpoint with curl commands for the current selection, offers history downloads, and
+/// watches the stream from the browser. The commands name the server's configured public address and only
+/// feeds from the catalog: nothing from the request (its query or <c>Host</c> header) reaches a shell line.
+/// </summary>
 public partial class Raw : IAsyncDisposable
 {
     private const int MaxLines = 200;
 
-    private IReadOnlyList<FeedInfo> _catalog = [];
-    private IEnumerable<string> _selected = [];
+    private static readonly string[] Formats = ["text", "ndjson", "sse"];
+
+    private List<string> _selected = [];
     private string _format = "text";
     private ElementReference _output;
     private IJSObjectReference? _module;
     private IJSObjectReference? _watching;
+    private RadzenButton? _watchButton;
+    private RadzenButton? _stopButton;
+    private RadzenButton? _focusNext;
+    private string? _copyStatus;
 
     [Inject]
-    private IFeedClient Client { get; set; } = null!;
+    private DashboardSession Session { get; set; } = null!;
 
     [Inject]
-    private DashboardSelection Selection { get; set; } = null!;
+    private FeedServerAddress Server { get; set; } = null!;
 
     [Inject]
-    private NavigationManager Navigation { get; set; } = null!;
+    private IOptions<DashboardOptions> Options { get; set; } = null!;
 
     [Inject]
     private IJSRuntime JS { get; set; } = null!;
 
+    /// <summary>Feeds to show commands for, e.g. <c>/raw?feeds=news</c>; only names in the catalog are used.</summary>
     [SupplyParameterFromQuery(Name = "feeds")]
     private string? FeedsFromQuery { get; set; }
 
-    private string FeedList => string.Join(",", _selected.DefaultIfEmpty("news"));
+    /// <summary>The format to show: text, ndjson or sse.</summary>
+    [SupplyParameterFromQuery(Name = "format")]
+    private string? FormatFromQuery { get; set; }
+
+    private string FeedList => string.Join(",", _selected);
 
     private string StreamPath => $"/api/stream?feeds={FeedList}&format={_format}";
 
-    private string StreamUrl => new Uri(new Uri(Navigation.BaseUri), StreamPath).ToString();
+    private IReadOnlyList<string> Exports => [.. Session.Catalog.Where(f => f.Shared && _selected.Contains(f.Name)).Select(f => f.Name)];
 
-    private string Commands
+    private Uri PublicBase => string.IsNullOrWhiteSpace(Options.Value.PublicUrl) ? Server.BaseUrl : new Uri(Options.Value.PublicUrl);
+
+    private IEnumerable<(string Purpose, string Line)> Commands
     {
         get
         {
-            var baseUrl = new Uri(new Uri(Navigation.BaseUri), "/api/stream").ToString();
-            return $"""
-                # live, with the chunk framing visible
-                curl -N --raw '{StreamUrl}'
-
-                # gzip-compressed, still live: every item is flushed through the compressor
-                curl -N --compressed '{baseUrl}?feeds={FeedList}'
-
-                # server-sent events, ending after 20 items
-                curl -N '{baseUrl}?feeds={FeedList}&format=sse&limit=20'
-                """;
+            var stream = new Uri(PublicBase, "/api/stream").ToString();
+            return
+            [
+                ("Live, with the chunk framing visible", $"curl -N --raw '{stream}?feeds={FeedList}&format={_format}'"),
+                ("Gzip-compressed, still live: every item is flushed through the compressor", $"curl -N --compressed '{stream}?feeds={FeedList}'"),
+                ("Server-sent events, ending after 20 items", $"curl -N '{stream}?feeds={FeedList}&format=sse&limit=20'"),
+            ];
         }
     }
 
@@ -61,7 +74,7 @@ public partial class Raw : IAsyncDisposable
     {
         try
         {
-            await StopAsync();
+            await StopWatchingAsync();
             if (_module is not null)
             {
                 await _module.DisposeAsync();
@@ -75,34 +88,85 @@ public partial class Raw : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    protected override void OnInitialized() =>
-        _selected = string.IsNullOrWhiteSpace(FeedsFromQuery)
-            ? (Selection.Feeds.Count > 0 ? Selection.Feeds : ["news", "weather"])
-            : FeedsFromQuery.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    protected override void OnInitialized()
+    {
+        if (Formats.Contains(FormatFromQuery))
+        {
+            _format = FormatFromQuery!;
+        }
+    }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (firstRender)
+        if (_focusNext is { } focus)
         {
-            _catalog = await Client.GetCatalogAsync(CancellationToken.None);
-            StateHasChanged();
+            _focusNext = null;
+            await focus.Element.FocusAsync();
+        }
+
+        if (!firstRender)
+        {
+            return;
+        }
+
+        await Session.EnsureReadyAsync(CancellationToken.None);
+        var requested = FeedsFromQuery?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        _selected = Known(requested is { Length: > 0 } ? requested : Session.Selected.Count > 0 ? Session.Selected : ["news", "weather"]);
+        StateHasChanged();
+    }
+
+    // Only catalog names: they are what the commands and the watched URL may contain.
+    private List<string> Known(IEnumerable<string> feeds) => [.. Session.Catalog.Where(f => feeds.Contains(f.Name)).Select(f => f.Name)];
+
+    private async Task SelectAsync(IEnumerable<string> feeds)
+    {
+        _selected = Known(feeds);
+        await RestartWatchingAsync();
+    }
+
+    private async Task SetFormatAsync(string format)
+    {
+        _format = Formats.Contains(format) ? format : "text";
+        await RestartWatchingAsync();
+    }
+
+    // Watching follows the choices: a new format or selection restarts the view with them.
+    private async Task RestartWatchingAsync()
+    {
+        if (_watching is null)
+        {
+            return;
+        }
+
+        await StopWatchingAsync();
+        if (_selected.Count > 0)
+        {
+            await WatchAsync();
         }
     }
 
     private async Task WatchAsync()
     {
-        Selection.Feeds = [.. _selected];
         _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/raw-stream.js");
         _watching = await _module.InvokeAsync<IJSObjectReference>("start", _output, StreamPath, MaxLines);
+        _focusNext = _stopButton;
     }
 
-    private async Task StopAsync()
+    private async Task StopWatchingAsync()
     {
         if (_watching is { } watching)
         {
             _watching = null;
             await watching.InvokeVoidAsync("stop");
             await watching.DisposeAsync();
+            _focusNext = _watchButton;
         }
+    }
+
+    private async Task CopyAsync(string line)
+    {
+        _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/raw-stream.js");
+        var copied = await _module.InvokeAsync<bool>("copy", line);
+        _copyStatus = copied ? "Copied to the clipboard." : "Could not copy: select the command and copy it by hand.";
     }
 }

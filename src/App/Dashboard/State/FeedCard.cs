@@ -1,24 +1,47 @@
 using System.Text.Json;
+using Tributary.App.Dashboard.Client;
 using Tributary.App.Feeds;
-using Tributary.Streaming.Records;
 
 namespace Tributary.App.Dashboard.State;
 
-/// <summary>What one feed's card shows: its latest value, a chart of recent numbers, or recent headlines.</summary>
+/// <summary>
+/// What one feed's card shows: its latest value, a chart of recent numbers or recent headlines, and what went
+/// wrong on the way (gaps with their missed items, resets, items the view had to drop, the upstream's status).
+/// </summary>
 public sealed class FeedCard(FeedInfo feed, int chartPoints)
 {
     private const int HeadlineCount = 5;
 
-    private readonly Dictionary<string, Queue<ChartPoint>> _series = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ChartPoint[]> _charted = new(StringComparer.Ordinal);
+    // A pause longer than this many typical spacings (and at least MinBreak) breaks the line.
+    private const int BreakFactor = 5;
+    private static readonly TimeSpan MinBreak = TimeSpan.FromSeconds(3);
+
+    private readonly Dictionary<string, Queue<(DateTimeOffset At, double Value)>> _points = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChartSeries> _published = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
     private readonly LinkedList<string> _headlines = new();
+    private IReadOnlyList<ChartSeries> _series = [];
 
     public FeedInfo Feed { get; } = feed;
 
     public string? Latest { get; private set; }
 
+    /// <summary>Data items received since the last Clear.</summary>
     public long Count { get; private set; }
+
+    /// <summary>Gap records: the server dropped items for this reader (its buffer overflowed) or lost them in a failover.</summary>
+    public long Gaps { get; private set; }
+
+    /// <summary>Items the gap records say were missed.</summary>
+    public long Missed { get; private set; }
+
+    public long Resets { get; private set; }
+
+    /// <summary>Items that reached the dashboard but were dropped before they were shown, because the view fell behind.</summary>
+    public long DroppedInView { get; internal set; }
+
+    /// <summary>The latest upstream status or error message, e.g. "reconnecting in 2 s"; null when all is well.</summary>
+    public string? Status { get; private set; }
 
     /// <summary>Extra lines from the latest item (for <c>system</c>: each shared feed's state).</summary>
     public IReadOnlyList<string> Details { get; private set; } = [];
@@ -26,50 +49,22 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
     public bool IsCharted => FeedPresenter.IsCharted(Feed.Kind);
 
     /// <summary>
-    /// Each series' points, oldest first. A series' array is replaced only when that series has new points:
-    /// a chart re-processes a series whenever it is handed a new instance, so an unchanged series must stay
-    /// the same instance from one render to the next.
+    /// The chart's series, as of the last <see cref="PublishSeries"/>. A series is a new instance only when it has
+    /// new points: a chart re-processes a series whenever it is handed a new instance.
     /// </summary>
-    public IReadOnlyDictionary<string, ChartPoint[]> Series
-    {
-        get
-        {
-            foreach (var name in _changed)
-            {
-                _charted[name] = [.. _series[name]];
-            }
-
-            _changed.Clear();
-            return _charted;
-        }
-    }
+    public IReadOnlyList<ChartSeries> Series => _series;
 
     /// <summary>Newest first.</summary>
     public IReadOnlyCollection<string> Headlines => _headlines;
 
-    internal void Add(FeedItem<JsonElement> item, string summary)
+    internal void Add(FeedRecord record, string summary)
     {
         Latest = summary;
         Count++;
-        Details = FeedPresenter.Details(Feed.Kind, item.Data);
-        foreach (var (name, value) in FeedPresenter.Points(Feed.Kind, item.Data))
+        Details = FeedPresenter.Details(Feed.Kind, record.Data);
+        foreach (var (name, value) in FeedPresenter.Points(Feed.Kind, record.Data))
         {
-            if (double.IsNaN(value))
-            {
-                continue;
-            }
-
-            if (!_series.TryGetValue(name, out var points))
-            {
-                _series[name] = points = new Queue<ChartPoint>(chartPoints + 1);
-            }
-
-            points.Enqueue(new ChartPoint(item.Timestamp.UtcDateTime, value));
-            _changed.Add(name);
-            if (points.Count > chartPoints)
-            {
-                points.Dequeue();
-            }
+            AddPoint(name, record.Timestamp, value);
         }
 
         if (!IsCharted)
@@ -82,14 +77,127 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
         }
     }
 
+    internal void Note(FeedRecord record, TimelineKind kind)
+    {
+        switch (kind)
+        {
+            case TimelineKind.Gap:
+                Gaps++;
+                Missed += record.Data.ValueKind == JsonValueKind.Object && record.Data.TryGetProperty("skipped", out var skipped) && skipped.TryGetInt64(out var count) ? count : 0;
+                break;
+            case TimelineKind.Reset:
+                Resets++;
+                break;
+            case TimelineKind.Status:
+                Status = IsHealthy(record) ? null : record.Message;
+                break;
+            case TimelineKind.Error:
+                Status = record.Message;
+                break;
+        }
+    }
+
+    /// <summary>Rebuilds the series that have new points, with times in <paramref name="zone"/>. Returns whether any changed.</summary>
+    internal bool PublishSeries(TimeZoneInfo zone)
+    {
+        if (_changed.Count == 0)
+        {
+            return false;
+        }
+
+        // Colours follow from the set of names, taken in name order: the same series get the same colours
+        // whatever order their first points arrived in, run after run.
+        var colours = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in _points.Keys.Order(StringComparer.Ordinal))
+        {
+            colours[name] = SeriesPalette.ColourOf(name, colours.Values);
+        }
+
+        foreach (var name in _points.Keys)
+        {
+            if (_changed.Contains(name) || !_published.TryGetValue(name, out var old) || old.Colour != colours[name])
+            {
+                _published[name] = new ChartSeries(name, colours[name], Segments(_points[name], zone));
+            }
+        }
+
+        _changed.Clear();
+        _series = [.. _published.Values.OrderBy(s => s.Name, StringComparer.Ordinal)];
+        return true;
+    }
+
     internal void Clear()
     {
-        _series.Clear();
-        _charted.Clear();
+        _points.Clear();
+        _published.Clear();
         _changed.Clear();
         _headlines.Clear();
+        _series = [];
         Latest = null;
-        Count = 0;
+        Status = null;
+        Count = Gaps = Missed = Resets = DroppedInView = 0;
         Details = [];
+    }
+
+    private static bool IsHealthy(FeedRecord record) =>
+        record.Data.ValueKind == JsonValueKind.Object && record.Data.TryGetProperty("status", out var status) && status.ValueEquals("connected");
+
+    private void AddPoint(string name, DateTimeOffset at, double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return;
+        }
+
+        if (!_points.TryGetValue(name, out var points))
+        {
+            _points[name] = points = new Queue<(DateTimeOffset, double)>(chartPoints + 1);
+        }
+
+        points.Enqueue((at, value));
+        _changed.Add(name);
+        if (points.Count > chartPoints)
+        {
+            points.Dequeue();
+        }
+    }
+
+    private static List<ChartPoint[]> Segments(Queue<(DateTimeOffset At, double Value)> points, TimeZoneInfo zone)
+    {
+        var breakAfter = BreakAfter(points);
+        var segments = new List<ChartPoint[]>();
+        var current = new List<ChartPoint>();
+        DateTimeOffset? previous = null;
+        foreach (var (at, value) in points)
+        {
+            if (previous is { } before && at - before > breakAfter && current.Count > 0)
+            {
+                segments.Add([.. current]);
+                current.Clear();
+            }
+
+            current.Add(new ChartPoint(TimeZoneInfo.ConvertTime(at, zone).DateTime, value));
+            previous = at;
+        }
+
+        if (current.Count > 0)
+        {
+            segments.Add([.. current]);
+        }
+
+        return segments;
+    }
+
+    // The median spacing is the series' usual pace whatever its rate; a few slow points do not move it.
+    private static TimeSpan BreakAfter(Queue<(DateTimeOffset At, double Value)> points)
+    {
+        if (points.Count < 3)
+        {
+            return MinBreak;
+        }
+
+        var spacings = points.Zip(points.Skip(1), (a, b) => (b.At - a.At).Ticks).Order().ToArray();
+        var median = TimeSpan.FromTicks(spacings[spacings.Length / 2]);
+        return median * BreakFactor > MinBreak ? median * BreakFactor : MinBreak;
     }
 }

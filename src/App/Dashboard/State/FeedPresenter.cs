@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Tributary.App.Feeds;
 
@@ -11,8 +12,8 @@ public static class FeedPresenter
         FeedKind.Ticker => $"{Text(data, "symbol")} {Number(data, "price"):0.00} ({Number(data, "changePercent"):+0.00;-0.00}%)",
         FeedKind.Weather => $"{Text(data, "station")} {Number(data, "temperatureC"):0.0} °C, {Number(data, "humidityPercent"):0}% humidity, wind {Number(data, "windKph"):0} km/h {Text(data, "windDirection")}",
         FeedKind.News => Text(data, "headline"),
-        FeedKind.System => $"CPU {Number(data, "cpuPercent"):0.0}% · {Number(data, "workingSetBytes") / 1_048_576:0} MB · {Number(data, "activeStreams"):0} streams · {Number(data, "activeProducers"):0} producers",
-        FeedKind.Counter => $"#{Number(data, "value"):0}",
+        FeedKind.System => $"CPU {Number(data, "cpuPercent"):0.0}% · {Number(data, "workingSetBytes") / 1_048_576:0} MB · {Count(Number(data, "activeStreams"), "stream")} · {Count(Number(data, "activeProducers"), "producer")}",
+        FeedKind.Counter => $"value {Number(data, "value"):0}",
         _ => data.ToString(),
     };
 
@@ -29,6 +30,20 @@ public static class FeedPresenter
 
     public static bool IsCharted(string kind) => kind is not FeedKind.News;
 
+    /// <summary>What a kind's chart plots, as its title and the value axis' title say.</summary>
+    public static ChartMeaning Meaning(string kind) => kind switch
+    {
+        FeedKind.Ticker => new("Change since the open, per symbol", "change (%)", "{0:+0.##;-0.##;0}%"),
+        FeedKind.Weather => new("Temperature, per station", "temperature (°C)", "{0:0.#} °C"),
+        FeedKind.System => new("Server CPU", "CPU (%)", "{0:0.#}%"),
+        FeedKind.Counter => new("Counter value", "value", "{0:0.##}"),
+        _ => new("Value", "value", "{0:0.##}"),
+    };
+
+    /// <summary>"1 stream", "2 streams".</summary>
+    public static string Count(double count, string noun) =>
+        double.IsNaN(count) ? $"– {noun}s" : string.Create(CultureInfo.InvariantCulture, $"{count:0} {noun}{(count == 1 ? "" : "s")}");
+
     /// <summary>Extra lines a card lists under its chart: for <c>system</c>, each shared feed's state.</summary>
     public static IReadOnlyList<string> Details(string kind, JsonElement data)
     {
@@ -38,7 +53,7 @@ public static class FeedPresenter
         }
 
         return [.. feeds.EnumerateObject().Select(f =>
-            $"{f.Name}: {Text(f.Value, "state")} · {Number(f.Value, "subscribers"):0} subscribers · {Number(f.Value, "dropped"):0} dropped")];
+            $"{f.Name}: {Text(f.Value, "state")} · {Count(Number(f.Value, "subscribers"), "subscriber")} · {Number(f.Value, "dropped"):0} dropped")];
     }
 
     private static string Text(JsonElement data, string property) =>

@@ -1,31 +1,47 @@
 using System.Text.Json;
+using Tributary.App.Dashboard.Client;
 using Tributary.App.Feeds;
-using Tributary.Streaming.Records;
 
 namespace Tributary.App.Dashboard.State;
 
 /// <summary>
-/// The live view's state, kept apart from rendering so that items can arrive at any rate on any thread
+/// The live view's state, kept apart from rendering so that records can arrive at any rate on any thread
 /// (<see cref="Enqueue"/>) while the view takes them in batches, at most once per render tick
-/// (<see cref="Apply"/>, on the renderer's thread). Paused, it keeps counting but stops changing what is
-/// shown: items that arrive while paused are counted, not displayed.
+/// (<see cref="Apply"/>, on the renderer's thread). What waits between two ticks is bounded: if the view falls
+/// that far behind, the oldest waiting records are dropped and counted on their cards.
 /// </summary>
 public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvider timeProvider)
 {
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
 
+    // Charts need not move twenty times a second; at four a second they still look live and cost a fifth.
+    private static readonly TimeSpan ChartInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly Lock _gate = new();
     private readonly LinkedList<TimelineEntry> _timeline = new();
     private readonly Queue<(DateTimeOffset At, int Count)> _recent = new();
     private readonly Dictionary<string, FeedCard> _cards = new(StringComparer.Ordinal);
-    private List<FeedItem<JsonElement>> _pending = [];
+    private readonly Dictionary<string, long> _droppedWaiting = new(StringComparer.Ordinal);
+    private Queue<FeedRecord> _pending = new();
+    private IReadOnlyList<FeedCard> _cardList = [];
+    private DateTimeOffset _lastChartPublish;
     private long _total;
+    private long _lastItemAtTicks;
     private long _nextId;
     private int _recentCount;
+    private bool _chartsWaiting;
 
-    public bool Paused { get; set; }
+    /// <summary>How many records may wait for the next <see cref="Apply"/>: the timeline's capacity, since no more could be shown.</summary>
+    public int PendingCapacity { get; } = Math.Max(1, timelineCapacity);
 
+    /// <summary>The viewer's time zone: chart axes are in it. Default UTC.</summary>
+    public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Utc;
+
+    /// <summary>Data items received since the last Clear, shown or not.</summary>
     public long TotalItems => Interlocked.Read(ref _total);
+
+    /// <summary>When the last data item arrived, or null if none has since the last Clear.</summary>
+    public DateTimeOffset? LastItemAt => Interlocked.Read(ref _lastItemAtTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>Items per second over the last second, as of the last <see cref="Apply"/>.</summary>
     public double ItemsPerSecond { get; private set; }
@@ -33,67 +49,91 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
     /// <summary>Newest first.</summary>
     public IReadOnlyCollection<TimelineEntry> Timeline => _timeline;
 
-    public IReadOnlyList<FeedCard> Cards => [.. _cards.Values];
+    /// <summary>In the catalog's order.</summary>
+    public IReadOnlyList<FeedCard> Cards => _cardList;
 
-    /// <summary>Sets which feeds get a card, keeping the cards of feeds that stay selected.</summary>
+    /// <summary>Sets which feeds get a card, keeping the cards of feeds that stay.</summary>
     public void SetFeeds(IEnumerable<FeedInfo> feeds)
     {
-        var wanted = feeds.ToDictionary(f => f.Name, StringComparer.Ordinal);
-        foreach (var name in _cards.Keys.Where(n => !wanted.ContainsKey(n)).ToList())
+        ArgumentNullException.ThrowIfNull(feeds);
+        var wanted = feeds.ToList();
+        var cards = wanted.Select(f => _cards.TryGetValue(f.Name, out var card) ? card : new FeedCard(f, chartPoints)).ToList();
+        _cards.Clear();
+        foreach (var card in cards)
         {
-            _cards.Remove(name);
+            _cards[card.Feed.Name] = card;
         }
 
-        foreach (var feed in wanted.Values.Where(f => !_cards.ContainsKey(f.Name)))
-        {
-            _cards[feed.Name] = new FeedCard(feed, chartPoints);
-        }
+        _cardList = cards;
     }
 
-    /// <summary>Whether <see cref="Apply"/> has anything to do: items waiting, or a rate still to fall to zero.</summary>
+    /// <summary>Whether <see cref="Apply"/> has anything to do: records waiting, or a rate still to fall to zero.</summary>
     public bool HasWork
     {
         get
         {
             lock (_gate)
             {
-                return _pending.Count > 0 || _recentCount > 0;
+                return _pending.Count > 0 || _recentCount > 0 || _chartsWaiting;
             }
         }
     }
 
-    /// <summary>Takes an item from any thread. Cheap: the work happens in <see cref="Apply"/>.</summary>
-    public void Enqueue(FeedItem<JsonElement> item)
+    /// <summary>Takes a record from any thread. Cheap: the work happens in <see cref="Apply"/>.</summary>
+    public void Enqueue(FeedRecord record)
     {
+        ArgumentNullException.ThrowIfNull(record);
         lock (_gate)
         {
-            _pending.Add(item);
+            if (_pending.Count >= PendingCapacity && _pending.Dequeue() is { IsData: true } dropped)
+            {
+                _droppedWaiting[dropped.Feed] = _droppedWaiting.GetValueOrDefault(dropped.Feed) + 1;
+            }
+
+            _pending.Enqueue(record);
         }
 
-        Interlocked.Increment(ref _total);
+        if (record.IsData)
+        {
+            Interlocked.Increment(ref _total);
+            Interlocked.Exchange(ref _lastItemAtTicks, timeProvider.GetUtcNow().UtcTicks);
+        }
     }
+
+    /// <summary>Adds the dashboard's own note to the timeline, e.g. that a feed resumed after a lost connection.</summary>
+    public void Note(string feed, string message) =>
+        Enqueue(new FeedRecord(feed, 0, timeProvider.GetUtcNow(), JsonSerializer.SerializeToElement(new NoteData(message), NoteJson)) { Type = "note" });
 
     /// <summary>Moves what arrived since the last call into the view. Returns whether anything visible changed.</summary>
     public bool Apply()
     {
-        List<FeedItem<JsonElement>> batch;
+        Queue<FeedRecord> batch;
+        Dictionary<string, long>? dropped = null;
         lock (_gate)
         {
-            (batch, _pending) = (_pending, []);
+            (batch, _pending) = (_pending, new Queue<FeedRecord>());
+            if (_droppedWaiting.Count > 0)
+            {
+                dropped = new Dictionary<string, long>(_droppedWaiting, StringComparer.Ordinal);
+                _droppedWaiting.Clear();
+            }
         }
 
-        var rateChanged = UpdateRate(batch.Count);
-        if (batch.Count == 0 || Paused)
+        var changed = UpdateRate(batch.Count(r => r.IsData));
+        foreach (var (feed, count) in dropped ?? [])
         {
-            return rateChanged || batch.Count > 0;
+            if (_cards.TryGetValue(feed, out var card))
+            {
+                card.DroppedInView += count;
+            }
         }
 
-        foreach (var item in batch)
+        foreach (var record in batch)
         {
-            Show(item);
+            Show(record);
         }
 
-        return true;
+        return PublishCharts() || changed || batch.Count > 0 || dropped is not null;
     }
 
     public void Clear()
@@ -101,6 +141,7 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
         lock (_gate)
         {
             _pending.Clear();
+            _droppedWaiting.Clear();
         }
 
         _timeline.Clear();
@@ -110,22 +151,67 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
         }
 
         Interlocked.Exchange(ref _total, 0);
+        Interlocked.Exchange(ref _lastItemAtTicks, 0);
         _recent.Clear();
         _recentCount = 0;
         ItemsPerSecond = 0;
+        _chartsWaiting = false;
     }
 
-    private void Show(FeedItem<JsonElement> item)
+    private void Show(FeedRecord record)
     {
-        var kind = _cards.TryGetValue(item.Feed, out var card) ? card.Feed.Kind : "";
-        var summary = FeedPresenter.Describe(kind, item.Data);
-        _timeline.AddFirst(new TimelineEntry(++_nextId, item.Timestamp, item.Feed, item.Sequence, summary));
+        var kind = KindOf(record);
+        _cards.TryGetValue(record.Feed, out var card);
+        string summary;
+        if (kind == TimelineKind.Data)
+        {
+            summary = FeedPresenter.Describe(card?.Feed.Kind ?? "", record.Data);
+            card?.Add(record, summary);
+            _chartsWaiting |= card?.IsCharted == true;
+        }
+        else
+        {
+            summary = record.Message;
+            card?.Note(record, kind);
+        }
+
+        _timeline.AddFirst(new TimelineEntry(++_nextId, record.Timestamp, record.Feed, record.Sequence, summary, kind));
         if (_timeline.Count > timelineCapacity)
         {
             _timeline.RemoveLast();
         }
+    }
 
-        card?.Add(item, summary);
+    private static TimelineKind KindOf(FeedRecord record) => record.Type switch
+    {
+        null => TimelineKind.Data,
+        "gap" => TimelineKind.Gap,
+        "reset" => TimelineKind.Reset,
+        "error" => TimelineKind.Error,
+        "status" => TimelineKind.Status,
+        "engine" => TimelineKind.Engine,
+        "shutdown" => TimelineKind.Shutdown,
+        "end" => TimelineKind.End,
+        _ => TimelineKind.Note,
+    };
+
+    private bool PublishCharts()
+    {
+        var now = timeProvider.GetUtcNow();
+        if (now - _lastChartPublish < ChartInterval)
+        {
+            return false;
+        }
+
+        _lastChartPublish = now;
+        _chartsWaiting = false;
+        var changed = false;
+        foreach (var card in _cardList)
+        {
+            changed |= card.PublishSeries(TimeZone);
+        }
+
+        return changed;
     }
 
     private bool UpdateRate(int arrived)
@@ -147,4 +233,8 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
         ItemsPerSecond = rate;
         return changed;
     }
+
+    private sealed record NoteData(string Message);
+
+    private static readonly JsonSerializerOptions NoteJson = new(JsonSerializerDefaults.Web);
 }

@@ -18,7 +18,7 @@ public partial class FeedPicker
     [Parameter]
     public EventCallback<IEnumerable<string>> SelectedChanged { get; set; }
 
-    /// <summary>Whether the selection is locked (while streaming). Default: false.</summary>
+    /// <summary>Whether the picker is unavailable (the page is not interactive yet). Default: false.</summary>
     [Parameter]
     public bool Disabled { get; set; }
 

@@ -1,37 +1,25 @@
 using Microsoft.AspNetCore.Components;
-using Radzen;
 using Tributary.App.Dashboard.Client;
+using Tributary.App.Dashboard.Session;
 
 namespace Tributary.App.Dashboard.Views;
 
-/// <summary>Connection state, stream state, rate, total and the server's open streams.</summary>
+/// <summary>
+/// The server's view of the connection (its hub connection and the streams) with rate, total and the server's
+/// open streams. The page's own link to the server is shown beside it by js/connection.js, which also hides the
+/// server's view while that link is down: this bar never says "live" while the page cannot receive.
+/// </summary>
 public partial class StatusBar
 {
-    /// <summary>The hub connection's state. Default: disconnected.</summary>
-    [Parameter]
-    public FeedConnectionState Connection { get; set; }
+    /// <summary>The session to show. Required.</summary>
+    [Parameter, EditorRequired]
+    public DashboardSession Session { get; set; } = null!;
 
-    /// <summary>Whether a stream is open. Default: false.</summary>
-    [Parameter]
-    public bool Running { get; set; }
+    [Inject]
+    private TimeProvider TimeProvider { get; set; } = null!;
 
-    /// <summary>Whether the view is paused. Default: false.</summary>
-    [Parameter]
-    public bool Paused { get; set; }
-
-    /// <summary>Items per second over the last second. Default: 0.</summary>
-    [Parameter]
-    public double ItemsPerSecond { get; set; }
-
-    /// <summary>Items received since the last Clear. Default: 0.</summary>
-    [Parameter]
-    public long TotalItems { get; set; }
-
-    /// <summary>The server's counters, or null when unknown. Default: null.</summary>
-    [Parameter]
-    public ServerStats? Server { get; set; }
-
-    private string ConnectionText => Connection switch
+    // Before the page is interactive nothing is known yet: a neutral "connecting", not a red "disconnected".
+    private string HubState => !Session.IsReady && Session.Problem is null ? "connecting" : Session.Connection switch
     {
         FeedConnectionState.Connected => "connected",
         FeedConnectionState.Connecting => "connecting",
@@ -39,17 +27,44 @@ public partial class StatusBar
         _ => "disconnected",
     };
 
-    private BadgeStyle ConnectionStyle => Connection switch
+    private string HubText => HubState switch
     {
-        FeedConnectionState.Connected => BadgeStyle.Success,
-        FeedConnectionState.Disconnected => BadgeStyle.Danger,
-        _ => BadgeStyle.Warning,
+        "connected" => "Connected",
+        "connecting" => "Connecting…",
+        "reconnecting" => "Feed server lost · reconnecting…",
+        _ => "Feed server unreachable",
     };
 
-    private string StreamText => (Running, Paused) switch
+    private string HubStyle => HubState switch
+    {
+        "connected" => "good",
+        "disconnected" => "bad",
+        _ => "neutral",
+    };
+
+    private string StreamState => (Session.Running, Session.Paused) switch
     {
         (false, _) => "stopped",
         (true, true) => "paused",
+        _ when Session.Connection != FeedConnectionState.Connected || Session.Resuming > 0 => "resuming",
+        _ when IsQuiet => "quiet",
         _ => "live",
     };
+
+    private bool IsQuiet => Session.Board.LastItemAt is not { } last || TimeProvider.GetUtcNow() - last > DashboardSession.QuietAfter;
+
+    private string StreamText => StreamState switch
+    {
+        "stopped" => "stopped",
+        "paused" => $"paused · {Session.NewWhilePaused} new",
+        "resuming" => "resuming…",
+        "quiet" => Session.Board.LastItemAt is { } last ? $"live · last item {Ago(last)}" : "live · waiting for the first item",
+        _ => "live",
+    };
+
+    private string Ago(DateTimeOffset at)
+    {
+        var seconds = Math.Max(0, (int)(TimeProvider.GetUtcNow() - at).TotalSeconds);
+        return seconds < 120 ? $"{seconds} s ago" : $"{seconds / 60} min ago";
+    }
 }

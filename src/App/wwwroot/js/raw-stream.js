@@ -51,3 +51,23 @@ function appendLine(element, text, maxLines) {
     }
     element.scrollTop = element.scrollHeight;
 }
+
+// Copies a command. The clipboard API needs a secure context (https or localhost); elsewhere the older
+// selection-based copy still works.
+export async function copy(text) {
+    try {
+        await navigator.clipboard.writeText(text);
+        return true;
+    } catch {
+        const area = document.createElement("textarea");
+        area.value = text;
+        area.setAttribute("readonly", "");
+        area.style.position = "fixed";
+        area.style.opacity = "0";
+        document.body.append(area);
+        area.select();
+        const copied = document.execCommand("copy");
+        area.remove();
+        return copied;
+    }
+}

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Tributary.App.Feeds.Kinds;
+using Tributary.App.Feeds.Upstream;
 using Tributary.App.Hubs;
 using Tributary.Streaming.Formatting;
 using Tributary.Streaming.Records;
@@ -37,6 +38,27 @@ public sealed class FeedItemJsonConverterTests
 
         Assert.Equal(("news", 12L, At), (read.Feed, read.Sequence, read.Timestamp));
         Assert.StartsWith("{\"feed\":\"news\",\"seq\":12,\"ts\":\"2026-11-21T07:00:01.25Z\",", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_control_record_says_its_type_beside_the_envelope_so_clients_need_not_guess_from_data()
+    {
+        var json = JsonSerializer.Serialize(new FeedItem<object>("news", 12, At, new FeedControl(FeedControlKind.Gap, "3 items were dropped", 3)), Converted);
+
+        var read = JsonDocument.Parse(json).RootElement;
+
+        Assert.Equal("gap", read.GetProperty("type").GetString());
+        Assert.Equal(3, read.GetProperty("data").GetProperty("skipped").GetInt64());
+    }
+
+    [Fact]
+    public void An_upstream_status_record_is_typed_status_and_a_data_record_has_no_type()
+    {
+        var status = JsonSerializer.Serialize(new FeedItem<object>("prices", 4, At, new UpstreamStatus(UpstreamStatus.Connected, "connected to example")), Converted);
+        var data = JsonSerializer.Serialize(new FeedItem<object>("prices", 5, At, new { type = "trade" }), Converted);
+
+        Assert.Equal("status", JsonDocument.Parse(status).RootElement.GetProperty("type").GetString());
+        Assert.False(JsonDocument.Parse(data).RootElement.TryGetProperty("type", out _));
     }
 
     [Fact]

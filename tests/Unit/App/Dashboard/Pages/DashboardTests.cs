@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,7 @@ using Radzen.Blazor.Rendering;
 using Tributary.App.Dashboard;
 using Tributary.App.Dashboard.Client;
 using Tributary.App.Dashboard.Pages;
-using Tributary.App.Dashboard.State;
+using Tributary.App.Dashboard.Session;
 using Tributary.App.Dashboard.Views;
 using Tributary.Tests.Unit.Support;
 
@@ -25,12 +26,15 @@ public sealed class DashboardTests : IAsyncDisposable
         // A chart measures itself through JS; give it a size, as a browser would.
         _context.JSInterop.Setup<Rect>("Radzen.createChart", _ => true).SetResult(new Rect { Width = 300, Height = 180 });
         _context.Services.AddRadzenComponents();
+        _context.Services.AddLogging();
         _context.Services.AddSingleton<IFeedClient>(_client);
         _context.Services.AddSingleton<IRenderTicker>(_ticker);
         _context.Services.AddSingleton(Options.Create(new DashboardOptions { DefaultFeeds = ["news", "weather"] }));
-        _context.Services.AddSingleton(new DashboardSelection());
         _context.Services.AddSingleton(TimeProvider.System);
+        _context.Services.AddScoped<DashboardSession>();
     }
+
+    private NavigationManager Navigation => _context.Services.GetRequiredService<NavigationManager>();
 
     [Fact]
     public async Task Start_streams_the_default_selection_and_a_tick_shows_the_items()
@@ -40,12 +44,12 @@ public sealed class DashboardTests : IAsyncDisposable
         await ClickAsync(cut, "#start");
         _client.Write("news", """{"headline":"Harbour reopens","category":"city"}""");
         _client.Write("weather", """{"station":"Ridge","temperatureC":18.5,"humidityPercent":70,"windKph":12,"windDirection":"W"}""");
-        await WaitForConsumedAsync(2);
+        await _client.WaitForConsumedAsync(2);
         _ticker.Tick();
 
-        Assert.Equal(["news", "weather"], Assert.Single(_client.StreamRequests));
+        Assert.Equal(["news", "weather"], _client.StreamRequests.Select(r => r.Feed).Order());
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll(".timeline-row").Count));
-        Assert.Contains("Ridge 18.5 °C, 70% humidity, wind 12 km/h W", cut.Find(".timeline-row").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Ridge 18.5 °C, 70% humidity, wind 12 km/h W", cut.Find(".timeline-row[data-feed=weather]").TextContent, StringComparison.Ordinal);
         Assert.Equal("Harbour reopens", cut.Find("[data-feed=news] .feed-latest").TextContent);
         Assert.Equal("2", cut.Find("#total-items").TextContent);
     }
@@ -56,14 +60,14 @@ public sealed class DashboardTests : IAsyncDisposable
         var cut = RenderDashboard();
         await ClickAsync(cut, "#start");
         _ticker.Tick();
-        cut.WaitForAssertion(() => Assert.Equal("live", cut.Find("#stream-state").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains(cut.Find("#stream-state").GetAttribute("data-state"), new[] { "live", "quiet" }));
 
         for (var i = 1; i <= 1000; i++)
         {
             _client.Write("news", $$"""{"headline":"Item {{i}}","category":"tech"}""");
         }
 
-        await WaitForConsumedAsync(1000);
+        await _client.WaitForConsumedAsync(1000);
         var pageRendersBefore = cut.Instance.Renders;
         var liveRendersBefore = LiveViewRenders(cut);
         _ticker.Tick();
@@ -76,51 +80,61 @@ public sealed class DashboardTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Pausing_freezes_the_view_but_keeps_counting()
+    public async Task Pausing_holds_the_view_and_Resume_shows_what_arrived_meanwhile()
     {
         var cut = RenderDashboard();
         await ClickAsync(cut, "#start");
         _client.Write("news", """{"headline":"Before the pause","category":"city"}""");
-        await WaitForConsumedAsync(1);
+        await _client.WaitForConsumedAsync(1);
         _ticker.Tick();
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll(".timeline-row")));
 
-        // Act: pause, then more items arrive
         await ClickAsync(cut, "#pause");
         _client.Write("news", """{"headline":"During the pause","category":"city"}""");
-        await WaitForConsumedAsync(2);
+        await _client.WaitForConsumedAsync(2);
         _ticker.Tick();
 
-        cut.WaitForAssertion(() => Assert.Equal("2", cut.Find("#total-items").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("1 new item waiting", cut.Find("#paused-note").TextContent, StringComparison.Ordinal));
         Assert.Single(cut.FindAll(".timeline-row"));
         Assert.Equal("Before the pause", cut.Find("[data-feed=news] .feed-latest").TextContent);
-        Assert.Equal("paused", cut.Find("#stream-state").TextContent);
         Assert.Equal("Resume", cut.Find("#pause .rz-button-text").TextContent);
+
+        await ClickAsync(cut, "#pause");
+        _ticker.Tick();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll(".timeline-row").Count));
+        Assert.Equal("During the pause", cut.Find("[data-feed=news] .feed-latest").TextContent);
+        Assert.Contains("Showing 1 item that arrived while paused", cut.Find("#resumed-note").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Stop_cancels_the_stream()
+    public async Task Stop_cancels_the_streams_and_the_address_follows()
     {
         var cut = RenderDashboard();
         await ClickAsync(cut, "#start");
+        Assert.EndsWith("?feeds=news,weather&autostart=true", Navigation.Uri, StringComparison.Ordinal);
 
         await ClickAsync(cut, "#stop");
 
         await _client.StreamCancelled.Task.DefaultTimeout();
         cut.WaitForAssertion(() => Assert.Equal("stopped", cut.Find("#stream-state").TextContent));
+        Assert.EndsWith("?feeds=news,weather", Navigation.Uri, StringComparison.Ordinal);
+        Assert.Equal("No items. Press Start to watch this feed.", cut.Find("[data-feed=news] .feed-latest").TextContent);
     }
 
     [Fact]
-    public async Task Disposing_the_dashboard_cancels_its_stream()
+    public async Task Leaving_the_page_keeps_the_streams_and_closing_the_circuit_stops_them()
     {
         var cut = RenderDashboard();
         await ClickAsync(cut, "#start");
         _client.Write("news", """{"headline":"One","category":"city"}""");
-        await WaitForConsumedAsync(1);
+        await _client.WaitForConsumedAsync(1);
 
         await cut.Instance.DisposeAsync();
+        Assert.Equal(2, _client.OpenStreams);
+        await _context.DisposeAsync();
 
-        await _client.StreamCancelled.Task.DefaultTimeout();
+        Assert.Equal(0, _client.OpenStreams);
     }
 
     [Fact]
@@ -129,42 +143,66 @@ public sealed class DashboardTests : IAsyncDisposable
         var cut = RenderDashboard();
         await ClickAsync(cut, "#start");
         _client.Write("news", """{"headline":"One","category":"city"}""");
-        await WaitForConsumedAsync(1);
+        await _client.WaitForConsumedAsync(1);
         _ticker.Tick();
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll(".timeline-row")));
 
         await ClickAsync(cut, "#clear");
+        _ticker.Tick();
 
-        Assert.Empty(cut.FindAll(".timeline-row"));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll(".timeline-row")));
         Assert.Equal("0", cut.Find("#total-items").TextContent);
     }
 
     [Fact]
-    public async Task The_picker_decides_which_feeds_are_streamed_and_is_locked_while_streaming()
+    public async Task Feeds_can_be_added_while_streaming_and_cards_follow_the_catalog_order()
     {
         var cut = RenderDashboard();
-        var picker = cut.FindComponent<FeedPicker>();
-
-        await cut.InvokeAsync(() => picker.Instance.SelectedChanged.InvokeAsync(["counter", "system"]));
         await ClickAsync(cut, "#start");
-
         await _client.StreamRequested.Task.DefaultTimeout();
-        Assert.Equal(["counter", "system"], Assert.Single(_client.StreamRequests));
-        Assert.True(cut.FindComponent<FeedPicker>().Instance.Disabled);
-        // Cards follow the catalog's order, whatever order the feeds were picked in.
-        Assert.Equal(["system", "counter"], cut.FindAll(".feed-card h2").Select(h => h.TextContent));
+
+        var picker = cut.FindComponent<FeedPicker>();
+        Assert.False(picker.Instance.Disabled);
+        await cut.InvokeAsync(() => picker.Instance.SelectedChanged.InvokeAsync(["counter", "news", "weather"]));
+        _ticker.Tick();
+
+        cut.WaitForAssertion(() => Assert.Contains(_client.StreamRequests, r => r.Feed == "counter"));
+        Assert.Equal(["news", "weather", "counter"], cut.FindAll(".feed-card h2").Select(h => h.TextContent));
+        Assert.EndsWith("?feeds=news,weather,counter&autostart=true", Navigation.Uri, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_stream_error_is_shown_and_the_stream_is_marked_stopped()
+    public async Task A_refused_stream_shows_the_servers_words()
     {
-        _client.FailStreamWith = new HubException("Unknown feed 'nope'. Known feeds: news, weather.");
+        _client.Refuse["news"] = new HubException("Unknown feed 'nope'. Known feeds: news, weather.");
         var cut = RenderDashboard();
 
         await ClickAsync(cut, "#start");
+        _ticker.Tick();
 
         cut.WaitForAssertion(() => Assert.Contains("Unknown feed 'nope'", cut.Find("#stream-error").TextContent, StringComparison.Ordinal));
-        Assert.Equal("stopped", cut.Find("#stream-state").TextContent);
+    }
+
+    [Fact]
+    public void An_unknown_feed_in_the_address_is_named()
+    {
+        Navigation.NavigateTo("/?feeds=bogus&autostart=true");
+
+        var cut = RenderDashboard();
+
+        cut.WaitForAssertion(() => Assert.Contains("unknown feed: 'bogus'", cut.Find("#stream-error").TextContent, StringComparison.Ordinal));
+        Assert.Empty(_client.StreamRequests);
+    }
+
+    [Fact]
+    public void The_address_chooses_the_feeds_and_the_counters_settings_and_starts_them()
+    {
+        Navigation.NavigateTo("/?feeds=counter&autostart=true&rate=250&count=1000");
+
+        RenderDashboard();
+
+        var request = _client.StreamRequests.ToArray();
+        Assert.Equal([("counter", new FeedStreamSettings(250, 1000))], request);
     }
 
     [Fact]
@@ -173,6 +211,7 @@ public sealed class DashboardTests : IAsyncDisposable
         var cut = RenderDashboard();
 
         _client.SetState(FeedConnectionState.Reconnecting);
+        _ticker.Tick();
 
         cut.WaitForAssertion(() => Assert.Equal("reconnecting", cut.Find("#connection-state").GetAttribute("data-state")));
     }
@@ -182,6 +221,7 @@ public sealed class DashboardTests : IAsyncDisposable
     private IRenderedComponent<CountingHome> RenderDashboard()
     {
         var cut = _context.Render<CountingHome>();
+        cut.WaitForAssertion(() => Assert.Equal("true", cut.Find(".dashboard").GetAttribute("data-ready")), TimeSpan.FromSeconds(10));
         cut.WaitForAssertion(() => Assert.Contains("weather", cut.FindAll(".feed-picker").Single().TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         return cut;
     }
@@ -203,6 +243,4 @@ public sealed class DashboardTests : IAsyncDisposable
             return base.OnAfterRenderAsync(firstRender);
         }
     }
-
-    private Task WaitForConsumedAsync(long count) => _client.WaitForConsumedAsync(count);
 }

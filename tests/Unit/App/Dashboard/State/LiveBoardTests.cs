@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Tributary.App.Dashboard.State;
 using Tributary.App.Feeds;
-using Tributary.Streaming.Records;
+using Tributary.App.Dashboard.Client;
 using Tributary.Tests.Unit.Support;
 
 namespace Tributary.Tests.Unit.App.Dashboard.State;
@@ -39,11 +39,11 @@ public sealed class LiveBoardTests
 
         board.Apply();
 
-        var card = Assert.Single(board.Cards);
-        var points = Assert.Single(card.Series).Value;
+        var card = board.Cards[0];
+        var points = Assert.Single(Assert.Single(card.Series).Segments);
         Assert.Equal(60, points.Length);
         Assert.Equal(100, points.Last().Value);
-        Assert.Equal("#100", card.Latest);
+        Assert.Equal("value 100", card.Latest);
     }
 
     [Fact]
@@ -53,17 +53,20 @@ public sealed class LiveBoardTests
         var board = NewBoard();
         board.Enqueue(Counter(1));
         board.Apply();
-        var card = Assert.Single(board.Cards);
+        var card = board.Cards[0];
 
-        var first = Assert.Single(card.Series).Value;
-        var unchanged = Assert.Single(card.Series).Value;
-        board.Enqueue(Counter(2));
+        var first = Assert.Single(card.Series);
+        _clock.Advance(TimeSpan.FromSeconds(1));
         board.Apply();
-        var updated = Assert.Single(card.Series).Value;
+        var unchanged = Assert.Single(card.Series);
+        board.Enqueue(Counter(2));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        board.Apply();
+        var updated = Assert.Single(card.Series);
 
         Assert.Same(first, unchanged);
         Assert.NotSame(first, updated);
-        Assert.Equal([1.0, 2.0], updated.Select(p => p.Value));
+        Assert.Equal([1.0, 2.0], updated.Segments.SelectMany(p => p).Select(p => p.Value));
     }
 
     [Fact]
@@ -75,22 +78,6 @@ public sealed class LiveBoardTests
 
         Assert.Empty(board.Timeline);
         Assert.Equal(1, board.TotalItems);
-    }
-
-    [Fact]
-    public void While_paused_items_are_counted_but_not_shown()
-    {
-        var board = NewBoard();
-        board.Enqueue(Counter(1));
-        board.Apply();
-
-        board.Paused = true;
-        board.Enqueue(Counter(2));
-        board.Apply();
-
-        Assert.Equal(2, board.TotalItems);
-        Assert.Equal(1, Assert.Single(board.Timeline).Sequence);
-        Assert.Equal("#1", board.Cards[0].Latest);
     }
 
     [Fact]
@@ -116,6 +103,81 @@ public sealed class LiveBoardTests
     }
 
     [Fact]
+    public void Control_records_are_rows_of_their_own_kind_and_are_counted_on_their_card()
+    {
+        var board = NewBoard();
+
+        board.Enqueue(Counter(1));
+        board.Enqueue(Control("gap", """{"skipped":3,"message":"3 items were dropped: this reader fell behind."}"""));
+        board.Enqueue(Control("reset", """{"message":"History from before is gone."}"""));
+        board.Apply();
+
+        var card = board.Cards[0];
+        Assert.Equal([TimelineKind.Reset, TimelineKind.Gap, TimelineKind.Data], board.Timeline.Select(e => e.Kind));
+        Assert.Equal("3 items were dropped: this reader fell behind.", board.Timeline.ElementAt(1).Summary);
+        Assert.Equal((1L, 3L, 1L, 1L), (card.Gaps, card.Missed, card.Resets, card.Count));
+        Assert.Equal(1, board.TotalItems);
+    }
+
+    [Fact]
+    public void A_pause_in_a_feed_breaks_its_chart_line()
+    {
+        var board = NewBoard();
+        for (var i = 1; i <= 5; i++)
+        {
+            board.Enqueue(Counter(i));
+            _clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        board.Enqueue(Counter(6));
+        board.Enqueue(Counter(7));
+        board.Apply();
+
+        var segments = Assert.Single(board.Cards[0].Series).Segments;
+        Assert.Equal([[1.0, 2, 3, 4, 5], [6.0, 7]], segments.Select(s => s.Select(p => p.Value).ToArray()));
+    }
+
+    [Fact]
+    public void Chart_times_are_in_the_viewers_time_zone()
+    {
+        var board = NewBoard();
+        board.TimeZone = TimeZoneInfo.CreateCustomTimeZone("plus2", TimeSpan.FromHours(2), "plus2", "plus2");
+
+        board.Enqueue(Counter(1));
+        board.Apply();
+
+        var point = Assert.Single(Assert.Single(board.Cards[0].Series).Segments)[0];
+        Assert.Equal(_clock.GetUtcNow().UtcDateTime.AddHours(2), point.Time);
+    }
+
+    [Fact]
+    public void A_series_gets_the_same_colour_whatever_order_the_series_arrive_in()
+    {
+        string[] stations = ["Harbour", "Airport", "Old Town", "Ridge"];
+        var first = NewBoard();
+        var second = NewBoard();
+
+        foreach (var station in stations)
+        {
+            first.Enqueue(Weather(station));
+        }
+
+        foreach (var station in Enumerable.Reverse(stations))
+        {
+            second.Enqueue(Weather(station));
+        }
+
+        first.Apply();
+        second.Apply();
+
+        var colours = first.Cards[1].Series.ToDictionary(s => s.Name, s => s.Colour);
+        Assert.Equal(colours, second.Cards[1].Series.ToDictionary(s => s.Name, s => s.Colour));
+        Assert.Equal(4, colours.Values.Distinct().Count());
+        Assert.All(colours.Values, c => Assert.Contains(c, SeriesPalette.Colours));
+    }
+
+    [Fact]
     public void Clear_resets_the_view_and_the_counts()
     {
         var board = NewBoard();
@@ -132,10 +194,16 @@ public sealed class LiveBoardTests
     private LiveBoard NewBoard(int timelineCapacity = 500, int chartPoints = 60)
     {
         var board = new LiveBoard(timelineCapacity, chartPoints, _clock);
-        board.SetFeeds([new FeedInfo("counter", "counter", "Numbers", 10)]);
+        board.SetFeeds([new FeedInfo("counter", "counter", "Numbers", 10), new FeedInfo("weather", "weather", "Stations", 1)]);
         return board;
     }
 
-    private FeedItem<JsonElement> Counter(long value) =>
+    private FeedRecord Counter(long value) =>
         new("counter", value, _clock.GetUtcNow(), JsonDocument.Parse($"{{\"value\":{value}}}").RootElement);
+
+    private FeedRecord Control(string type, string json) =>
+        new("counter", 0, _clock.GetUtcNow(), JsonDocument.Parse(json).RootElement) { Type = type };
+
+    private FeedRecord Weather(string station) =>
+        new("weather", 1, _clock.GetUtcNow(), JsonDocument.Parse($"{{\"station\":\"{station}\",\"temperatureC\":4}}").RootElement);
 }

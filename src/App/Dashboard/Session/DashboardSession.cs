@@ -1,0 +1,517 @@
+using Microsoft.Extensions.Options;
+using Tributary.App.Dashboard.Client;
+using Tributary.App.Dashboard.State;
+using Tributary.App.Feeds;
+using Tributary.Streaming.Concurrency;
+
+namespace Tributary.App.Dashboard.Session;
+
+/// <summary>
+/// The dashboard of one circuit (one browser tab): what the user chose (feeds, counter settings, running or
+/// not, paused or not), the streams that follow from it, the board they fill and the render loop that shows it.
+/// It is circuit-scoped, so it outlives a page: going to another page and back keeps the streams and the board;
+/// closing the tab disposes it, which stops every stream and so their producers on the server.
+/// Pages attach to it to be told when to render; the loop renders at most once per tick, whatever the rate.
+/// </summary>
+public sealed class DashboardSession : IAsyncDisposable
+{
+    private static readonly TimeSpan StatsInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan AnnounceInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>A live stream with no item for this long says when its last item came.</summary>
+    public static readonly TimeSpan QuietAfter = TimeSpan.FromSeconds(3);
+
+    private readonly IFeedClient _client;
+    private readonly IRenderTicker _ticker;
+    private readonly DashboardOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DashboardSession> _logger;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Dictionary<string, FeedRun> _runs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _positions = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _starting = new(1, 1);
+    private Task _rendering = Task.CompletedTask;
+    private Func<Func<Task>, Task>? _dispatch;
+    private Action? _refresh;
+    private int _changed;
+    private long _totalAtPause;
+    private DateTimeOffset _lastAnnounced;
+
+    public DashboardSession(IFeedClient client, IRenderTicker ticker, IOptions<DashboardOptions> options, TimeProvider timeProvider, ILogger<DashboardSession> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _client = client;
+        _ticker = ticker;
+        _options = options.Value;
+        _time = timeProvider;
+        _logger = logger;
+        Board = new LiveBoard(_options.TimelineCapacity, _options.ChartPoints, timeProvider);
+        Selected = _options.DefaultFeeds;
+        _client.StateChanged += MarkChanged;
+    }
+
+    public LiveBoard Board { get; }
+
+    /// <summary>The feeds on offer, in catalog order; empty until <see cref="IsReady"/>.</summary>
+    public IReadOnlyList<FeedInfo> Catalog { get; private set; } = [];
+
+    /// <summary>Whether the catalog is loaded and the controls may be used; false while the page is still connecting.</summary>
+    public bool IsReady { get; private set; }
+
+    /// <summary>The chosen feeds, in catalog order once the catalog is known.</summary>
+    public IReadOnlyList<string> Selected { get; private set; }
+
+    public bool Running { get; private set; }
+
+    /// <summary>Paused, the view stands still while records keep arriving; Resume shows what came meanwhile.</summary>
+    public bool Paused { get; private set; }
+
+    /// <summary>Data items that arrived since Pause was pressed.</summary>
+    public long NewWhilePaused => Paused ? Board.TotalItems - _totalAtPause : 0;
+
+    /// <summary>How many items arrived during the last pause, shown after Resume until the next Pause, Stop or Clear.</summary>
+    public long? ShownAfterPause { get; private set; }
+
+    /// <summary>Counter feeds: items per second, or null for each feed's own rate.</summary>
+    public double? CounterRate { get; private set; }
+
+    /// <summary>Counter feeds: how many items, or null for each feed's own count.</summary>
+    public long? CounterCount { get; private set; }
+
+    /// <summary>Something the user should know, in a sentence with what to do about it; null when all is well.</summary>
+    public string? Problem { get; private set; }
+
+    /// <summary>The server's counters, or null when they cannot be read.</summary>
+    public ServerStats? Server { get; private set; }
+
+    public FeedConnectionState Connection => _client.State;
+
+    /// <summary>What a screen reader is told: changes of state, at most once every five seconds.</summary>
+    public string Announcement { get; private set; } = "";
+
+    /// <summary>How many of the running feeds are reconnecting.</summary>
+    public int Resuming => Runs.Count(r => r.State == FeedRunState.Resuming);
+
+    public DashboardAddress Address => new(Selected, Running, CounterRate, CounterCount);
+
+    /// <summary>Each shared feed's last position (<c>seq@epoch</c>), for the page to keep in the browser across a reload.</summary>
+    public IReadOnlyDictionary<string, string> Positions
+    {
+        get
+        {
+            lock (_runs)
+            {
+                foreach (var run in _runs.Values.Where(r => r.Position is not null))
+                {
+                    _positions[run.Feed] = run.Position!;
+                }
+
+                return new Dictionary<string, string>(_positions, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>Why running feeds were refused or failed, in the server's words.</summary>
+    public IReadOnlyList<string> RunProblems => [.. Runs.Where(r => r.State == FeedRunState.Failed).Select(r => r.Problem ?? $"{r.Feed} failed.")];
+
+    /// <summary>Whether <paramref name="feed"/>'s stream is waiting to resume or failed, and why.</summary>
+    public FeedRunState? StateOf(string feed)
+    {
+        lock (_runs)
+        {
+            return _runs.TryGetValue(feed, out var run) ? run.State : null;
+        }
+    }
+
+    private List<FeedRun> Runs
+    {
+        get
+        {
+            lock (_runs)
+            {
+                return [.. _runs.Values];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Loads the catalog and starts the render loop, once; later calls return at once. Call when a page becomes
+    /// interactive (not while prerendering: this opens the hub connection).
+    /// </summary>
+    public async Task EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        if (IsReady)
+        {
+            return;
+        }
+
+        await _starting.WaitAsync(cancellationToken);
+        try
+        {
+            if (IsReady)
+            {
+                return;
+            }
+
+            Catalog = await _client.GetCatalogAsync(cancellationToken);
+            Selected = InCatalogOrder(Selected);
+            Board.SetFeeds(Catalog.Where(f => Selected.Contains(f.Name)));
+            IsReady = true;
+            Problem = null;
+            _rendering = RenderLoopAsync(_lifetime.Token);
+        }
+#pragma warning disable CA1031 // Any failure to reach the server is told to the user, who can retry.
+        catch (Exception failure) when (failure is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            StreamLog.CatalogUnavailable(_logger, failure.Message);
+            Problem = "The feed server cannot be reached, so there are no feeds to choose from. Check that it is running, then reload the page.";
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    /// <summary>
+    /// Lets a page render the live view: <paramref name="dispatch"/> runs work on the circuit's renderer thread,
+    /// <paramref name="refresh"/> re-renders the page's live part there.
+    /// </summary>
+    public void Attach(Func<Func<Task>, Task> dispatch, Action refresh)
+    {
+        _dispatch = dispatch;
+        _refresh = refresh;
+    }
+
+    /// <summary>The page is going away; the streams and the board stay (the dispatcher stays valid for the circuit).</summary>
+    public void Detach(Action refresh)
+    {
+        if (_refresh == refresh)
+        {
+            _refresh = null;
+        }
+    }
+
+    /// <summary>
+    /// Makes the session what the address says: its feeds (unknown names are reported), counter settings, and
+    /// running or not. An address the session already matches changes nothing, so following one's own links is free.
+    /// </summary>
+    public async Task ApplyAsync(DashboardAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var unknown = (address.Feeds ?? []).Where(f => !Catalog.Any(c => c.Name == f)).ToList();
+        if (address.Feeds is { } feeds)
+        {
+            await SelectAsync(feeds);
+        }
+
+        await SetCounterAsync(address.Rate, address.Count);
+        if (address.Running && !Running)
+        {
+            Start();
+        }
+        else if (!address.Running && Running)
+        {
+            await StopAsync();
+        }
+
+        if (unknown.Count > 0 && IsReady)
+        {
+            Problem = $"The address names {(unknown.Count == 1 ? "an unknown feed" : "unknown feeds")}: {string.Join(", ", unknown.Select(f => $"'{Shorten(f)}'"))}. Known feeds: {string.Join(", ", Catalog.Select(f => f.Name))}.";
+            MarkChanged();
+        }
+    }
+
+    /// <summary>Shows a problem with the address the page was opened with (a rate that is not a number, say).</summary>
+    public void ReportAddressProblem(string? problem)
+    {
+        if (problem is not null)
+        {
+            Problem = problem;
+            MarkChanged();
+        }
+    }
+
+    /// <summary>Chooses the feeds; while running, streams start for the added ones and stop for the removed ones, the rest carry on.</summary>
+    public async Task SelectAsync(IEnumerable<string> feeds)
+    {
+        ArgumentNullException.ThrowIfNull(feeds);
+        var selected = InCatalogOrder(feeds);
+        if (selected.SequenceEqual(Selected))
+        {
+            return;
+        }
+
+        Selected = selected;
+        Board.SetFeeds(Catalog.Where(f => Selected.Contains(f.Name)));
+        if (Running)
+        {
+            await StopRunsAsync(Runs.Where(r => !Selected.Contains(r.Feed)));
+            StartRuns(Selected);
+        }
+
+        MarkChanged();
+    }
+
+    /// <summary>Sets the counter's rate and count; a running counter restarts with them.</summary>
+    public async Task SetCounterAsync(double? rate, long? count)
+    {
+        if (rate == CounterRate && count == CounterCount)
+        {
+            return;
+        }
+
+        (CounterRate, CounterCount) = (rate, count);
+        if (Running)
+        {
+            var counters = Runs.Where(r => IsCounter(r.Feed)).ToList();
+            await StopRunsAsync(counters);
+            StartRuns(counters.Select(r => r.Feed));
+        }
+
+        MarkChanged();
+    }
+
+    public void Start()
+    {
+        if (Running || !IsReady || Selected.Count == 0)
+        {
+            return;
+        }
+
+        Running = true;
+        Problem = null;
+        ResumeView();
+        StartRuns(Selected);
+        MarkChanged();
+    }
+
+    public async Task StopAsync()
+    {
+        if (!Running)
+        {
+            return;
+        }
+
+        Running = false;
+        await StopRunsAsync(Runs);
+        // Start after Stop is a new watch from now, not a replay of what was missed while stopped.
+        lock (_runs)
+        {
+            _positions.Clear();
+        }
+
+        ResumeView();
+        ShownAfterPause = null;
+        MarkChanged();
+    }
+
+    public void TogglePause()
+    {
+        if (Paused)
+        {
+            ShownAfterPause = NewWhilePaused;
+            ResumeView();
+        }
+        else if (Running)
+        {
+            Paused = true;
+            _totalAtPause = Board.TotalItems;
+            ShownAfterPause = null;
+        }
+
+        MarkChanged();
+    }
+
+    public void Clear()
+    {
+        Board.Clear();
+        _totalAtPause = 0;
+        ShownAfterPause = null;
+        MarkChanged();
+    }
+
+    /// <summary>Positions kept by the browser from before a reload: the next streams of those feeds resume after them.</summary>
+    public void RestorePositions(IReadOnlyDictionary<string, string> positions)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        lock (_runs)
+        {
+            foreach (var (feed, position) in positions)
+            {
+                _positions[feed] = position;
+            }
+        }
+    }
+
+    /// <summary>The viewer's time zone, from the browser; chart axes and the timeline show times in it.</summary>
+    public void SetTimeZone(TimeZoneInfo zone) => Board.TimeZone = zone;
+
+    /// <summary>Asks for a render at the next tick; from any thread.</summary>
+    public void MarkChanged() => Interlocked.Exchange(ref _changed, 1);
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.StateChanged -= MarkChanged;
+        await _lifetime.CancelAsync();
+        Running = false;
+        await StopRunsAsync(Runs);
+        await _rendering;
+        _ticker.Dispose();
+        _lifetime.Dispose();
+        _starting.Dispose();
+    }
+
+    private void ResumeView()
+    {
+        Paused = false;
+        _totalAtPause = 0;
+    }
+
+    private void StartRuns(IEnumerable<string> feeds)
+    {
+        lock (_runs)
+        {
+            foreach (var feed in feeds.Where(f => !_runs.ContainsKey(f)))
+            {
+                var settings = IsCounter(feed)
+                    ? new FeedStreamSettings(CounterRate, CounterCount)
+                    : new FeedStreamSettings(Since: _positions.GetValueOrDefault(feed));
+                var run = new FeedRun(feed, settings, _client, Board, MarkChanged, _time, _logger);
+                _runs[feed] = run;
+                run.Start();
+            }
+        }
+    }
+
+    private async Task StopRunsAsync(IEnumerable<FeedRun> runs)
+    {
+        var stopping = runs.ToList();
+        lock (_runs)
+        {
+            foreach (var run in stopping)
+            {
+                _runs.Remove(run.Feed);
+                _positions.Remove(run.Feed);
+            }
+        }
+
+        await Task.WhenAll(stopping.Select(r => r.DisposeAsync().AsTask()));
+    }
+
+    private bool IsCounter(string feed) => Catalog.FirstOrDefault(f => f.Name == feed)?.Kind == FeedKind.Counter;
+
+    private List<string> InCatalogOrder(IEnumerable<string> feeds)
+    {
+        var wanted = feeds.ToHashSet(StringComparer.Ordinal);
+        return Catalog.Count == 0 ? [.. wanted] : [.. Catalog.Where(f => wanted.Contains(f.Name)).Select(f => f.Name)];
+    }
+
+    private async Task RenderLoopAsync(CancellationToken cancellationToken)
+    {
+        var ticksPerStats = Math.Max(1, (int)(StatsInterval / _options.RenderInterval));
+        var ticksPerSecond = Math.Max(1, (int)(TimeSpan.FromSeconds(1) / _options.RenderInterval));
+        try
+        {
+            for (var tick = 0L; await _ticker.WaitForNextTickAsync(cancellationToken); tick++)
+            {
+                var statsChanged = tick % ticksPerStats == 0 && await RefreshServerStatsAsync(cancellationToken);
+                var changed = Interlocked.Exchange(ref _changed, 0) == 1;
+                // Once a second anyway while running: "last item 5 s ago" must move when nothing else does.
+                var clockDue = Running && tick % ticksPerSecond == 0;
+                if (!Board.HasWork && !statsChanged && !changed && !clockDue)
+                {
+                    continue;
+                }
+
+                await RenderAsync();
+            }
+        }
+        catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(cancellationToken))
+        {
+            // The circuit is going away.
+        }
+    }
+
+    private async Task RenderAsync()
+    {
+        if (_dispatch is not { } dispatch)
+        {
+            return;
+        }
+
+        await dispatch(() =>
+        {
+            SettleFinishedRuns();
+            Board.Apply();
+            Announce();
+            _refresh?.Invoke();
+            return Task.CompletedTask;
+        });
+    }
+
+    // When every feed has ended or was refused there is nothing left to watch: the session stops, and says why.
+    private void SettleFinishedRuns()
+    {
+        var runs = Runs;
+        if (!Running || runs.Count == 0 || runs.Any(r => r.State is not (FeedRunState.Ended or FeedRunState.Failed)))
+        {
+            return;
+        }
+
+        var problems = RunProblems;
+        Problem = problems.Count > 0
+            ? string.Join(" ", problems)
+            : $"The stream ended: {string.Join(", ", runs.Select(r => r.Feed))} {(runs.Count == 1 ? "has" : "have")} no more items.";
+        Running = false;
+        lock (_runs)
+        {
+            _runs.Clear();
+            _positions.Clear();
+        }
+
+        ResumeView();
+    }
+
+    private void Announce()
+    {
+        var now = _time.GetUtcNow();
+        var text = Describe();
+        if (text != Announcement && now - _lastAnnounced >= AnnounceInterval)
+        {
+            Announcement = text;
+            _lastAnnounced = now;
+        }
+    }
+
+    private string Describe() => (Connection, Running, Paused, Resuming) switch
+    {
+        (FeedConnectionState.Reconnecting or FeedConnectionState.Disconnected, _, _, _) => "The connection to the feed server was lost; reconnecting.",
+        (_, false, _, _) => "Stopped.",
+        (_, true, true, _) => "Paused.",
+        (_, true, false, > 0) => "Reconnecting some feeds.",
+        _ => $"Streaming {string.Join(", ", Selected)}.",
+    };
+
+    private async Task<bool> RefreshServerStatsAsync(CancellationToken cancellationToken)
+    {
+        ServerStats? stats;
+        try
+        {
+            stats = await _client.GetServerStatsAsync(cancellationToken);
+        }
+#pragma warning disable CA1031 // The counters are a nicety: whatever fails, the loop must go on rendering items.
+        catch (Exception failure) when (failure is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            StreamLog.StatsUnavailable(_logger, failure.Message);
+            stats = null;
+        }
+
+        var changed = stats != Server;
+        Server = stats;
+        return changed;
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}

@@ -1,0 +1,14 @@
+namespace Tributary.App.Dashboard.Session;
+
+/// <summary>The dashboard session's log events (ids 501–503).</summary>
+internal static partial class StreamLog
+{
+    [LoggerMessage(EventId = 501, Level = LogLevel.Debug, Message = "Dashboard stream of {Feed} lost (attempt {Attempt}): {Reason}; it resumes after a delay.")]
+    public static partial void StreamLost(ILogger logger, string feed, int attempt, string reason);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Dashboard could not load the feed catalog: {Reason}.")]
+    public static partial void CatalogUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Debug, Message = "Dashboard could not read the server's stats: {Reason}.")]
+    public static partial void StatsUnavailable(ILogger logger, string reason);
+}
