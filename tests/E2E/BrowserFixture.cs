@@ -52,7 +52,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    private static BrowserTypeLaunchOptions LaunchOptions()
+    internal static BrowserTypeLaunchOptions LaunchOptions()
     {
         var configured = Environment.GetEnvironmentVariable("TRIBUTARY_CHROMIUM");
         var executable = configured switch

@@ -28,16 +28,18 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
             await page.Keyboard.PressAsync("Escape");
             await page.Locator("#start").ClickAsync();
 
-            await Assertions.Expect(page.Locator("#stream-state")).ToHaveTextAsync("live");
+            await Assertions.Expect(page.Locator("#stream-state")).ToHaveAttributeAsync("data-state", "live");
             await Assertions.Expect(page.Locator(".feed-card h2")).ToHaveTextAsync(["ticker", "counter"]);
             await Assertions.Expect(page.Locator("[data-feed=ticker] .feed-chart .rz-line-series path").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-            await Assertions.Expect(page.Locator("[data-feed=counter] .feed-latest")).ToContainTextAsync("#");
+            await Assertions.Expect(page.Locator("[data-feed=counter] .feed-latest")).ToContainTextAsync("value ");
+            // The address follows the choice, so a reload or a shared link shows the same.
+            Assert.EndsWith("/?feeds=ticker,counter&autostart=true", page.Url, StringComparison.Ordinal);
             await Assertions.Expect(page.Locator(".timeline-row")).Not.ToHaveCountAsync(0, Patient);
             await Assertions.Expect(page.Locator(".timeline-feed", new() { HasText = "news" })).ToHaveCountAsync(0);
         });
 
     [Fact]
-    public Task Pause_freezes_the_view_while_counting_and_Stop_ends_the_stream() =>
+    public Task Pause_holds_the_view_while_counting_and_Stop_ends_the_stream() =>
         PageSession.RunAsync(fixture, output, "dashboard-pause-stop", async page =>
         {
             await OpenDashboardAsync(page);
@@ -46,31 +48,27 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
 
             // Act - 1: pause
             await page.Locator("#pause").ClickAsync();
-            await Assertions.Expect(page.Locator("#stream-state")).ToHaveTextAsync("paused");
+            await Assertions.Expect(page.Locator("#stream-state")).ToHaveAttributeAsync("data-state", "paused");
             var newestWhenPaused = await page.Locator(".timeline-row").First.TextContentAsync();
             var totalWhenPaused = await TotalAsync(page);
 
-            // Assert - 1: items keep being counted, the view does not move
+            // Assert - 1: items keep being counted and kept, the view does not move
             await Assertions.Expect(page.Locator("#total-items")).Not.ToHaveTextAsync(totalWhenPaused.ToString(CultureInfo.InvariantCulture), new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("#paused-note")).ToContainTextAsync("waiting");
             Assert.Equal(newestWhenPaused, await page.Locator(".timeline-row").First.TextContentAsync());
 
-            // Act - 2: resume, and the view moves again
+            // Act - 2: resume, and what arrived meanwhile is shown
             await page.Locator("#pause").ClickAsync();
-            await Assertions.Expect(page.Locator("#stream-state")).ToHaveTextAsync("live");
+            await Assertions.Expect(page.Locator("#resumed-note")).ToContainTextAsync("arrived while paused");
             await Assertions.Expect(page.Locator(".timeline-row").First).Not.ToHaveTextAsync(newestWhenPaused!, new() { Timeout = 30_000 });
 
             // Act - 3: stop
             await page.Locator("#stop").ClickAsync();
-            await Assertions.Expect(page.Locator("#stream-state")).ToHaveTextAsync("stopped");
+            await Assertions.Expect(page.Locator("#stream-state")).ToHaveAttributeAsync("data-state", "stopped");
             await Assertions.Expect(page.Locator("#start")).ToBeEnabledAsync();
         });
 
-    private static async Task OpenDashboardAsync(IPage page)
-    {
-        await page.GotoAsync("/");
-        await Assertions.Expect(page.Locator("#connection-state")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
-        await Assertions.Expect(page.Locator("#start")).ToBeEnabledAsync();
-    }
+    private static Task OpenDashboardAsync(IPage page) => DashboardPage.OpenAsync(page, "/");
 
     private static async Task<long> TotalAsync(IPage page) =>
         long.Parse(await page.Locator("#total-items").TextContentAsync() ?? "0", CultureInfo.InvariantCulture);

@@ -23,7 +23,10 @@ public sealed class LoopbackApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <param name="settings">Configuration to lay over appsettings.json, e.g. <c>["Feeds:10:Name"] = "idle"</c>.</param>
+    /// <param name="settings">
+    /// Configuration to lay over appsettings.json, e.g. <c>["Feeds:10:Name"] = "idle"</c>; <c>["urls"]</c> binds
+    /// another address (a test restarting the app on the port it had).
+    /// </param>
     /// <param name="configure">Extra registrations, e.g. a logger provider that collects messages.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
     public static async Task<LoopbackApp> StartAsync(

@@ -46,7 +46,8 @@ public sealed class DashboardSession : IAsyncDisposable
         _time = timeProvider;
         _logger = logger;
         Board = new LiveBoard(_options.TimelineCapacity, _options.ChartPoints, timeProvider);
-        Selected = _options.DefaultFeeds;
+        // Distinct: configuration binding appends appsettings' list to the option's default one.
+        Selected = [.. _options.DefaultFeeds.Distinct(StringComparer.Ordinal)];
         _client.StateChanged += MarkChanged;
     }
 
@@ -374,9 +375,11 @@ public sealed class DashboardSession : IAsyncDisposable
         {
             foreach (var feed in feeds.Where(f => !_runs.ContainsKey(f)))
             {
-                var settings = IsCounter(feed)
-                    ? new FeedStreamSettings(CounterRate, CounterCount)
-                    : new FeedStreamSettings(Since: _positions.GetValueOrDefault(feed));
+                // Counter settings go to counters; a position to shared feeds (a counter may be both).
+                var settings = new FeedStreamSettings(
+                    IsCounter(feed) ? CounterRate : null,
+                    IsCounter(feed) ? CounterCount : null,
+                    IsShared(feed) ? _positions.GetValueOrDefault(feed) : null);
                 var run = new FeedRun(feed, settings, _client, Board, MarkChanged, _time, _logger);
                 _runs[feed] = run;
                 run.Start();
@@ -400,6 +403,8 @@ public sealed class DashboardSession : IAsyncDisposable
     }
 
     private bool IsCounter(string feed) => Catalog.FirstOrDefault(f => f.Name == feed)?.Kind == FeedKind.Counter;
+
+    private bool IsShared(string feed) => Catalog.FirstOrDefault(f => f.Name == feed)?.Shared == true;
 
     private List<string> InCatalogOrder(IEnumerable<string> feeds)
     {

@@ -100,7 +100,11 @@ internal sealed class FeedRun(
                 {
                     received = true;
                     SetState(FeedRunState.Live);
-                    if (resumed)
+                    if (!resumed && attempt == 0 && record.Type != "reset" && Settings.Since is { } kept && _position == kept)
+                    {
+                        board.Note(Feed, $"{Feed} continued from #{kept.Split('@')[0]}, where this tab was before the page reloaded.");
+                    }
+                    else if (resumed)
                     {
                         board.Note(Feed, _position is null
                             ? $"{Feed} restarted after the connection was lost; it keeps no history, so its items from meanwhile are missing."
