@@ -25,7 +25,7 @@ foreach (var mode in options.Modes)
         "throughput" => await ThroughputMode.RunAsync(http, perFeed: 250_000, timeout.Token),
         "fanout" => await FanoutMode.RunAsync(options.Url, process, options.FanoutCounts, TimeSpan.FromSeconds(10), timeout.Token),
         "cancel" => await CancelMode.RunAsync(options.Url, cycles: 200, timeout.Token),
-        "dashboard" => await DashboardMode.RunAsync(options.Url, process, pages: 1, TimeSpan.FromSeconds(10), options.Chromium, timeout.Token),
+        "dashboard" => await DashboardMode.RunAsync(options.Url, process, pages: 10, TimeSpan.FromSeconds(10), options.Chromium, timeout.Token),
         "faults" => await FaultMode.RunAsync(options.Url, process, options.UpstreamPort, TimeSpan.FromSeconds(40), timeout.Token),
         "engine" => await EngineMode.RunAsync(options.AppBinary, options.Postgres, TimeSpan.FromSeconds(10), timeout.Token),
         _ => throw new ArgumentException($"Unknown mode '{mode}'."),
