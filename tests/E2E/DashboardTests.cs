@@ -36,6 +36,7 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
             Assert.EndsWith("/?feeds=ticker,counter&autostart=true", page.Url, StringComparison.Ordinal);
             await Assertions.Expect(page.Locator(".timeline-row")).Not.ToHaveCountAsync(0, Patient);
             await Assertions.Expect(page.Locator(".timeline-feed", new() { HasText = "news" })).ToHaveCountAsync(0);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", "dashboard-light.png") });
         });
 
     [Fact]

@@ -170,6 +170,22 @@ public sealed class DashboardSessionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_shared_counter_gets_both_its_settings_and_its_kept_position()
+    {
+        var client = new FakeFeedClient { Catalog = [new("ticks", "counter", "Shared numbers", 10) { Shared = true }] };
+        await using var session = new DashboardSession(client, new ManualRenderTicker(), Options.Create(new DashboardOptions { DefaultFeeds = ["ticks"] }),
+            TimeProvider.System, NullLogger<DashboardSession>.Instance);
+        await session.EnsureReadyAsync(TestTimeouts.TestToken());
+        session.RestorePositions(new Dictionary<string, string> { ["ticks"] = "19@e1" });
+        await session.SetCounterAsync(20, null);
+
+        session.Start();
+        await WaitUntilAsync(() => client.OpenStreams == 1);
+
+        Assert.Equal(new FeedStreamSettings(20, null, "19@e1"), Assert.Single(client.StreamRequests).Settings);
+    }
+
+    [Fact]
     public async Task Records_waiting_for_a_render_are_bounded_and_the_dropped_ones_are_counted_on_their_card()
     {
         await ReadyAsync();
