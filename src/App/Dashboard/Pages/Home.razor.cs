@@ -27,6 +27,7 @@ public partial class Home : IAsyncDisposable
     private DateTimeOffset _lastSaved;
     private bool _interactive;
     private RadzenButton? _focusNext;
+    private string? _pushed;
 
     [Inject]
     private DashboardSession Session { get; set; } = null!;
@@ -86,19 +87,34 @@ public partial class Home : IAsyncDisposable
         await Session.EnsureReadyAsync(_lifetime.Token);
         _module = await JS.InvokeAsync<IJSObjectReference>("import", _lifetime.Token, "./js/dashboard.js");
         Session.SetTimeZone(ZoneNamed(await _module.InvokeAsync<string>("timeZone", _lifetime.Token)));
-        var positions = await _module.InvokeAsync<Dictionary<string, string>?>("loadPositions", _lifetime.Token);
-        Session.RestorePositions(positions ?? []);
         _interactive = true;
         await FollowAddressAsync(firstVisit: true);
         StateHasChanged();
     }
 
-    // Back/forward, or a link to another dashboard address: the session follows the address.
+    // Back/forward, or a link to another dashboard address: the session follows the address. The page's own
+    // pushes come back here too; those are ignored.
     private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
     {
-        if (_interactive && IsDashboard(e.Location))
+        if (e.Location == _pushed)
         {
-            _ = InvokeAsync(() => FollowAddressAsync(firstVisit: false));
+            _pushed = null;
+        }
+        else if (_interactive && IsDashboard(e.Location))
+        {
+            _ = FollowLocationAsync();
+        }
+    }
+
+    private async Task FollowLocationAsync()
+    {
+        try
+        {
+            await InvokeAsync(() => FollowAddressAsync(firstVisit: false));
+        }
+        catch (Exception failure)
+        {
+            await DispatchExceptionAsync(failure);
         }
     }
 
@@ -112,9 +128,25 @@ public partial class Home : IAsyncDisposable
             address = Session.Address;
         }
 
+        // A tab that was streaming before a reload (a server restart, say) continues where it was.
+        if (firstVisit && address.Running && _module is not null)
+        {
+            Session.RestorePositions(await _module.InvokeAsync<Dictionary<string, string>?>("loadPositions", _lifetime.Token) ?? []);
+        }
+
         await Session.ApplyAsync(address);
         Session.ReportAddressProblem(problem);
-        ShowAddress(replace: true);
+        if (_lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // Without a catalog nothing could start: the address stays as it was, so a reload tries again.
+        if (Session.IsReady)
+        {
+            ShowAddress(replace: true);
+        }
+
         StateHasChanged();
     }
 
@@ -134,9 +166,9 @@ public partial class Home : IAsyncDisposable
         ShowAddress(replace: true);
     }
 
-    private void StartAsync()
+    private async Task StartAsync()
     {
-        Session.Start();
+        await Session.StartAsync();
         ShowAddress();
         // The pressed button is now disabled; keyboard focus moves to the one that undoes it.
         _focusNext = _stop;
@@ -147,6 +179,8 @@ public partial class Home : IAsyncDisposable
         await Session.StopAsync();
         ShowAddress();
         _focusNext = _start;
+        // A reload after Stop must not resume what was stopped.
+        SavePositions();
     }
 
     private void TogglePause() => Session.TogglePause();
@@ -155,11 +189,11 @@ public partial class Home : IAsyncDisposable
 
     private void ShowAddress(bool replace = false)
     {
-        var wanted = Session.Address.ToRelativeUri();
-        var current = new Uri(Navigation.Uri).Query;
-        if (!string.Equals(current, wanted, StringComparison.Ordinal))
+        var wanted = Navigation.BaseUri + Session.Address.ToRelativeUri();
+        if (!string.Equals(_pushed ?? Navigation.Uri, wanted, StringComparison.Ordinal) && !string.Equals(Navigation.Uri, wanted, StringComparison.Ordinal))
         {
-            Navigation.NavigateTo(Navigation.BaseUri + wanted, new NavigationOptions { ReplaceHistoryEntry = replace });
+            _pushed = wanted;
+            Navigation.NavigateTo(wanted, new NavigationOptions { ReplaceHistoryEntry = replace });
         }
     }
 
@@ -167,18 +201,32 @@ public partial class Home : IAsyncDisposable
     private void RefreshLive()
     {
         _liveView?.Refresh();
+        if (_interactive && Session.IsReady)
+        {
+            // The session can change what the address should say by itself (every feed ended, say).
+            ShowAddress(replace: true);
+        }
+
         SavePositionsWhenDue();
     }
 
     private void SavePositionsWhenDue()
     {
         var now = TimeProvider.GetUtcNow();
-        if (_module is null || now - _lastSaved < SavePositionsEvery)
+        if (now - _lastSaved >= SavePositionsEvery)
+        {
+            _lastSaved = now;
+            SavePositions();
+        }
+    }
+
+    private void SavePositions()
+    {
+        if (_module is null)
         {
             return;
         }
 
-        _lastSaved = now;
         var positions = Session.Positions;
         if (positions.Count == _savedPositions.Count && positions.All(p => _savedPositions.TryGetValue(p.Key, out var v) && v == p.Value))
         {

@@ -54,13 +54,14 @@ public partial class Raw : IAsyncDisposable
 
     private IReadOnlyList<string> Exports => [.. Session.Catalog.Where(f => f.Shared && _selected.Contains(f.Name)).Select(f => f.Name)];
 
-    private Uri PublicBase => string.IsNullOrWhiteSpace(Options.Value.PublicUrl) ? Server.BaseUrl : new Uri(Options.Value.PublicUrl);
+    // A base with a path (https://example.com/tributary) keeps it: the stream is relative to it.
+    private Uri PublicBase => new((string.IsNullOrWhiteSpace(Options.Value.PublicUrl) ? Server.BaseUrl.ToString() : Options.Value.PublicUrl).TrimEnd('/') + "/");
 
     private IEnumerable<(string Purpose, string Line)> Commands
     {
         get
         {
-            var stream = new Uri(PublicBase, "/api/stream").ToString();
+            var stream = new Uri(PublicBase, "api/stream").ToString();
             return
             [
                 ("Live, with the chunk framing visible", $"curl -N --raw '{stream}?feeds={FeedList}&format={_format}'"),

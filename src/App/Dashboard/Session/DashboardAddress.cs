@@ -42,7 +42,7 @@ public sealed record DashboardAddress(IReadOnlyList<string>? Feeds, bool Running
             }
             else
             {
-                problem = $"The address' count '{Shorten(count)}' is not a whole number of items (0 or more); the counter's own count is used.";
+                problem = (problem is null ? "" : problem + " ") + $"The address' count '{Shorten(count)}' is not a whole number of items (0 or more); the counter's own count is used.";
             }
         }
 

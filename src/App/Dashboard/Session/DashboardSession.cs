@@ -30,6 +30,9 @@ public sealed class DashboardSession : IAsyncDisposable
     private readonly Dictionary<string, FeedRun> _runs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _positions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _starting = new(1, 1);
+    private readonly SemaphoreSlim _mutations = new(1, 1);
+    private bool _disposed;
+    private Task _statsPoll = Task.CompletedTask;
     private Task _rendering = Task.CompletedTask;
     private Func<Func<Task>, Task>? _dispatch;
     private Action? _refresh;
@@ -197,28 +200,51 @@ public sealed class DashboardSession : IAsyncDisposable
     /// Makes the session what the address says: its feeds (unknown names are reported), counter settings, and
     /// running or not. An address the session already matches changes nothing, so following one's own links is free.
     /// </summary>
-    public async Task ApplyAsync(DashboardAddress address)
+    public Task ApplyAsync(DashboardAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
+        return SerializedAsync(() => ApplyCoreAsync(address));
+    }
+
+    /// <summary>Chooses the feeds; while running, streams start for the added ones and stop for the removed ones, the rest carry on.</summary>
+    public Task SelectAsync(IEnumerable<string> feeds)
+    {
+        ArgumentNullException.ThrowIfNull(feeds);
+        return SerializedAsync(() => SelectCoreAsync(feeds));
+    }
+
+    /// <summary>Sets the counter's rate and count; a running counter restarts with them.</summary>
+    public Task SetCounterAsync(double? rate, long? count) => SerializedAsync(() => SetCounterCoreAsync(rate, count));
+
+    public Task StartAsync() => SerializedAsync(() =>
+    {
+        StartCore();
+        return Task.CompletedTask;
+    });
+
+    public Task StopAsync() => SerializedAsync(StopCoreAsync);
+
+    private async Task ApplyCoreAsync(DashboardAddress address)
+    {
         var unknown = (address.Feeds ?? []).Where(f => !Catalog.Any(c => c.Name == f)).ToList();
         if (address.Feeds is { } feeds)
         {
-            await SelectAsync(feeds);
+            await SelectCoreAsync(feeds);
         }
 
-        await SetCounterAsync(address.Rate, address.Count);
+        await SetCounterCoreAsync(address.Rate, address.Count);
         if (address.Running && !Running)
         {
-            Start();
+            StartCore();
         }
         else if (!address.Running && Running)
         {
-            await StopAsync();
+            await StopCoreAsync();
         }
 
         if (unknown.Count > 0 && IsReady)
         {
-            Problem = $"The address names {(unknown.Count == 1 ? "an unknown feed" : "unknown feeds")}: {string.Join(", ", unknown.Select(f => $"'{Shorten(f)}'"))}. Known feeds: {string.Join(", ", Catalog.Select(f => f.Name))}.";
+            Problem = $"{(Problem is null ? "" : Problem + " ")}The address names {(unknown.Count == 1 ? "an unknown feed" : "unknown feeds")}: {string.Join(", ", unknown.Select(f => $"'{Shorten(f)}'"))}. Known feeds: {string.Join(", ", Catalog.Select(f => f.Name))}.";
             MarkChanged();
         }
     }
@@ -228,15 +254,13 @@ public sealed class DashboardSession : IAsyncDisposable
     {
         if (problem is not null)
         {
-            Problem = problem;
+            Problem = Problem is null ? problem : $"{Problem} {problem}";
             MarkChanged();
         }
     }
 
-    /// <summary>Chooses the feeds; while running, streams start for the added ones and stop for the removed ones, the rest carry on.</summary>
-    public async Task SelectAsync(IEnumerable<string> feeds)
+    private async Task SelectCoreAsync(IEnumerable<string> feeds)
     {
-        ArgumentNullException.ThrowIfNull(feeds);
         var selected = InCatalogOrder(feeds);
         if (selected.SequenceEqual(Selected))
         {
@@ -245,7 +269,11 @@ public sealed class DashboardSession : IAsyncDisposable
 
         Selected = selected;
         Board.SetFeeds(Catalog.Where(f => Selected.Contains(f.Name)));
-        if (Running)
+        if (Running && Selected.Count == 0)
+        {
+            await StopCoreAsync();
+        }
+        else if (Running)
         {
             await StopRunsAsync(Runs.Where(r => !Selected.Contains(r.Feed)));
             StartRuns(Selected);
@@ -254,8 +282,7 @@ public sealed class DashboardSession : IAsyncDisposable
         MarkChanged();
     }
 
-    /// <summary>Sets the counter's rate and count; a running counter restarts with them.</summary>
-    public async Task SetCounterAsync(double? rate, long? count)
+    private async Task SetCounterCoreAsync(double? rate, long? count)
     {
         if (rate == CounterRate && count == CounterCount)
         {
@@ -273,7 +300,7 @@ public sealed class DashboardSession : IAsyncDisposable
         MarkChanged();
     }
 
-    public void Start()
+    private void StartCore()
     {
         if (Running || !IsReady || Selected.Count == 0)
         {
@@ -287,7 +314,7 @@ public sealed class DashboardSession : IAsyncDisposable
         MarkChanged();
     }
 
-    public async Task StopAsync()
+    private async Task StopCoreAsync()
     {
         if (!Running)
         {
@@ -355,12 +382,35 @@ public sealed class DashboardSession : IAsyncDisposable
     {
         _client.StateChanged -= MarkChanged;
         await _lifetime.CancelAsync();
+        // A change under way finishes first; none starts after this.
+        await _mutations.WaitAsync();
+        _disposed = true;
         Running = false;
         await StopRunsAsync(Runs);
+        _mutations.Release();
         await _rendering;
+        await _statsPoll;
         _ticker.Dispose();
         _lifetime.Dispose();
         _starting.Dispose();
+    }
+
+    // The user's changes are awaited (stopping a stream waits for it), and events can arrive meanwhile: one
+    // change at a time, so a Stop cannot land in the middle of a restart and leave a stream running.
+    private async Task SerializedAsync(Func<Task> change)
+    {
+        await _mutations.WaitAsync();
+        try
+        {
+            if (!_disposed)
+            {
+                await change();
+            }
+        }
+        finally
+        {
+            _mutations.Release();
+        }
     }
 
     private void ResumeView()
@@ -380,7 +430,7 @@ public sealed class DashboardSession : IAsyncDisposable
                     IsCounter(feed) ? CounterRate : null,
                     IsCounter(feed) ? CounterCount : null,
                     IsShared(feed) ? _positions.GetValueOrDefault(feed) : null);
-                var run = new FeedRun(feed, settings, _client, Board, MarkChanged, _time, _logger);
+                var run = new FeedRun(feed, settings, _client, Board, MarkChanged, _time, _logger, _lifetime.Token);
                 _runs[feed] = run;
                 run.Start();
             }
@@ -420,11 +470,15 @@ public sealed class DashboardSession : IAsyncDisposable
         {
             for (var tick = 0L; await _ticker.WaitForNextTickAsync(cancellationToken); tick++)
             {
-                var statsChanged = tick % ticksPerStats == 0 && await RefreshServerStatsAsync(cancellationToken);
+                if (tick % ticksPerStats == 0 && _statsPoll.IsCompleted)
+                {
+                    _statsPoll = RefreshServerStatsAsync(cancellationToken);
+                }
+
                 var changed = Interlocked.Exchange(ref _changed, 0) == 1;
                 // Once a second anyway while running: "last item 5 s ago" must move when nothing else does.
                 var clockDue = Running && tick % ticksPerSecond == 0;
-                if (!Board.HasWork && !statsChanged && !changed && !clockDue)
+                if (!Board.HasWork && !changed && !clockDue)
                 {
                     continue;
                 }
@@ -445,33 +499,45 @@ public sealed class DashboardSession : IAsyncDisposable
             return;
         }
 
-        await dispatch(() =>
+        await dispatch(async () =>
         {
-            SettleFinishedRuns();
+            await SettleFinishedRunsAsync();
             Board.Apply();
             Announce();
             _refresh?.Invoke();
-            return Task.CompletedTask;
         });
     }
 
     // When every feed has ended or was refused there is nothing left to watch: the session stops, and says why.
-    private void SettleFinishedRuns()
+    private async Task SettleFinishedRunsAsync()
     {
         var runs = Runs;
-        if (!Running || runs.Count == 0 || runs.Any(r => r.State is not (FeedRunState.Ended or FeedRunState.Failed)))
+        if (!Running || runs.Count == 0 || runs.Any(r => r.State is not (FeedRunState.Ended or FeedRunState.Failed)) || !_mutations.Wait(0))
         {
+            // Nothing to settle, or a change is under way: the next tick looks again.
             return;
         }
 
+        try
+        {
+            await SettleAsync(runs);
+        }
+        finally
+        {
+            _mutations.Release();
+        }
+    }
+
+    private async Task SettleAsync(List<FeedRun> runs)
+    {
         var problems = RunProblems;
         Problem = problems.Count > 0
             ? string.Join(" ", problems)
             : $"The stream ended: {string.Join(", ", runs.Select(r => r.Feed))} {(runs.Count == 1 ? "has" : "have")} no more items.";
         Running = false;
+        await StopRunsAsync(runs);
         lock (_runs)
         {
-            _runs.Clear();
             _positions.Clear();
         }
 
@@ -498,12 +564,19 @@ public sealed class DashboardSession : IAsyncDisposable
         _ => $"Streaming {string.Join(", ", Selected)}.",
     };
 
-    private async Task<bool> RefreshServerStatsAsync(CancellationToken cancellationToken)
+    // Off the render loop, and bounded: a feed server that stops answering must not freeze the live view.
+    private async Task RefreshServerStatsAsync(CancellationToken cancellationToken)
     {
         ServerStats? stats;
+        using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        poll.CancelAfter(StatsInterval);
         try
         {
-            stats = await _client.GetServerStatsAsync(cancellationToken);
+            stats = await _client.GetServerStatsAsync(poll.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            stats = null;
         }
 #pragma warning disable CA1031 // The counters are a nicety: whatever fails, the loop must go on rendering items.
         catch (Exception failure) when (failure is not OperationCanceledException)
@@ -512,10 +585,16 @@ public sealed class DashboardSession : IAsyncDisposable
             StreamLog.StatsUnavailable(_logger, failure.Message);
             stats = null;
         }
+        catch (OperationCanceledException)
+        {
+            return; // The circuit is going away.
+        }
 
-        var changed = stats != Server;
-        Server = stats;
-        return changed;
+        if (stats != Server)
+        {
+            Server = stats;
+            MarkChanged();
+        }
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";

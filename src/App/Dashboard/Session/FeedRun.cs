@@ -18,11 +18,14 @@ internal sealed class FeedRun(
     LiveBoard board,
     Action changed,
     TimeProvider timeProvider,
-    ILogger logger) : IAsyncDisposable
+    ILogger logger,
+    CancellationToken sessionLifetime) : IAsyncDisposable
 {
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
 
-    private readonly CancellationTokenSource _stop = new();
+    // Linked to the session's lifetime: a run started as the circuit goes away stops with it.
+    private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(sessionLifetime);
+    private bool _everReceived;
     private Task _running = Task.CompletedTask;
     private volatile string? _position = settings.Since;
     private volatile FeedRunState _state;
@@ -52,9 +55,10 @@ internal sealed class FeedRun(
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var attempt = 0;
+        var resumed = false;
         while (true)
         {
-            var outcome = await StreamOnceAsync(attempt, cancellationToken);
+            var outcome = await StreamOnceAsync(attempt, resumed, cancellationToken);
             if (outcome is Outcome.Stopped or Outcome.Ended or Outcome.Refused)
             {
                 return;
@@ -71,6 +75,8 @@ internal sealed class FeedRun(
             }
 
             attempt = outcome == Outcome.Lost ? attempt + 1 : 0;
+            resumed = true;
+            SetState(FeedRunState.Starting);
         }
     }
 
@@ -87,11 +93,10 @@ internal sealed class FeedRun(
         Interrupted,
     }
 
-    private async Task<Outcome> StreamOnceAsync(int attempt, CancellationToken cancellationToken)
+    private async Task<Outcome> StreamOnceAsync(int attempt, bool resumed, CancellationToken cancellationToken)
     {
         var received = false;
         var shutdown = false;
-        var resumed = _state == FeedRunState.Resuming;
         try
         {
             await foreach (var record in client.StreamAsync(Feed, Settings with { Since = _position }, cancellationToken))
@@ -100,20 +105,21 @@ internal sealed class FeedRun(
                 {
                     received = true;
                     SetState(FeedRunState.Live);
-                    if (!resumed && attempt == 0 && record.Type != "reset" && Settings.Since is { } kept && _position == kept)
-                    {
-                        board.Note(Feed, $"{Feed} continued from #{kept.Split('@')[0]}, where this tab was before the page reloaded.");
-                    }
-                    else if (resumed)
-                    {
-                        board.Note(Feed, _position is null
-                            ? $"{Feed} restarted after the connection was lost; it keeps no history, so its items from meanwhile are missing."
-                            : $"{Feed} resumed after the connection was lost, from #{_position.Split('@')[0]}.");
-                    }
+                    NoteStart(record, resumed, attempt);
+                    _everReceived = true;
                 }
 
-                shutdown |= record.Type == "shutdown";
-                if (record.Epoch is not null)
+                if (record.Type == "shutdown")
+                {
+                    // The server's record names no feed and tells the reader to reconnect, which this does itself.
+                    shutdown = true;
+                    board.Note(Feed, $"The server is shutting down; {Feed} continues when it is back.");
+                    continue;
+                }
+
+                // Only data moves the position: a gap or reset record carries a neighbouring number, and resuming
+                // after it could skip an item. Repeating such a record on the next resume is harmless.
+                if (record.IsData && record.Epoch is not null)
                 {
                     _position = record.Position;
                 }
@@ -123,6 +129,11 @@ internal sealed class FeedRun(
         }
         catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(cancellationToken))
         {
+            return Outcome.Stopped;
+        }
+        catch (ObjectDisposedException)
+        {
+            // The circuit's hub client is gone: so is everyone who could watch this.
             return Outcome.Stopped;
         }
         catch (HubException refused)
@@ -147,6 +158,20 @@ internal sealed class FeedRun(
 
         SetState(FeedRunState.Ended);
         return Outcome.Ended;
+    }
+
+    private void NoteStart(FeedRecord first, bool resumed, int attempt)
+    {
+        if (resumed && _everReceived)
+        {
+            board.Note(Feed, _position is null
+                ? $"{Feed} started over after the connection was lost: it keeps no history, so what it sent meanwhile is not shown."
+                : $"{Feed} resumed after the connection was lost, from #{_position.Split('@')[0]}.");
+        }
+        else if (!resumed && attempt == 0 && first.Type != "reset" && Settings.Since is { } kept && _position == kept)
+        {
+            board.Note(Feed, $"{Feed} continued from #{kept.Split('@')[0]}, where this tab was before the page reloaded.");
+        }
     }
 
     private void SetState(FeedRunState state)

@@ -22,6 +22,9 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
     private readonly Queue<(DateTimeOffset At, int Count)> _recent = new();
     private readonly Dictionary<string, FeedCard> _cards = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _droppedWaiting = new(StringComparer.Ordinal);
+    private const int MaxKeptControls = 256;
+
+    private readonly List<FeedRecord> _keptControls = [];
     private Queue<FeedRecord> _pending = new();
     private IReadOnlyList<FeedCard> _cardList = [];
     private DateTimeOffset _lastChartPublish;
@@ -74,7 +77,7 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
         {
             lock (_gate)
             {
-                return _pending.Count > 0 || _recentCount > 0 || _chartsWaiting;
+                return _pending.Count > 0 || _keptControls.Count > 0 || _recentCount > 0 || _chartsWaiting;
             }
         }
     }
@@ -85,9 +88,9 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
         ArgumentNullException.ThrowIfNull(record);
         lock (_gate)
         {
-            if (_pending.Count >= PendingCapacity && _pending.Dequeue() is { IsData: true } dropped)
+            if (_pending.Count >= PendingCapacity)
             {
-                _droppedWaiting[dropped.Feed] = _droppedWaiting.GetValueOrDefault(dropped.Feed) + 1;
+                Evict(_pending.Dequeue());
             }
 
             _pending.Enqueue(record);
@@ -100,6 +103,20 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
         }
     }
 
+    // Data the view cannot keep up with is dropped and counted; control records (gaps, resets, errors) are what
+    // explain such losses, so they are kept, up to a bound of their own.
+    private void Evict(FeedRecord oldest)
+    {
+        if (!oldest.IsData && _keptControls.Count < MaxKeptControls)
+        {
+            _keptControls.Add(oldest);
+        }
+        else
+        {
+            _droppedWaiting[oldest.Feed] = _droppedWaiting.GetValueOrDefault(oldest.Feed) + 1;
+        }
+    }
+
     /// <summary>Adds the dashboard's own note to the timeline, e.g. that a feed resumed after a lost connection.</summary>
     public void Note(string feed, string message) =>
         Enqueue(new FeedRecord(feed, 0, timeProvider.GetUtcNow(), JsonSerializer.SerializeToElement(new NoteData(message), NoteJson)) { Type = "note" });
@@ -107,11 +124,13 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
     /// <summary>Moves what arrived since the last call into the view. Returns whether anything visible changed.</summary>
     public bool Apply()
     {
-        Queue<FeedRecord> batch;
+        List<FeedRecord> batch;
         Dictionary<string, long>? dropped = null;
         lock (_gate)
         {
-            (batch, _pending) = (_pending, new Queue<FeedRecord>());
+            batch = [.. _keptControls, .. _pending];
+            _keptControls.Clear();
+            _pending = new Queue<FeedRecord>();
             if (_droppedWaiting.Count > 0)
             {
                 dropped = new Dictionary<string, long>(_droppedWaiting, StringComparer.Ordinal);
@@ -141,6 +160,7 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
         lock (_gate)
         {
             _pending.Clear();
+            _keptControls.Clear();
             _droppedWaiting.Clear();
         }
 

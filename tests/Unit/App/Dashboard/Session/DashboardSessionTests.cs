@@ -32,7 +32,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
     {
         await ReadyAsync();
 
-        _session.Start();
+        await _session.StartAsync();
         _client.Write("news", """{"headline":"Harbour reopens"}""");
         _client.Write("weather", """{"station":"Ridge","temperatureC":18.5}""");
         await _client.WaitForConsumedAsync(2);
@@ -47,7 +47,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
     public async Task Adding_and_removing_feeds_while_running_leaves_the_other_streams_alone()
     {
         await ReadyAsync();
-        _session.Start();
+        await _session.StartAsync();
         await WaitForOpenStreamsAsync(2);
 
         await _session.SelectAsync(["weather", "counter"]);
@@ -65,7 +65,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
     {
         await ReadyAsync();
         await _session.SelectAsync(["news"]);
-        _session.Start();
+        await _session.StartAsync();
         _client.Write("news", """{"headline":"One"}""");
         _client.Write("news", """{"headline":"Two"}""");
         await _client.WaitForConsumedAsync(2);
@@ -83,12 +83,45 @@ public sealed class DashboardSessionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_resume_starts_after_the_last_data_item_not_after_a_control_record()
+    {
+        await ReadyAsync();
+        await _session.SelectAsync(["news"]);
+        await _session.StartAsync();
+        _client.Write("news", """{"headline":"One"}""");
+        _client.WriteControl("news", "gap", """{"skipped":1,"message":"1 item was dropped."}""");
+        await _client.WaitForConsumedAsync(2);
+
+        _client.Lose("news");
+        await WaitUntilAsync(() => _client.StreamRequests.Count == 2);
+
+        Assert.Equal([null, "1@e1"], _client.StreamRequests.Select(r => r.Settings.Since));
+    }
+
+    [Fact]
+    public async Task Stop_pressed_while_the_counter_restarts_leaves_nothing_running()
+    {
+        await ReadyAsync();
+        await _session.SelectAsync(["counter"]);
+        await _session.StartAsync();
+        await WaitForOpenStreamsAsync(1);
+
+        var restart = _session.SetCounterAsync(5, null);
+        var stop = _session.StopAsync();
+        await Task.WhenAll(restart, stop);
+
+        Assert.False(_session.Running);
+        await WaitForOpenStreamsAsync(0);
+        Assert.Empty(_session.Positions);
+    }
+
+    [Fact]
     public async Task A_refused_feed_shows_the_servers_message_and_the_others_keep_streaming()
     {
         _client.Refuse["weather"] = new HubException("Feed 'weather' failed: its upstream refused the connection.");
         await ReadyAsync();
 
-        _session.Start();
+        await _session.StartAsync();
         _client.Write("news", """{"headline":"Still here"}""");
         await _client.WaitForConsumedAsync(1);
         await TickAsync();
@@ -103,7 +136,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
     {
         _client.Refuse["weather"] = new HubException("Rate 1e9 is above the counter's most, 100000 items/s.");
         await ReadyAsync();
-        _session.Start();
+        await _session.StartAsync();
         _client.End("news");
         await WaitUntilAsync(() => _session.StateOf("news") == FeedRunState.Ended && _session.StateOf("weather") == FeedRunState.Failed);
 
@@ -144,10 +177,10 @@ public sealed class DashboardSessionTests : IAsyncDisposable
         _session.RestorePositions(new Dictionary<string, string> { ["news"] = "41@e1" });
         await _session.SelectAsync(["news"]);
 
-        _session.Start();
+        await _session.StartAsync();
         await WaitForOpenStreamsAsync(1);
         await _session.StopAsync();
-        _session.Start();
+        await _session.StartAsync();
         await WaitForOpenStreamsAsync(1);
 
         Assert.Equal(["41@e1", null], _client.StreamRequests.Select(r => r.Settings.Since));
@@ -158,7 +191,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
     {
         await ReadyAsync();
         await _session.SelectAsync(["news", "counter"]);
-        _session.Start();
+        await _session.StartAsync();
         await WaitForOpenStreamsAsync(2);
 
         await _session.SetCounterAsync(500, 1000);
@@ -179,7 +212,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
         session.RestorePositions(new Dictionary<string, string> { ["ticks"] = "19@e1" });
         await session.SetCounterAsync(20, null);
 
-        session.Start();
+        await session.StartAsync();
         await WaitUntilAsync(() => client.OpenStreams == 1);
 
         Assert.Equal(new FeedStreamSettings(20, null, "19@e1"), Assert.Single(client.StreamRequests).Settings);
@@ -190,7 +223,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
     {
         await ReadyAsync();
         await _session.SelectAsync(["news"]);
-        _session.Start();
+        await _session.StartAsync();
 
         for (var i = 0; i < 250; i++)
         {
@@ -211,7 +244,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
     {
         await ReadyAsync();
         await _session.SelectAsync(["news"]);
-        _session.Start();
+        await _session.StartAsync();
         _client.Write("news", """{"headline":"Before"}""");
         await _client.WaitForConsumedAsync(1);
 
@@ -235,7 +268,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
         await ReadyAsync();
         await TickAsync();
 
-        _session.Start();
+        await _session.StartAsync();
         _client.Write("news", """{"headline":"Rendered"}""");
         await _client.WaitForConsumedAsync(1);
         await TickAsync();
@@ -247,7 +280,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
     public async Task Disposing_the_session_stops_every_stream()
     {
         await ReadyAsync();
-        _session.Start();
+        await _session.StartAsync();
         await WaitForOpenStreamsAsync(2);
 
         await _session.DisposeAsync();

@@ -120,6 +120,24 @@ public sealed class LiveBoardTests
     }
 
     [Fact]
+    public void When_the_view_falls_behind_data_is_dropped_and_counted_but_control_records_are_kept()
+    {
+        var board = NewBoard(timelineCapacity: 10);
+
+        board.Enqueue(Control("gap", """{"skipped":3,"message":"3 items were dropped."}"""));
+        for (var i = 1; i <= 30; i++)
+        {
+            board.Enqueue(Counter(i));
+        }
+
+        board.Apply();
+
+        var card = board.Cards[0];
+        Assert.Equal((1L, 20L), (card.Gaps, card.DroppedInView));
+        Assert.Equal(30, board.TotalItems);
+    }
+
+    [Fact]
     public void A_pause_in_a_feed_breaks_its_chart_line()
     {
         var board = NewBoard();
