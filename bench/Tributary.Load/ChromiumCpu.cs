@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Tributary.Load;
 
 /// <summary>
@@ -8,11 +6,9 @@ namespace Tributary.Load;
 /// </summary>
 internal static class ChromiumCpu
 {
-    private static readonly double TicksPerSecond = 100.0; // USER_HZ on Linux
-
     public static TimeSpan Total()
     {
-        long ticks = 0;
+        var total = TimeSpan.Zero;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), out _))
@@ -23,14 +19,10 @@ internal static class ChromiumCpu
             try
             {
                 var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
-                if (!name.StartsWith("chrom", StringComparison.Ordinal))
+                if (ServerProcess.NameOf(stat).StartsWith("chrom", StringComparison.Ordinal))
                 {
-                    continue;
+                    total += ServerProcess.CpuTimeOf(stat);
                 }
-
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             }
             catch (IOException)
             {
@@ -38,6 +30,6 @@ internal static class ChromiumCpu
             }
         }
 
-        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+        return total;
     }
 }

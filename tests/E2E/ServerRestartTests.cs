@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Playwright;
 using Tributary.Tests.Hosting;
 using Xunit.Abstractions;
@@ -41,7 +39,7 @@ public sealed class ServerRestartTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task After_a_restart_the_page_resumes_the_same_feeds_without_repeating_or_missing_an_item()
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var address = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}/");
         var app = await StartAppAsync(address);
         await using var context = await _browser!.NewContextAsync(new() { BaseURL = address.ToString(), ViewportSize = new() { Width = 1400, Height = 4000 } });
         var page = await context.NewPageAsync();
@@ -95,11 +93,4 @@ public sealed class ServerRestartTests(ITestOutputHelper output) : IAsyncLifetim
         ["Feeds:10:Rate"] = "10",
         ["Feeds:10:Shared"] = "true",
     });
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Tributary.Tests.Hosting;
 
@@ -31,7 +29,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     {
         var bin = FindBinaries();
         var directory = Directory.CreateTempSubdirectory("tributary-pg-");
-        var server = new ThrowawayPostgres(bin, directory, FreePort());
+        var server = new ThrowawayPostgres(bin, directory, LoopbackPort.Free());
         if (IsRoot)
         {
             await RunAsync("chown", ["-R", "postgres", directory.FullName]);
@@ -102,12 +100,5 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             : null;
         return installed ?? throw new InvalidOperationException(
             "PostgreSQL's server binaries were not found under /usr/lib/postgresql: run ./test.sh (it installs Debian's postgresql), or set TRIBUTARY_PG_BIN to the folder holding initdb and pg_ctl.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

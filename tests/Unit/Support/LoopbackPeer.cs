@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -7,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Tributary.Streaming.Diagnostics;
+using Tributary.Tests.Hosting;
 
 namespace Tributary.Tests.Unit.Support;
 
@@ -56,12 +55,7 @@ public sealed class LoopbackPeer : IAsyncDisposable
     }
 
     /// <summary>A loopback port nothing listens on: connecting to it is refused.</summary>
-    public static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int ClosedPort() => LoopbackPort.Free();
 
     public Uri WebSocketUrl => new($"ws://{BaseAddress.Authority}/ws");
 

@@ -33,4 +33,17 @@ internal static class TestTimeouts
     public static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static TaskCompletionSource<T> NewSignal<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds, for state that raises no signal of its own (a stream
+    /// count, say); fails after <see cref="Hang"/>.
+    /// </summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Hang);
+        while (!condition())
+        {
+            await Task.Delay(5, timeout.Token);
+        }
+    }
 }

@@ -28,6 +28,7 @@ public partial class Home : IAsyncDisposable
     private bool _interactive;
     private RadzenButton? _focusNext;
     private string? _pushed;
+    private DashboardAddress? _shownAddress;
 
     [Inject]
     private DashboardSession Session { get; set; } = null!;
@@ -189,6 +190,7 @@ public partial class Home : IAsyncDisposable
 
     private void ShowAddress(bool replace = false)
     {
+        _shownAddress = Session.Address;
         var wanted = Navigation.BaseUri + Session.Address.ToRelativeUri();
         if (!string.Equals(_pushed ?? Navigation.Uri, wanted, StringComparison.Ordinal) && !string.Equals(Navigation.Uri, wanted, StringComparison.Ordinal))
         {
@@ -201,9 +203,10 @@ public partial class Home : IAsyncDisposable
     private void RefreshLive()
     {
         _liveView?.Refresh();
-        if (_interactive && Session.IsReady)
+        // The session can change what the address should say by itself (every feed ended, say). A record
+        // compare per tick; the address is only built when it changed.
+        if (_interactive && Session.IsReady && Session.Address != _shownAddress)
         {
-            // The session can change what the address should say by itself (every feed ended, say).
             ShowAddress(replace: true);
         }
 

@@ -130,7 +130,7 @@ public sealed class DashboardTests : IAsyncDisposable
         _client.Write("news", """{"headline":"One","category":"city"}""");
         await _client.WaitForConsumedAsync(1);
 
-        await WaitUntilAsync(() => _client.OpenStreams == 2);
+        await TestTimeouts.WaitUntilAsync(() => _client.OpenStreams == 2);
         await cut.Instance.DisposeAsync();
         Assert.Equal(2, _client.OpenStreams);
         await _context.DisposeAsync();
@@ -218,15 +218,6 @@ public sealed class DashboardTests : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TestTimeouts.Hang);
-        while (!condition())
-        {
-            await Task.Delay(5, timeout.Token);
-        }
-    }
 
     private IRenderedComponent<CountingHome> RenderDashboard()
     {

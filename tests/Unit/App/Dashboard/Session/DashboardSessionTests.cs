@@ -93,7 +93,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
         await _client.WaitForConsumedAsync(2);
 
         _client.Lose("news");
-        await WaitUntilAsync(() => _client.StreamRequests.Count == 2);
+        await TestTimeouts.WaitUntilAsync(() => _client.StreamRequests.Count == 2);
 
         Assert.Equal([null, "1@e1"], _client.StreamRequests.Select(r => r.Settings.Since));
     }
@@ -138,7 +138,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
         await ReadyAsync();
         await _session.StartAsync();
         _client.End("news");
-        await WaitUntilAsync(() => _session.StateOf("news") == FeedRunState.Ended && _session.StateOf("weather") == FeedRunState.Failed);
+        await TestTimeouts.WaitUntilAsync(() => _session.StateOf("news") == FeedRunState.Ended && _session.StateOf("weather") == FeedRunState.Failed);
 
         await TickAsync();
 
@@ -213,7 +213,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
         await session.SetCounterAsync(20, null);
 
         await session.StartAsync();
-        await WaitUntilAsync(() => client.OpenStreams == 1);
+        await TestTimeouts.WaitUntilAsync(() => client.OpenStreams == 1);
 
         Assert.Equal(new FeedStreamSettings(20, null, "19@e1"), Assert.Single(client.StreamRequests).Settings);
     }
@@ -304,14 +304,5 @@ public sealed class DashboardSessionTests : IAsyncDisposable
         }
     }
 
-    private Task WaitForOpenStreamsAsync(int count) => WaitUntilAsync(() => _client.OpenStreams == count);
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TestTimeouts.Hang);
-        while (!condition())
-        {
-            await Task.Delay(5, timeout.Token);
-        }
-    }
+    private Task WaitForOpenStreamsAsync(int count) => TestTimeouts.WaitUntilAsync(() => _client.OpenStreams == count);
 }
