@@ -2,11 +2,18 @@ using Microsoft.Extensions.Options;
 using Tributary.App;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Postgres;
+using Tributary.App.Security;
+
+if (KeysCommand.Handles(args))
+{
+    return KeysCommand.Run(args, Console.Out, Console.Error);
+}
 
 var app = TributaryApp.Create(new WebApplicationOptions { Args = args });
 try
 {
     await FeedServices.PrepareEngineAsync(app.Services, CancellationToken.None);
+    await app.RunAsync();
 }
 catch (FeedEngineUnavailableException unavailable)
 {
@@ -20,5 +27,4 @@ catch (OptionsValidationException invalid)
     return 1;
 }
 
-await app.RunAsync();
 return 0;

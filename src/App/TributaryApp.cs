@@ -2,6 +2,7 @@ using Tributary.App.Dashboard;
 using Tributary.App.Endpoints;
 using Tributary.App.Feeds;
 using Tributary.App.Hubs;
+using Tributary.App.Security;
 
 namespace Tributary.App;
 
@@ -21,6 +22,7 @@ public static class TributaryApp
         builder.WebHost.UseStaticWebAssets();
         configure?.Invoke(builder);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddSecurity();
         builder.Services.AddFeeds();
         builder.Services.AddStreamApi();
         builder.Services.AddExportApi();
@@ -35,8 +37,10 @@ public static class TributaryApp
             app.UseExceptionHandler();
         }
 
+        app.UseSecurity();
         app.UseAntiforgery();
         app.MapStaticAssets();
+        app.MapSignOut();
         app.MapStreamApi();
         app.MapExportApi();
         app.MapFeedHub();

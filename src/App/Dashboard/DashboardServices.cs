@@ -18,6 +18,7 @@ public static class DashboardServices
         // The stats poll runs every 2 s per open tab; its request logs would drown everything else.
         services.AddHttpClient(nameof(HubFeedClient)).RemoveAllLoggers();
         services.AddSingleton<FeedServerAddress>();
+        services.AddScoped<CircuitCredentials>();
         services.AddScoped<IFeedClient, HubFeedClient>();
         services.AddScoped<DashboardSession>();
         services.AddTransient<IRenderTicker, PeriodicRenderTicker>();

@@ -7,6 +7,7 @@ using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Sharing;
 using Tributary.App.Feeds.Upstream;
+using Tributary.App.Security;
 using Tributary.Streaming.Formatting;
 using Tributary.Streaming.Records;
 
@@ -30,7 +31,7 @@ public static class ExportApi
 
     public static IEndpointRouteBuilder MapExportApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Exports");
+        var api = app.MapGroup("/api").WithTags("Exports").RequireAuthorization(TributaryPolicies.Watch);
         api.MapGet("/export/{file}", ExportAsync).WithName("Export")
             .WithSummary("Streams a feed's history (or, with live=true, the feed itself) as CSV or NDJSON, as an attachment.");
         api.MapGet("/files/{name}", GetFile).WithName("GetFile")
@@ -43,21 +44,29 @@ public static class ExportApi
         HttpContext context,
         FeedCatalog catalog,
         FeedRequestRules rules,
+        FeedAccess access,
+        AccessWatch accessWatch,
         IFeedEngine sharedFeeds,
         MergedStreams mergedStreams,
-        ClientStreamLimiter limiter,
+        StreamLimiter limiter,
         StreamStats stats,
         IOptions<StreamingOptions> limits,
         ILoggerFactory loggers,
         TimeProvider timeProvider)
     {
         var (name, formatter) = SplitExportName(file);
+        var permissions = access.For(context.User);
         var feed = formatter is null ? null : catalog.Find(name);
         if (feed is null)
         {
             return Problem(StatusCodes.Status404NotFound, formatter is null
                 ? $"Export '{file}' is not a feed name ending in .csv or .ndjson."
-                : $"Unknown feed '{name}'. Known feeds: {string.Join(", ", catalog.Feeds.Select(f => f.Name))}.");
+                : $"Unknown feed '{name}'. Known feeds: {rules.KnownFeeds(permissions)}.");
+        }
+
+        if (!permissions.CanWatch(feed))
+        {
+            return Problem(StatusCodes.Status403Forbidden, permissions.Refusal(feed));
         }
 
         var live = string.Equals(context.Request.Query["live"], "true", StringComparison.OrdinalIgnoreCase);
@@ -66,7 +75,7 @@ public static class ExportApi
             return Problem(StatusCodes.Status400BadRequest, $"Feed '{feed.Name}' runs privately for each stream and keeps no history to export; ask for live=true (with count for a bounded export).");
         }
 
-        var (request, error) = live ? LiveRequest(context.Request.Query, feed, rules) : (null, null);
+        var (request, error) = live ? LiveRequest(context.Request.Query, feed, rules, permissions) : (null, null);
         if (error is not null)
         {
             return Problem(StatusCodes.Status400BadRequest, error);
@@ -86,21 +95,35 @@ public static class ExportApi
 
         using (lease)
         using (stats.BeginStream(LiveEndpoint))
+        using (var accessLease = accessWatch.Watch(context.User))
         {
-            await WriteAsync(context, feed, formatter!, mergedStreams.Open(request, context.RequestAborted), timeProvider, Logger(loggers));
+            await WriteAsync(context, feed, formatter!, mergedStreams.Open(request, context.RequestAborted), timeProvider, Logger(loggers), accessLease);
         }
 
         return TypedResults.Empty;
     }
 
     // A live export is a stream of one feed; it takes the counter overrides with the stream endpoint's rules.
-    private static (FeedRequest? Request, string? Error) LiveRequest(IQueryCollection query, FeedDefinition feed, FeedRequestRules rules)
+    private static (FeedRequest? Request, string? Error) LiveRequest(IQueryCollection query, FeedDefinition feed, FeedRequestRules rules, FeedPermissions permissions)
     {
         var (rate, count, error) = FeedQuery.ReadOverrides(query);
-        return error is null ? rules.Check(new FeedRequestInput([feed.Name], rate, count)) : (null, error);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        var (request, ruleError) = rules.Check(new FeedRequestInput([feed.Name], rate, count), permissions);
+        return (request, ruleError);
     }
 
-    private static async Task WriteAsync(HttpContext context, FeedDefinition feed, FeedRecordFormatter formatter, IAsyncEnumerable<FeedItem<object>> items, TimeProvider timeProvider, ILogger logger)
+    private static async Task WriteAsync(
+        HttpContext context,
+        FeedDefinition feed,
+        FeedRecordFormatter formatter,
+        IAsyncEnumerable<FeedItem<object>> items,
+        TimeProvider timeProvider,
+        ILogger logger,
+        AccessLease? access = null)
     {
         var response = context.Response;
         var extension = formatter is CsvFormatter ? "csv" : "ndjson";
@@ -118,11 +141,17 @@ public static class ExportApi
         }
 
         var writer = new LiveBatchWriter(new StreamLiveOutput(response.Body), timeProvider);
+        using var exportLifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, access?.Token ?? CancellationToken.None);
         try
         {
             try
             {
-                await writer.CopyAsync(items, formatter.WriteRecord, heartbeat: null, context.RequestAborted);
+                await writer.CopyAsync(items, formatter.WriteRecord, heartbeat: null, exportLifetime.Token);
+            }
+            catch (OperationCanceledException) when (access is { Token.IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested)
+            {
+                StreamApiLog.EndedByAccess(logger);
+                formatter.WriteControl(FeedControlKind.Error, feed.Name, access.Reason, writer.Batch);
             }
             catch (FeedFailedException failure)
             {
@@ -160,7 +189,9 @@ public static class ExportApi
         _ => (file, null),
     };
 
-    private static Results<PhysicalFileHttpResult, ProblemHttpResult> GetFile(string name, ExportFiles files)
+    // Always a download, under a CSP that lets nothing in it run: an .html or .svg put in the export directory must
+    // not execute as this site, with the user's cookie.
+    private static Results<PhysicalFileHttpResult, ProblemHttpResult> GetFile(string name, HttpContext context, ExportFiles files, FeedAccess access, FeedCatalog catalog)
     {
         var (file, status, error) = files.Resolve(name);
         if (file is null)
@@ -168,10 +199,28 @@ public static class ExportApi
             return Problem(status, error!);
         }
 
+        var permissions = access.For(context.User);
+        if (ExportFiles.FeedOf(file.Name, catalog.Feeds) is { } feed && !permissions.CanWatch(feed))
+        {
+            return Problem(StatusCodes.Status403Forbidden, $"File '{file.Name}' belongs to feed '{feed.Name}'. {permissions.Refusal(feed)}");
+        }
+
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
         var entityTag = new EntityTagHeaderValue($"\"{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}\"");
-        return TypedResults.PhysicalFile(file.FullName, ExportFiles.ContentType(file.Name), lastModified: file.LastWriteTimeUtc, entityTag: entityTag, enableRangeProcessing: true);
+        return TypedResults.PhysicalFile(
+            file.FullName,
+            ExportFiles.ContentType(file.Name),
+            fileDownloadName: file.Name,
+            lastModified: file.LastWriteTimeUtc,
+            entityTag: entityTag,
+            enableRangeProcessing: true);
     }
 
     private static ProblemHttpResult Problem(int status, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: status == StatusCodes.Status404NotFound ? "Not found" : "Invalid request");
+        TypedResults.Problem(detail: detail, statusCode: status, title: status switch
+        {
+            StatusCodes.Status404NotFound => "Not found",
+            StatusCodes.Status403Forbidden => "Feed not allowed",
+            _ => "Invalid request",
+        });
 }

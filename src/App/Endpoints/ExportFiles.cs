@@ -42,6 +42,19 @@ public sealed class ExportFiles(IOptions<ExportOptions> options, IWebHostEnviron
         return (file, StatusCodes.Status200OK, null);
     }
 
+    /// <summary>
+    /// The feed a file in the export directory belongs to: the longest feed name it starts with, followed by '-' or
+    /// '.' (exports are saved as <c>feed-yyyyMMdd-HHmmss.csv</c>). Files of no feed (a README) are any caller's.
+    /// </summary>
+    public static Feeds.FeedDefinition? FeedOf(string fileName, IEnumerable<Feeds.FeedDefinition> feeds)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(feeds);
+        return feeds
+            .Where(f => fileName.Length > f.Name.Length && fileName.StartsWith(f.Name, StringComparison.OrdinalIgnoreCase) && fileName[f.Name.Length] is '-' or '.')
+            .MaxBy(f => f.Name.Length);
+    }
+
     public static string ContentType(string name) =>
         ContentTypes.TryGetContentType(name, out var type) ? type : "application/octet-stream";
 

@@ -13,20 +13,21 @@ internal static class StreamAdmission
 {
     public static bool TryAdmit(
         HttpContext context,
-        ClientStreamLimiter limiter,
+        StreamLimiter limiter,
         StreamingOptions limits,
         ILogger logger,
         out IDisposable? lease,
         [NotNullWhen(false)] out ProblemHttpResult? refusal)
     {
-        var client = context.Connection.RemoteIpAddress;
-        if (limiter.TryAcquire(client, out lease))
+        var client = Security.StreamClient.Of(context.User, context.Connection.RemoteIpAddress);
+        lease = limiter.TryAcquire(client);
+        if (lease is not null)
         {
             refusal = null;
             return true;
         }
 
-        StreamApiLog.TooManyStreams(logger, client?.ToString() ?? "unknown", limits.MaxStreamsPerClient);
+        StreamApiLog.TooManyStreams(logger, client, limits.MaxStreamsPerClient);
         context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         refusal = TypedResults.Problem(
             detail: $"This client already has {limits.MaxStreamsPerClient} open streams, the most allowed. Close one, or retry after {limits.RetryAfterSeconds} s.",

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
+using Tributary.App.Security;
 
 namespace Tributary.App.Endpoints;
 
@@ -18,32 +19,37 @@ public static class StreamApi
 
     public static IEndpointRouteBuilder MapStreamApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Streams");
-        api.MapGet("/feeds", GetFeeds).WithName("GetFeeds").WithSummary("Lists the feed catalog.");
+        var api = app.MapGroup("/api").WithTags("Streams").RequireAuthorization(TributaryPolicies.Watch);
+        api.MapGet("/feeds", GetFeeds).WithName("GetFeeds").WithSummary("Lists the feeds the caller may watch.");
         api.MapGet("/stream", StreamAsync).WithName("Stream")
             .WithSummary("Streams the merged feeds as NDJSON, server-sent events or text, chunked and live.");
-        api.MapGet("/stats", GetStats).WithName("GetStats").WithSummary("Live counts of streams, producers and items sent.");
+        api.MapGet("/stats", GetStats).WithName("GetStats").WithSummary("Live counts of streams, producers and items sent.")
+            .RequireAuthorization(TributaryPolicies.Stats);
         return app;
     }
 
-    private static Ok<FeedInfo[]> GetFeeds(FeedCatalog catalog) =>
-        TypedResults.Ok(catalog.Feeds.Select(FeedInfo.From).ToArray());
+    private static Ok<FeedInfo[]> GetFeeds(HttpContext context, FeedRequestRules rules, FeedAccess access) =>
+        TypedResults.Ok(rules.Visible(access.For(context.User)).Select(FeedInfo.From).ToArray());
 
     private static Ok<StreamStatsSnapshot> GetStats(StreamStats stats) => TypedResults.Ok(stats.Snapshot());
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAsync(
         HttpContext context,
         FeedRequestRules rules,
-        ClientStreamLimiter limiter,
+        FeedAccess access,
+        AccessWatch accessWatch,
+        StreamLimiter limiter,
         StreamResponder responder,
         IOptions<StreamingOptions> options,
         ILogger<StreamResponder> logger)
     {
         var limits = options.Value;
-        var (request, error) = StreamRequest.Parse(context.Request, rules);
+        var (request, error, forbidden) = StreamRequest.Parse(context.Request, rules, access.For(context.User));
         if (request is null)
         {
-            return TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid stream request");
+            return forbidden
+                ? TypedResults.Problem(detail: error, statusCode: StatusCodes.Status403Forbidden, title: "Feed not allowed")
+                : TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid stream request");
         }
 
         if (!StreamAdmission.TryAdmit(context, limiter, limits, logger, out var lease, out var refusal))
@@ -52,8 +58,9 @@ public static class StreamApi
         }
 
         using (lease)
+        using (var accessLease = accessWatch.Watch(context.User))
         {
-            await responder.StreamAsync(context, request);
+            await responder.StreamAsync(context, request, accessLease);
         }
 
         return TypedResults.Empty;

@@ -26,6 +26,9 @@ internal static partial class StreamApiLog
     [LoggerMessage(7, LogLevel.Debug, "Feed '{Feed}' failed (logged where it failed); its stream was ended with an error record.")]
     public static partial void EndedByLoggedFailure(ILogger logger, string feed);
 
+    [LoggerMessage(8, LogLevel.Information, "Stream ended because its caller's access ended (key revoked or expired, or signed out).")]
+    public static partial void EndedByAccess(ILogger logger);
+
     /// <summary>Logs a feed failure that ends a stream, once and at the level it deserves.</summary>
     public static void StreamEndedByFailure(ILogger logger, FeedFailedException failure)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
+using Tributary.App.Security;
 using Tributary.Streaming.Compression;
 using Tributary.Streaming.Formatting;
 using Tributary.Streaming.Records;
@@ -13,8 +14,8 @@ namespace Tributary.App.Endpoints;
 /// Writes one merged stream to an HTTP response. The request's abort token and the server's stopping token
 /// flow into the merge's scoped producer, so a client that leaves stops every producer of its stream.
 /// Every way a stream ends is deliberate: items run out or the limit is reached (clean end), a feed fails
-/// (error record), the server stops (shutdown record), the duration limit passes (end record), or the
-/// client leaves (nothing more to write).
+/// (error record), the server stops (shutdown record), the duration limit passes (end record), the caller's
+/// access ends (error record), or the client leaves (nothing more to write).
 /// </summary>
 public sealed class StreamResponder(
     MergedStreams mergedStreams,
@@ -26,13 +27,17 @@ public sealed class StreamResponder(
 {
     public const string Endpoint = "/api/stream";
 
-    public async Task StreamAsync(HttpContext context, StreamRequest request)
+    /// <param name="context">The request to answer.</param>
+    /// <param name="request">What to stream.</param>
+    /// <param name="access">Ends the stream, with an error record, when the caller's access ends.</param>
+    public async Task StreamAsync(HttpContext context, StreamRequest request, AccessLease access)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(access);
         var aborted = context.RequestAborted;
         using var activity = stats.BeginStream(Endpoint);
-        using var streamLifetime = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
+        using var streamLifetime = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping, access.Token);
         if (options.Value.MaxStreamDuration is { } maxDuration)
         {
             streamLifetime.CancelAfter(maxDuration);
@@ -46,7 +51,7 @@ public sealed class StreamResponder(
         await using (compressor)
         {
             var writer = new LiveBatchWriter(compressor ?? (ILiveOutput)new StreamLiveOutput(context.Response.Body), timeProvider);
-            if (!await CopyAsync(request, formatter, writer, activity, streamLifetime.Token, aborted))
+            if (!await CopyAsync(request, formatter, writer, activity, access, streamLifetime.Token, aborted))
             {
                 return;
             }
@@ -79,6 +84,7 @@ public sealed class StreamResponder(
         FeedRecordFormatter formatter,
         LiveBatchWriter writer,
         StreamStats.StreamActivity activity,
+        AccessLease access,
         CancellationToken streamToken,
         CancellationToken aborted)
     {
@@ -130,6 +136,12 @@ public sealed class StreamResponder(
         {
             StreamApiLog.EndedByShutdown(logger);
             formatter.WriteControl(FeedControlKind.Shutdown, null, "The server is shutting down; reconnect to resume.", writer.Batch);
+            return true;
+        }
+        catch (OperationCanceledException) when (access.Token.IsCancellationRequested)
+        {
+            StreamApiLog.EndedByAccess(logger);
+            formatter.WriteControl(FeedControlKind.Error, null, access.Reason, writer.Batch);
             return true;
         }
         catch (OperationCanceledException) when (streamToken.IsCancellationRequested && settings.MaxStreamDuration is { } max)

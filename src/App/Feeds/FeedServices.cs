@@ -30,7 +30,7 @@ public static class FeedServices
             .ConfigurePrimaryHttpMessageHandler(UpstreamHttp.CreateHandler);
         services.AddSingleton<FeedCatalog>();
         services.AddSingleton<FeedRequestRules>();
-        services.AddSingleton<ClientStreamLimiter>();
+        services.AddSingleton<StreamLimiter>();
         services.AddOptions<SharingOptions>().BindConfiguration(SharingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SharingOptions>, SharingOptionsValidator>();
         services.AddSingleton<SharedFeedHost>();

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
+using Tributary.App.Security;
 using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Operators;
 using Tributary.Streaming.Records;
@@ -16,12 +18,14 @@ namespace Tributary.App.Hubs;
 /// each stream its own token, cancelled by the client's CancelInvocation or by the connection closing;
 /// that token opens the merge, so either one stops the stream's producers.
 /// </summary>
+[Authorize(Policy = TributaryPolicies.Watch)]
 public sealed class FeedHub(
-    FeedCatalog catalog,
     FeedRequestRules rules,
+    FeedAccess access,
+    AccessWatch accessWatch,
     MergedStreams mergedStreams,
     StreamStats stats,
-    ClientStreamLimiter limiter,
+    StreamLimiter limiter,
     IOptions<StreamingOptions> options,
     IHostApplicationLifetime lifetime,
     HubShutdownDrain shutdownDrain,
@@ -30,8 +34,8 @@ public sealed class FeedHub(
 {
     public const string Path = "/hubs/feeds";
 
-    /// <summary>The feed catalog.</summary>
-    public FeedInfo[] Catalog() => [.. catalog.Feeds.Select(FeedInfo.From)];
+    /// <summary>The feeds the caller may watch.</summary>
+    public FeedInfo[] Catalog() => [.. rules.Visible(access.For(Context.User)).Select(FeedInfo.From)];
 
     /// <summary>Streams the merged feeds until the client cancels or disconnects.</summary>
     public IAsyncEnumerable<FeedItem<object>> Stream(string[] feeds, CancellationToken cancellationToken) =>
@@ -62,7 +66,7 @@ public sealed class FeedHub(
     {
         ArgumentNullException.ThrowIfNull(streamOptions);
         var input = new FeedRequestInput(feeds ?? [], streamOptions.Rate, streamOptions.Count, streamOptions.Limit, streamOptions.Since);
-        var (request, error) = rules.Check(input);
+        var (request, error) = rules.Check(input, access.For(Context.User));
         if (request is null)
         {
             throw new HubException(error);
@@ -85,13 +89,14 @@ public sealed class FeedHub(
     {
         using var admission = Admit(connectionId);
         using var activity = stats.BeginStream(Path);
+        using var accessLease = accessWatch.Watch(Context.User ?? new System.Security.Claims.ClaimsPrincipal());
         shutdownDrain.EnsureRegistered();
-        using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping, accessLease.Token);
         var items = mergedStreams.Open(request, stream.Token).GetAsyncEnumerator(stream.Token);
         try
         {
             long sent = 0;
-            while (await NextAsync(items, connectionId, stream.Token, cancellationToken) is var next && next != Next.End)
+            while (await NextAsync(items, connectionId, accessLease, stream.Token, cancellationToken) is var next && next != Next.End)
             {
                 if (next == Next.Shutdown)
                 {
@@ -154,7 +159,9 @@ public sealed class FeedHub(
 
         IDisposable? clientLease = null;
         var address = Context.GetHttpContext()?.Connection.RemoteIpAddress;
-        if (!IsExemptFromClientLimit(address, limits) && !limiter.TryAcquire(address, out clientLease))
+        // The exemption is for the dashboard's anonymous circuits; a signed-in user's streams count against the user.
+        var exempt = Context.User?.Identity?.IsAuthenticated != true && IsExemptFromClientLimit(address, limits);
+        if (!exempt && (clientLease = limiter.TryAcquire(StreamClient.Of(Context.User, address))) is null)
         {
             connectionLease!.Dispose();
             FeedHubLog.TooManyStreams(logger, connectionId, "client", limits.MaxStreamsPerClient);
@@ -188,17 +195,22 @@ public sealed class FeedHub(
     // only as a generic error); the failure is logged here, once. The server stopping is a normal end, with a
     // shutdown record. Items already waiting complete at once, and skip the async machinery: this runs for
     // every item of every hub stream.
-    private ValueTask<Next> NextAsync(IAsyncEnumerator<FeedItem<object>> items, string connectionId, CancellationToken streamToken, CancellationToken invocationToken)
+    private ValueTask<Next> NextAsync(IAsyncEnumerator<FeedItem<object>> items, string connectionId, AccessLease accessLease, CancellationToken streamToken, CancellationToken invocationToken)
     {
         var next = items.MoveNextAsync();
-        return next.IsCompletedSuccessfully ? new(next.Result ? Next.Item : Next.End) : AwaitNextAsync(next, connectionId, streamToken, invocationToken);
+        return next.IsCompletedSuccessfully ? new(next.Result ? Next.Item : Next.End) : AwaitNextAsync(next, connectionId, accessLease, streamToken, invocationToken);
     }
 
-    private async ValueTask<Next> AwaitNextAsync(ValueTask<bool> next, string connectionId, CancellationToken streamToken, CancellationToken invocationToken)
+    private async ValueTask<Next> AwaitNextAsync(ValueTask<bool> next, string connectionId, AccessLease accessLease, CancellationToken streamToken, CancellationToken invocationToken)
     {
         try
         {
             return await next ? Next.Item : Next.End;
+        }
+        catch (OperationCanceledException) when (accessLease.Token.IsCancellationRequested && !invocationToken.IsCancellationRequested)
+        {
+            FeedHubLog.EndedByAccess(logger, connectionId);
+            throw new HubException(accessLease.Reason);
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !invocationToken.IsCancellationRequested)
         {

@@ -38,6 +38,9 @@ internal static partial class FeedHubLog
     [LoggerMessage(109, LogLevel.Information, "The hub stream of connection {ConnectionId} ended with a shutdown record because the server is stopping.")]
     public static partial void EndedByShutdown(ILogger logger, string connectionId);
 
+    [LoggerMessage(110, LogLevel.Information, "The hub stream of connection {ConnectionId} ended because its caller's access ended (key revoked or expired, or signed out).")]
+    public static partial void EndedByAccess(ILogger logger, string connectionId);
+
     /// <summary>Logs a feed failure that ends a hub stream, once and at the level it deserves.</summary>
     public static void StreamEndedByFailure(ILogger logger, FeedFailedException failure, string connectionId)
     {

@@ -17,11 +17,15 @@ public sealed class HubFeedClient : IFeedClient
     private readonly SemaphoreSlim _starting = new(1, 1);
     private FeedConnectionState _state = FeedConnectionState.Disconnected;
 
-    public HubFeedClient(FeedServerAddress server, IHttpClientFactory httpClients)
+    private readonly CircuitCredentials _credentials;
+
+    public HubFeedClient(FeedServerAddress server, IHttpClientFactory httpClients, CircuitCredentials credentials)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(httpClients);
-        _connection = FeedHubConnection.Build(server.HubUrl, builder => builder.WithAutomaticReconnect());
+        _credentials = credentials;
+        // The hub sees the circuit's signed-in user: its permissions, its limits, and its access ending.
+        _connection = FeedHubConnection.Build(server.HubUrl, builder => builder.WithAutomaticReconnect(), credentials.TicketAsync);
         _connection.Reconnecting += _ => SetState(FeedConnectionState.Reconnecting);
         _connection.Reconnected += _ => SetState(FeedConnectionState.Connected);
         _connection.Closed += _ => SetState(FeedConnectionState.Disconnected);
@@ -59,7 +63,15 @@ public sealed class HubFeedClient : IFeedClient
     {
         try
         {
-            return await _http.GetFromJsonAsync<ServerStats>("/api/stats", JsonSerializerOptions.Web, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/stats");
+            if (await _credentials.TicketAsync() is { } ticket)
+            {
+                request.Headers.Authorization = new("Bearer", ticket);
+            }
+
+            using var response = await _http.SendAsync(request, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadFromJsonAsync<ServerStats>(JsonSerializerOptions.Web, cancellationToken);
         }
         catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

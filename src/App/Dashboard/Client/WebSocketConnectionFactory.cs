@@ -9,7 +9,8 @@ namespace Tributary.App.Dashboard.Client;
 /// SignalR client package (which brings its own transports) is not available to us; the hub server accepts
 /// a WebSocket connection at the hub's path directly, and this is all the client core needs.
 /// </summary>
-public sealed class WebSocketConnectionFactory : IConnectionFactory
+/// <param name="accessToken">Asked before every connection attempt (reconnects too); sent as a bearer token when it gives one.</param>
+public sealed class WebSocketConnectionFactory(Func<Task<string?>>? accessToken = null) : IConnectionFactory
 {
     public async ValueTask<ConnectionContext> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
@@ -21,6 +22,11 @@ public sealed class WebSocketConnectionFactory : IConnectionFactory
         var socket = new ClientWebSocket();
         try
         {
+            if (accessToken is not null && await accessToken() is { } token)
+            {
+                socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+            }
+
             await socket.ConnectAsync(ToWebSocketUri(uri), cancellationToken);
         }
         catch

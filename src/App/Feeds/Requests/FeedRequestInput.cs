@@ -2,7 +2,7 @@ namespace Tributary.App.Feeds.Requests;
 
 /// <summary>
 /// What a client asked for, read from a query string or from hub arguments but not yet checked against the
-/// catalog and the limits: <see cref="FeedRequestRules.Check"/> does that, for every entry point alike.
+/// catalog and the limits: <see cref="FeedRequestRules.Check(FeedRequestInput, FeedPermissions)"/> does that, for every entry point alike.
 /// </summary>
 /// <param name="Feeds">Feed names; each entry may itself be a comma-separated list.</param>
 /// <param name="Rate">Counter feeds only: items per second (0 = as fast as possible).</param>

@@ -5,43 +5,63 @@ namespace Tributary.App.Feeds.Requests;
 
 /// <summary>
 /// The rules for what a stream may ask for, in one place, so the raw endpoint, the exports and the hub answer
-/// bad input with the same words: which feeds (known, at least one, at most the limit, duplicates merged),
-/// the counter-only overrides within each feed's maxima, the item limit, and the resume position.
+/// bad input with the same words: which feeds (known, at least one, at most the limit, duplicates merged, and
+/// each one the caller may watch), the counter-only overrides within each feed's maxima, the item limit, and the
+/// resume position.
 /// </summary>
 public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOptions> options)
 {
-    /// <summary>Checks <paramref name="input"/>. Returns the request, or a message naming what is wrong with it.</summary>
-    public (FeedRequest? Request, string? Error) Check(FeedRequestInput input)
+    /// <summary>Checks <paramref name="input"/> for a caller who may watch everything (authentication off).</summary>
+    public FeedRequestCheck Check(FeedRequestInput input) => Check(input, FeedPermissions.Everything);
+
+    /// <summary>
+    /// Checks <paramref name="input"/> for a caller with <paramref name="access"/>. Returns the request, or a message
+    /// naming what is wrong with it; <see cref="FeedRequestCheck.Forbidden"/> when the caller may not watch a feed.
+    /// </summary>
+    public FeedRequestCheck Check(FeedRequestInput input, FeedPermissions access)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var (feeds, error) = Resolve(input.Feeds);
+        ArgumentNullException.ThrowIfNull(access);
+        var (feeds, error) = Resolve(input.Feeds, access);
         if (feeds is null)
         {
-            return (null, error);
+            return new(null, error);
+        }
+
+        var refused = feeds.FirstOrDefault(f => !access.CanWatch(f));
+        if (refused is not null)
+        {
+            return new(null, access.Refusal(refused), Forbidden: true);
         }
 
         error = (input.Limit is { } limit ? CheckLimit(limit) : null) ?? CheckOverrides(feeds, input.Rate, input.Count);
         if (error is not null)
         {
-            return (null, error);
+            return new(null, error);
         }
 
         if (!StreamPosition.TryParse(input.Since, out var since))
         {
-            return (null, $"{input.SinceSource} must be feed:seq[@epoch][,feed:seq[@epoch]...], but was '{input.Since}'.");
+            return new(null, $"{input.SinceSource} must be feed:seq[@epoch][,feed:seq[@epoch]...], but was '{input.Since}'.");
         }
 
         var overrides = input.Rate is null && input.Count is null ? CounterOverrides.None : new CounterOverrides(input.Rate, input.Count);
-        return (new FeedRequest(feeds, overrides, input.Limit, since), null);
+        return new(new FeedRequest(feeds, overrides, input.Limit, since), null);
     }
 
-    private (IReadOnlyList<FeedDefinition>? Feeds, string? Error) Resolve(IEnumerable<string?> values)
+    /// <summary>The catalog's feeds that <paramref name="access"/> may watch, in catalog order.</summary>
+    public IEnumerable<FeedDefinition> Visible(FeedPermissions access) => catalog.Feeds.Where(access.CanWatch);
+
+    /// <summary>The names an error message may offer as "known feeds": only those the caller could watch.</summary>
+    public string KnownFeeds(FeedPermissions access) => string.Join(", ", Visible(access).Select(f => f.Name));
+
+    private (IReadOnlyList<FeedDefinition>? Feeds, string? Error) Resolve(IEnumerable<string?> values, FeedPermissions access)
     {
         var names = values
             .SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
-        var known = string.Join(", ", catalog.Feeds.Select(f => f.Name));
+        var known = KnownFeeds(access);
         if (names.Count == 0)
         {
             return (null, $"No feeds were requested. Pass feeds=name[,name...]; known feeds: {known}.");
