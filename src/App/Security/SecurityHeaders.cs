@@ -25,7 +25,8 @@ public sealed class SecurityHeaders(RequestDelegate next)
     {
         var headers = response.Headers;
         headers[HeaderNames.XContentTypeOptions] = "nosniff";
-        if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+        // A response that set its own policy (a file download's sandbox) keeps it.
+        if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true && !headers.ContainsKey(HeaderNames.ContentSecurityPolicy))
         {
             headers[HeaderNames.ContentSecurityPolicy] = PageContentSecurityPolicy;
             headers[HeaderNames.XFrameOptions] = "DENY";

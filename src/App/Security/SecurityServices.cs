@@ -31,6 +31,9 @@ public static class SecurityServices
 
     public const string SignOutPath = "/signout";
 
+    /// <summary>The log category of the host's "Request starting GET /path?query" lines.</summary>
+    public const string RequestLineLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     public static IServiceCollection AddSecurity(this IServiceCollection services)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
@@ -47,6 +50,9 @@ public static class SecurityServices
         services.AddSingleton<CircuitTickets>();
         services.AddSingleton<IAuthorizationHandler, AccessRequirementHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        // Kestrel:Limits in configuration (connection caps, header and keep-alive timeouts); ConnectionLimits fills
+        // in the caps it leaves unset.
+        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) => configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits));
         services.AddSingleton<IPostConfigureOptions<KestrelServerOptions>, ConnectionLimits>();
         services.AddAuthorization(TributaryPolicies.Add);
         services.AddCascadingAuthenticationState();
@@ -60,6 +66,15 @@ public static class SecurityServices
         services.AddOptions<CookieAuthenticationOptions>(CookieScheme).Configure<IOptions<AuthOptions>>(ConfigureCookie);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>(ConfigureJwt);
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>(ConfigureProxies);
+        // The host's request-line log writes the query string, where an access_token may be; with credentials in
+        // play it is held to warnings, whatever Logging:LogLevel says (added last, so it wins over configuration).
+        services.AddOptions<LoggerFilterOptions>().PostConfigure<IOptions<AuthOptions>>((filters, auth) =>
+        {
+            if (auth.Value.Enabled)
+            {
+                filters.AddFilter(RequestLineLogCategory, LogLevel.Warning);
+            }
+        });
         return services;
     }
 

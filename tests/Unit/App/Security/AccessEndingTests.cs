@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.Streaming.Records;
+using Tributary.Tests.Unit.Support;
+
+namespace Tributary.Tests.Unit.App.Security;
+
+/// <summary>A credential that stops working while its streams run ends them, saying why; and it leaves no trace in logs.</summary>
+public sealed class AccessEndingTests
+{
+    [Fact]
+    public async Task Revoking_a_key_ends_its_open_http_stream_with_an_error_record_and_stops_its_producers()
+    {
+        await using var app = await SecuredApp.StartAsync();
+        using var client = app.Client(app.NewsKey);
+        var token = TestTimeouts.TestToken();
+        using var response = await client.OpenStreamAsync("/api/stream?feeds=idle", token);
+        var reader = await response.BodyReaderAsync(token);
+        await reader.ReadLineOrThrowAsync(token);
+
+        app.Revoke(keyIndex: 1);
+        var records = await reader.ReadNdjsonToEndAsync(token);
+
+        var last = records.Last();
+        Assert.Equal("error", last.GetProperty("type").GetString());
+        Assert.StartsWith("Access ended", last.GetProperty("message").GetString(), StringComparison.Ordinal);
+        await app.App.Services.GetRequiredService<StreamStats>().ActiveProducers.WaitForAsync(0, token);
+        using var afterwards = await client.GetAsync("/api/feeds", token);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterwards.StatusCode);
+    }
+
+    [Fact]
+    public async Task Revoking_a_key_ends_its_hub_stream_with_a_readable_hub_exception()
+    {
+        await using var app = await SecuredApp.StartAsync();
+        await using var connection = app.Hub(app.NewsKey);
+        var token = TestTimeouts.TestToken();
+        await connection.StartAsync(token);
+        await using var stream = connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "idle" }, token).GetAsyncEnumerator(token);
+        Assert.True(await stream.MoveNextAsync());
+
+        app.Revoke(keyIndex: 1);
+        var ended = await Assert.ThrowsAsync<HubException>(async () => await stream.MoveNextAsync());
+
+        Assert.Contains("HubException: Access ended", ended.Message, StringComparison.Ordinal);
+        await app.App.Services.GetRequiredService<StreamStats>().ActiveProducers.WaitForAsync(0, token);
+    }
+
+    [Fact]
+    public async Task A_token_that_expires_ends_its_stream_when_it_expires()
+    {
+        await using var app = await SecuredApp.StartAsync();
+        // The handler allows 30 s of clock skew at connect; the stream still ends at the token's own expiry.
+        using var client = app.Client(SecuredApp.Token("idle", lifetime: TimeSpan.FromSeconds(2)));
+        var token = TestTimeouts.TestToken();
+
+        using var response = await client.OpenStreamAsync("/api/stream?feeds=idle", token);
+        var records = await (await response.BodyReaderAsync(token)).ReadNdjsonToEndAsync(token);
+
+        Assert.Equal("error", records.Last().GetProperty("type").GetString());
+        Assert.StartsWith("Access ended", records.Last().GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keys_and_tokens_never_reach_the_logs_even_at_trace_level()
+    {
+        var logs = new CollectingLoggerProvider();
+        await using var app = await SecuredApp.StartAsync(
+            builder => builder.Logging.AddProvider(logs),
+            ("Logging:LogLevel:Default", "Trace"),
+            ("Logging:LogLevel:Microsoft.AspNetCore", "Trace"),
+            ("Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Trace"));
+        using var client = app.Client();
+        var token = TestTimeouts.TestToken();
+        var jwt = SecuredApp.Token("idle");
+        const string wrongKey = "trb_a-wrong-key-that-must-not-be-logged";
+
+        using (var stream = await client.OpenStreamAsync($"/api/stream?feeds=idle&limit=1&access_token={app.NewsKey}", token))
+        {
+            await (await stream.BodyReaderAsync(token)).ReadNdjsonToEndAsync(token);
+        }
+
+        (await client.GetAsync($"/api/feeds?access_token={wrongKey}", token)).Dispose();
+        (await client.GetAsync($"/api/feeds?access_token={jwt}", token)).Dispose();
+        await using (var connection = app.Hub(app.NewsKey))
+        {
+            await connection.StartAsync(token);
+        }
+
+        Assert.NotEmpty(logs.Lines);
+        Assert.DoesNotContain(logs.Lines, line => line.Contains(app.NewsKey, StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, line => line.Contains(wrongKey, StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, line => line.Contains(jwt, StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, entry => entry.Id.Id == 601);
+    }
+}
