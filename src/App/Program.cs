@@ -9,9 +9,10 @@ if (KeysCommand.Handles(args))
     return KeysCommand.Run(args, Console.Out, Console.Error);
 }
 
-var app = TributaryApp.Create(new WebApplicationOptions { Args = args });
 try
 {
+    // Inside the try: settings are validated as the app is composed (Auth, ForwardedHeaders) and as it starts.
+    var app = TributaryApp.Create(new WebApplicationOptions { Args = args });
     await FeedServices.PrepareEngineAsync(app.Services, CancellationToken.None);
     await app.RunAsync();
 }
