@@ -8,7 +8,7 @@ namespace Tributary.Tests.E2E;
 /// when the class is done. Chromium is Debian's (<c>/usr/bin/chromium</c>) unless
 /// <c>TRIBUTARY_CHROMIUM</c> names another executable, or is set to <c>bundled</c> to use Playwright's own.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     private const string DefaultChromium = "/usr/bin/chromium";
 
@@ -31,9 +31,14 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("Not started.");
 
+    public IServiceProvider Services => (_app ?? throw new InvalidOperationException("Not started.")).Services;
+
+    /// <summary>Configuration laid over appsettings.json for this fixture's app (none: the app as shipped).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     public async Task InitializeAsync()
     {
-        _app = await LoopbackApp.StartAsync();
+        _app = await LoopbackApp.StartAsync(Settings);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(LaunchOptions());
     }
