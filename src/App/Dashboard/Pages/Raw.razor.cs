@@ -40,6 +40,9 @@ public partial class Raw : IAsyncDisposable
     [Inject]
     private IJSRuntime JS { get; set; } = null!;
 
+    [Inject]
+    private Security.FeedAccess Access { get; set; } = null!;
+
     /// <summary>Feeds to show commands for, e.g. <c>/raw?feeds=news</c>; only names in the catalog are used.</summary>
     [SupplyParameterFromQuery(Name = "feeds")]
     private string? FeedsFromQuery { get; set; }
@@ -62,11 +65,13 @@ public partial class Raw : IAsyncDisposable
         get
         {
             var stream = new Uri(PublicBase, "api/stream").ToString();
+            // With keys required, the command names where the key goes, never a key itself.
+            var key = Access.Enabled ? " -H \"Authorization: Bearer $TRIBUTARY_KEY\"" : "";
             return
             [
-                ("Live, with the chunk framing visible", $"curl -N --raw '{stream}?feeds={FeedList}&format={_format}'"),
-                ("Gzip-compressed, still live: every item is flushed through the compressor", $"curl -N --compressed '{stream}?feeds={FeedList}'"),
-                ("Server-sent events, ending after 20 items", $"curl -N '{stream}?feeds={FeedList}&format=sse&limit=20'"),
+                ("Live, with the chunk framing visible", $"curl -N --raw{key} '{stream}?feeds={FeedList}&format={_format}'"),
+                ("Gzip-compressed, still live: every item is flushed through the compressor", $"curl -N --compressed{key} '{stream}?feeds={FeedList}'"),
+                ("Server-sent events, ending after 20 items", $"curl -N{key} '{stream}?feeds={FeedList}&format=sse&limit=20'"),
             ];
         }
     }
