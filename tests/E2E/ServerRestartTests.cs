@@ -39,7 +39,7 @@ public sealed class ServerRestartTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task After_a_restart_the_page_resumes_the_same_feeds_without_repeating_or_missing_an_item()
     {
-        var address = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}/");
+        var address = new Uri($"http://127.0.0.1:{LoopbackPort.FreeOutsideEphemeralRange()}/");
         var app = await StartAppAsync(address);
         await using var context = await _browser!.NewContextAsync(new() { BaseURL = address.ToString(), ViewportSize = new() { Width = 1400, Height = 4000 } });
         var page = await context.NewPageAsync();

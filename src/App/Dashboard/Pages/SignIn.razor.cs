@@ -44,6 +44,8 @@ public sealed partial class SignIn
 
     private string? Problem { get; set; }
 
+    private bool KeysAccepted => Auth.Value.Mode.HasFlag(AuthModes.Keys);
+
     private async Task SignInAsync()
     {
         var key = string.IsNullOrWhiteSpace(Input.Key) ? null : Keys.Find(Input.Key.Trim());
