@@ -199,10 +199,15 @@ public static class ExportApi
             return Problem(status, error!);
         }
 
+        // Fails closed: a file named after a feed needs that feed; any other file (a README, an archive of several
+        // feeds) needs every feed, since nothing says whose data it holds.
         var permissions = access.For(context.User);
-        if (ExportFiles.FeedOf(file.Name, catalog.Feeds) is { } feed && !permissions.CanWatch(feed))
+        var feed = ExportFiles.FeedOf(file.Name, catalog.Feeds);
+        if (feed is not null ? !permissions.CanWatch(feed) : !catalog.Feeds.All(permissions.CanWatch))
         {
-            return Problem(StatusCodes.Status403Forbidden, $"File '{file.Name}' belongs to feed '{feed.Name}'. {permissions.Refusal(feed)}");
+            return Problem(StatusCodes.Status403Forbidden, feed is not null
+                ? $"File '{file.Name}' belongs to feed '{feed.Name}'. {permissions.Refusal(feed)}"
+                : $"File '{file.Name}' is not named after one feed, so only a caller who may watch every feed may read it.");
         }
 
         context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";

@@ -161,7 +161,17 @@ public sealed class FeedHub(
         var address = Context.GetHttpContext()?.Connection.RemoteIpAddress;
         // The exemption is for the dashboard's anonymous circuits; a signed-in user's streams count against the user.
         var exempt = Context.User?.Identity?.IsAuthenticated != true && IsExemptFromClientLimit(address, limits);
-        if (!exempt && (clientLease = limiter.TryAcquire(StreamClient.Of(Context.User, address))) is null)
+        try
+        {
+            clientLease = exempt ? null : limiter.TryAcquire(StreamClient.Of(Context.User, address));
+        }
+        catch
+        {
+            connectionLease!.Dispose();
+            throw;
+        }
+
+        if (!exempt && clientLease is null)
         {
             connectionLease!.Dispose();
             FeedHubLog.TooManyStreams(logger, connectionId, "client", limits.MaxStreamsPerClient);

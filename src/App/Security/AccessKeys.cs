@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
 
 namespace Tributary.App.Security;
 
@@ -10,7 +9,7 @@ namespace Tributary.App.Security;
 /// SHA-256 is configured. A plain hash is enough: the key carries 256 bits of entropy, so there is nothing for a
 /// slow hash to protect (as with GitHub's tokens), and recognising a key stays cheap on every request.
 /// </summary>
-public sealed class AccessKeys(IOptionsMonitor<AuthOptions> options, TimeProvider timeProvider)
+public sealed class AccessKeys(AuthSettings options, TimeProvider timeProvider)
 {
     public const string Prefix = "trb_";
     private const string HashPrefix = "sha256:";
@@ -29,13 +28,13 @@ public sealed class AccessKeys(IOptionsMonitor<AuthOptions> options, TimeProvide
     public AccessKeyOptions? Find(string presented)
     {
         ArgumentNullException.ThrowIfNull(presented);
-        if (!options.CurrentValue.Mode.HasFlag(AuthModes.Keys) || !presented.StartsWith(Prefix, StringComparison.Ordinal))
+        if (!options.Current.Mode.HasFlag(AuthModes.Keys) || !presented.StartsWith(Prefix, StringComparison.Ordinal))
         {
             return null;
         }
 
         var hash = HashOf(presented);
-        return options.CurrentValue.Keys.FirstOrDefault(k => Matches(k, hash) && IsCurrent(k));
+        return options.Current.Keys.FirstOrDefault(k => Matches(k, hash) && IsCurrent(k));
     }
 
     /// <summary>The key a principal was authenticated with, if it is still configured, unchanged and unexpired.</summary>
@@ -44,12 +43,12 @@ public sealed class AccessKeys(IOptionsMonitor<AuthOptions> options, TimeProvide
         ArgumentNullException.ThrowIfNull(user);
         var name = user.FindFirst(TributaryClaims.KeyName)?.Value;
         var hash = user.FindFirst(TributaryClaims.KeyHash)?.Value;
-        if (name is null || hash is null || !options.CurrentValue.Mode.HasFlag(AuthModes.Keys))
+        if (name is null || hash is null || !options.Current.Mode.HasFlag(AuthModes.Keys))
         {
             return null;
         }
 
-        return options.CurrentValue.Keys.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.Ordinal) && Matches(k, hash) && IsCurrent(k));
+        return options.Current.Keys.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.Ordinal) && Matches(k, hash) && IsCurrent(k));
     }
 
     /// <summary>The principal for a recognised key: its name and hash, from which permissions are looked up afresh.</summary>

@@ -7,18 +7,21 @@ public sealed class AccessLease : IDisposable
 {
     private readonly AccessWatch? _watch;
     private readonly ClaimsPrincipal? _user;
+    private readonly TimeProvider _timeProvider;
     private readonly CancellationTokenSource _ended = new();
-    private CancellationTokenRegistration _registration;
+    private readonly Lock _gate = new();
     private ITimer? _expiry;
+    private bool _disposed;
 
-    internal AccessLease(AccessWatch? watch, ClaimsPrincipal? user)
+    internal AccessLease(AccessWatch? watch, ClaimsPrincipal? user, TimeProvider timeProvider)
     {
         _watch = watch;
         _user = user;
+        _timeProvider = timeProvider;
     }
 
     /// <summary>For streams when authentication is off: never ends.</summary>
-    public static AccessLease Unbounded => new(null, null);
+    public static AccessLease Unbounded => new(null, null, TimeProvider.System);
 
     /// <summary>Cancelled when the caller's access ends.</summary>
     public CancellationToken Token => _ended.Token;
@@ -28,15 +31,18 @@ public sealed class AccessLease : IDisposable
 
     public void Dispose()
     {
-        _registration.Dispose();
-        _expiry?.Dispose();
+        lock (_gate)
+        {
+            _disposed = true;
+            _expiry?.Dispose();
+        }
+
+        _watch?.Forget(this);
         _ended.Dispose();
     }
 
-    internal void EndAt(TimeSpan remaining, TimeProvider timeProvider) =>
-        _expiry = timeProvider.CreateTimer(_ => End(), null, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining, Timeout.InfiniteTimeSpan);
-
-    // Runs at start and after every change of keys or sign-outs: ends the stream, or waits for the next change.
+    // At start, after every change of keys or sign-outs, and when the expiry timer fires: ends the stream, or
+    // (re)schedules the timer for the credential's current expiry, which an operator may have moved.
     internal void Recheck()
     {
         if (_watch is null || _user is null)
@@ -44,26 +50,35 @@ public sealed class AccessLease : IDisposable
             return;
         }
 
-        var change = _watch.ChangeToken;
-        if (_watch.HasEnded(_user))
+        var ended = _watch.HasEnded(_user);
+        var expires = ended ? null : _watch.ExpiresAt(_user);
+        lock (_gate)
         {
-            End();
-            return;
+            if (_disposed)
+            {
+                return;
+            }
+
+            _expiry?.Dispose();
+            _expiry = null;
+            if (!ended && expires is { } end)
+            {
+                var remaining = end - _timeProvider.GetUtcNow();
+                _expiry = _timeProvider.CreateTimer(static state => ((AccessLease)state!).Recheck(), this, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining, Timeout.InfiniteTimeSpan);
+            }
         }
 
-        _registration.Dispose();
-        _registration = change.UnsafeRegister(static state => ((AccessLease)state!).Recheck(), this);
-    }
-
-    private void End()
-    {
-        try
+        // Outside the lock: cancelling runs the stream's callbacks, which may end it and dispose this lease.
+        if (ended)
         {
-            _ended.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The stream ended first.
+            try
+            {
+                _ended.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The stream ended first.
+            }
         }
     }
 }

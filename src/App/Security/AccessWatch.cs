@@ -1,28 +1,32 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
-using Microsoft.Extensions.Options;
 
 namespace Tributary.App.Security;
 
 /// <summary>
 /// Ends a stream when its caller's access ends while it runs: the key is removed or changed in configuration, the
-/// key or token expires, or the dashboard session signs out. A stream links <see cref="AccessLease.Token"/> into its
-/// own lifetime and, when it fires, tells its client <see cref="AccessLease.Reason"/>.
+/// key or token expires (or its expiry is moved), or the dashboard session signs out. A stream links
+/// <see cref="AccessLease.Token"/> into its own lifetime and, when it fires, tells its client <see cref="AccessLease.Reason"/>.
+/// Open leases are kept in a set: each change re-checks every one, and a lease leaves the set when its stream ends.
 /// </summary>
 public sealed class AccessWatch : IDisposable
 {
     private readonly FeedAccess _access;
+    private readonly SignedOutSessions _signedOut;
     private readonly TimeProvider _timeProvider;
-    private readonly IDisposable? _configChanges;
-    private CancellationTokenSource _changed = new();
+    private readonly AuthSettings _settings;
+    private readonly ConcurrentDictionary<AccessLease, byte> _open = new();
 
-    public AccessWatch(FeedAccess access, IOptionsMonitor<AuthOptions> options, SignedOutSessions signedOut, TimeProvider timeProvider)
+    public AccessWatch(FeedAccess access, AuthSettings settings, SignedOutSessions signedOut, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(signedOut);
         _access = access;
+        _settings = settings;
+        _signedOut = signedOut;
         _timeProvider = timeProvider;
-        _configChanges = options.OnChange(_ => SignalChange());
-        signedOut.Changed += SignalChange;
+        settings.Changed += RecheckAll;
+        signedOut.Changed += RecheckAll;
     }
 
     /// <summary>Watches <paramref name="user"/>'s access for one stream; dispose it when the stream ends.</summary>
@@ -34,31 +38,29 @@ public sealed class AccessWatch : IDisposable
             return AccessLease.Unbounded;
         }
 
-        var lease = new AccessLease(this, user);
-        if (_access.ExpiresAt(user) is { } end)
-        {
-            lease.EndAt(end - _timeProvider.GetUtcNow(), _timeProvider);
-        }
-
+        var lease = new AccessLease(this, user, _timeProvider);
+        _open.TryAdd(lease, 0);
         lease.Recheck();
         return lease;
     }
 
     public void Dispose()
     {
-        _configChanges?.Dispose();
-        _changed.Dispose();
+        _settings.Changed -= RecheckAll;
+        _signedOut.Changed -= RecheckAll;
     }
-
-    internal CancellationToken ChangeToken => Volatile.Read(ref _changed).Token;
 
     internal bool HasEnded(ClaimsPrincipal user) => _access.HasEnded(user);
 
-    // Every watcher re-checks its caller; the fresh source is in place first, so a re-check registers on it.
-    private void SignalChange()
+    internal DateTimeOffset? ExpiresAt(ClaimsPrincipal user) => _access.ExpiresAt(user);
+
+    internal void Forget(AccessLease lease) => _open.TryRemove(lease, out _);
+
+    private void RecheckAll()
     {
-        var previous = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
-        previous.Cancel();
-        previous.Dispose();
+        foreach (var lease in _open.Keys)
+        {
+            lease.Recheck();
+        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using Microsoft.Extensions.Options;
 using Tributary.App.Feeds.Requests;
 
 namespace Tributary.App.Security;
@@ -10,9 +9,9 @@ namespace Tributary.App.Security;
 /// are read from the current configuration each time, so editing or removing a key applies to the next request
 /// and, through <see cref="AccessWatch"/>, ends its open streams.
 /// </summary>
-public sealed class FeedAccess(IOptionsMonitor<AuthOptions> options, AccessKeys keys, SignedOutSessions signedOut, TimeProvider timeProvider)
+public sealed class FeedAccess(AuthSettings options, AccessKeys keys, SignedOutSessions signedOut, TimeProvider timeProvider)
 {
-    public bool Enabled => options.CurrentValue.Enabled;
+    public bool Enabled => options.Current.Enabled;
 
     public FeedPermissions For(ClaimsPrincipal? user)
     {
@@ -31,7 +30,8 @@ public sealed class FeedAccess(IOptionsMonitor<AuthOptions> options, AccessKeys 
             return keys.Current(user) is { } key ? new FeedPermissions(key.Feeds, key.Stats, $"key '{key.Name}'") : FeedPermissions.Nothing;
         }
 
-        return FromToken(user);
+        // A token past its exp (a hub connection can outlive it) is worth nothing, whatever its claims say.
+        return ExpiresAt(user) is { } end && end <= timeProvider.GetUtcNow() ? FeedPermissions.Nothing : FromToken(user);
     }
 
     /// <summary>When the caller's credential stops working, if it has an end: a key's <c>Expires</c> or a token's <c>exp</c>.</summary>
@@ -58,7 +58,7 @@ public sealed class FeedAccess(IOptionsMonitor<AuthOptions> options, AccessKeys 
 
     private FeedPermissions FromToken(ClaimsPrincipal user)
     {
-        var jwt = options.CurrentValue.Jwt;
+        var jwt = options.Current.Jwt;
         var feeds = user.FindAll(jwt.FeedsClaim)
             .SelectMany(c => c.Value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var stats = string.Equals(user.FindFirst(jwt.StatsClaim)?.Value, "true", StringComparison.OrdinalIgnoreCase);

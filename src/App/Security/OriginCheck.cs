@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Tributary.App.Security;
@@ -9,7 +8,7 @@ namespace Tributary.App.Security;
 /// Requests without an <c>Origin</c> (curl, server-side clients, the dashboard's own hub client) are not browsers
 /// acting for a page and pass; their credentials are checked as usual.
 /// </summary>
-public sealed class OriginCheck(RequestDelegate next, IOptionsMonitor<AuthOptions> options, ILogger<OriginCheck> logger)
+public sealed class OriginCheck(RequestDelegate next, AuthSettings options, ILogger<OriginCheck> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -32,13 +31,19 @@ public sealed class OriginCheck(RequestDelegate next, IOptionsMonitor<AuthOption
     private static bool IsGuarded(PathString path) =>
         path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase);
 
+    private static string HostWithoutDefaultPort(HostString host) =>
+        host.Port is 80 or 443 ? host.Host : host.Value ?? "";
+
     private bool IsAllowed(HttpRequest request, string origin)
     {
-        if (string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase))
+        // This site: the Origin's host and port are the request's Host. The scheme is not compared, so a proxy that
+        // terminates TLS (the app sees http, the browser says https) does not lock the dashboard out.
+        if (Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+            && string.Equals(uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}", HostWithoutDefaultPort(request.Host), StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
 
-        return options.CurrentValue.AllowedOrigins.Any(allowed => string.Equals(allowed.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase));
+        return options.Current.AllowedOrigins.Any(allowed => string.Equals(allowed.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -29,4 +29,7 @@ internal static partial class SecurityLog
 
     [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "Connection limits: {Connections} connections and {Upgraded} upgraded (WebSocket) connections at once, from a limit of {FileDescriptors} open files.")]
     public static partial void ConnectionLimits(ILogger logger, long connections, long upgraded, long fileDescriptors);
+
+    [LoggerMessage(EventId = 609, Level = LogLevel.Error, Message = "The changed Auth settings are invalid and were not applied; the previous ones stay in force: {Problem}")]
+    public static partial void EditRejected(ILogger logger, string problem);
 }

@@ -36,13 +36,14 @@ public static class SecurityServices
 
     public static IServiceCollection AddSecurity(this IServiceCollection services)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        // Validated by AuthSettings, which every reader of these settings goes through (a monitor's reload would throw).
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section)
             .Validate(
                 p => p.KnownProxies.All(a => IPAddress.TryParse(a, out _)) && p.KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)),
                 "ForwardedHeaders:KnownProxies must be IP addresses and ForwardedHeaders:KnownNetworks CIDR networks such as 10.0.0.0/24.")
             .ValidateOnStart();
+        services.AddSingleton<AuthSettings>();
         services.AddSingleton<AccessKeys>();
         services.AddSingleton<SignedOutSessions>();
         services.AddSingleton<FeedAccess>();
@@ -67,12 +68,17 @@ public static class SecurityServices
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>(ConfigureJwt);
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>(ConfigureProxies);
         // The host's request-line log writes the query string, where an access_token may be; with credentials in
-        // play it is held to warnings, whatever Logging:LogLevel says (added last, so it wins over configuration).
+        // play it is off, whatever Logging:LogLevel says (added last, so it wins over configuration).
         services.AddOptions<LoggerFilterOptions>().PostConfigure<IOptions<AuthOptions>>((filters, auth) =>
         {
             if (auth.Value.Enabled)
             {
-                filters.AddFilter(RequestLineLogCategory, LogLevel.Warning);
+                // Off entirely (as appsettings.json ships it), and per built-in provider too: a provider's own
+                // rule (Logging:Console:LogLevel) would otherwise outrank a rule for every provider.
+                filters.AddFilter(RequestLineLogCategory, LogLevel.None);
+                filters.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(RequestLineLogCategory, LogLevel.None);
+                filters.AddFilter<Microsoft.Extensions.Logging.Debug.DebugLoggerProvider>(RequestLineLogCategory, LogLevel.None);
+                filters.AddFilter<Microsoft.Extensions.Logging.EventSource.EventSourceLoggerProvider>(RequestLineLogCategory, LogLevel.None);
             }
         });
         return services;
@@ -82,6 +88,7 @@ public static class SecurityServices
     public static WebApplication UseSecurity(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        _ = app.Services.GetRequiredService<AuthSettings>(); // checks the Auth section now, before anything listens
         if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.Any)
         {
             app.UseForwardedHeaders();
@@ -137,7 +144,7 @@ public static class SecurityServices
             return CircuitTicketHandler.SchemeName;
         }
 
-        var mode = context.RequestServices.GetRequiredService<IOptionsMonitor<AuthOptions>>().CurrentValue.Mode;
+        var mode = context.RequestServices.GetRequiredService<AuthSettings>().Current.Mode;
         return token.StartsWith(AccessKeys.Prefix, StringComparison.Ordinal) || !mode.HasFlag(AuthModes.Jwt)
             ? AccessKeyHandler.SchemeName
             : JwtBearerDefaults.AuthenticationScheme;

@@ -52,6 +52,8 @@ public sealed partial class SignIn
         if (key is null)
         {
             SecurityLog.SignInRefused(Logger);
+            // Never echo a submitted key back into the page.
+            Input.Key = null;
             Problem = "That key is not valid: it is unknown, revoked or expired. Check it and try again.";
             return;
         }

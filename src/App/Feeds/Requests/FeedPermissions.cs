@@ -36,12 +36,7 @@ public sealed class FeedPermissions
     {
         ArgumentNullException.ThrowIfNull(feed);
         // The system feed is the server's own metrics: the stats permission, not a feed grant, opens it.
-        if (string.Equals(feed.Kind, FeedKind.System, StringComparison.Ordinal) && !Stats)
-        {
-            return false;
-        }
-
-        return _allFeeds || _feeds.Contains(feed.Name);
+        return string.Equals(feed.Kind, FeedKind.System, StringComparison.Ordinal) ? Stats : _allFeeds || _feeds.Contains(feed.Name);
     }
 
     /// <summary>Why <paramref name="feed"/> is refused, for a 403 or a <c>HubException</c>.</summary>

@@ -25,7 +25,18 @@ public sealed class StreamLimiter : IDisposable
     /// <returns>The lease to dispose when the stream ends.</returns>
     public IDisposable? TryAcquire(string client)
     {
-        var lease = _limiter.AttemptAcquire(client);
+        RateLimitLease lease;
+        try
+        {
+            lease = _limiter.AttemptAcquire(client);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The partitioned limiter may dispose an idle partition while it is handed out (dotnet/runtime#99865);
+            // asking again gets a fresh one.
+            lease = _limiter.AttemptAcquire(client);
+        }
+
         if (lease.IsAcquired)
         {
             return lease;

@@ -1,10 +1,12 @@
 using System.Net;
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Security;
 using Tributary.Streaming.Records;
 using Tributary.Tests.Unit.Support;
 
@@ -49,6 +51,55 @@ public sealed class AccessEndingTests
 
         Assert.Contains("HubException: Access ended", ended.Message, StringComparison.Ordinal);
         await app.App.Services.GetRequiredService<StreamStats>().ActiveProducers.WaitForAsync(0, token);
+    }
+
+    [Fact]
+    public async Task An_expiry_given_to_a_key_while_its_stream_runs_ends_the_stream_then()
+    {
+        await using var app = await SecuredApp.StartAsync();
+        using var client = app.Client(app.NewsKey);
+        var token = TestTimeouts.TestToken();
+        using var response = await client.OpenStreamAsync("/api/stream?feeds=idle", token);
+        var reader = await response.BodyReaderAsync(token);
+        await reader.ReadLineOrThrowAsync(token);
+
+        app.Configuration["Auth:Keys:1:Expires"] = DateTimeOffset.UtcNow.AddSeconds(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        app.Configuration.Reload();
+        var records = await reader.ReadNdjsonToEndAsync(token);
+
+        Assert.StartsWith("Access ended", records.Last().GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_sessions_hub_streams_by_itself()
+    {
+        await using var app = await SecuredApp.StartAsync();
+        var services = app.App.Services;
+        var key = services.GetRequiredService<AccessKeys>().Find(app.NewsKey)!;
+        var user = AccessKeys.PrincipalFor(key, "Cookies", new Claim(TributaryClaims.Session, "session-1"));
+        await using var connection = app.Hub(services.GetRequiredService<CircuitTickets>().Issue(user));
+        var token = TestTimeouts.TestToken();
+        await connection.StartAsync(token);
+        await using var stream = connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "idle" }, token).GetAsyncEnumerator(token);
+        Assert.True(await stream.MoveNextAsync());
+
+        services.GetRequiredService<SignedOutSessions>().Add(user, TimeSpan.FromHours(1));
+        var ended = await Assert.ThrowsAsync<HubException>(async () => await stream.MoveNextAsync());
+
+        Assert.Contains("HubException: Access ended", ended.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_edit_of_the_auth_settings_keeps_the_previous_ones()
+    {
+        await using var app = await SecuredApp.StartAsync();
+        using var client = app.Client(app.NewsKey);
+
+        app.Configuration["Auth:Keys:0:Hash"] = "trb_a-plain-key-by-mistake";
+        app.Configuration.Reload();
+        using var response = await client.GetAsync("/api/feeds", TestTimeouts.TestToken());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

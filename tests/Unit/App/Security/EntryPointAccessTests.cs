@@ -19,7 +19,7 @@ public sealed class EntryPointAccessTests(EntryPointAccessTests.Fixture fixture)
     [InlineData("/api/stream?feeds=news")]
     [InlineData("/api/stats")]
     [InlineData("/api/export/news.ndjson")]
-    [InlineData("/api/files/README.txt")]
+    [InlineData("/api/files/news-20260101-000000.csv")]
     public async Task Anonymous_callers_get_401_problem_saying_how_to_authenticate(string url)
     {
         using var client = App.Client();
@@ -124,15 +124,18 @@ public sealed class EntryPointAccessTests(EntryPointAccessTests.Fixture fixture)
     }
 
     [Fact]
-    public async Task Files_of_a_feed_follow_that_feeds_permission_and_others_are_any_callers()
+    public async Task Files_of_a_feed_follow_that_feeds_permission_and_others_need_every_feed()
     {
         using var limited = App.Client(App.NewsKey);
+        using var everything = App.Client(App.AllKey);
 
-        using var readme = await limited.GetAsync("/api/files/README.txt", TestTimeouts.TestToken());
+        using var readme = await everything.GetAsync("/api/files/README.txt", TestTimeouts.TestToken());
+        using var readmeLimited = await limited.GetAsync("/api/files/README.txt", TestTimeouts.TestToken());
         using var weather = await limited.GetAsync("/api/files/weather-20260101-000000.csv", TestTimeouts.TestToken());
         using var news = await limited.GetAsync("/api/files/news-20260101-000000.csv", TestTimeouts.TestToken());
 
         Assert.Equal(HttpStatusCode.OK, readme.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, readmeLimited.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, weather.StatusCode);
         Assert.Contains("belongs to feed 'weather'", await weather.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, news.StatusCode);
