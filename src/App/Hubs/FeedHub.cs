@@ -188,7 +188,7 @@ public sealed class FeedHub(
             return false;
         }
 
-        var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        var normalized = StreamClient.Normalized(address);
         return limits.HubClientLimitExempt.Any(a => IPAddress.TryParse(a, out var exempt) && exempt.Equals(normalized));
     }
 

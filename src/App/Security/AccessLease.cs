@@ -20,17 +20,22 @@ public sealed class AccessLease : IDisposable
         _timeProvider = timeProvider;
     }
 
-    /// <summary>For streams when authentication is off: never ends.</summary>
-    public static AccessLease Unbounded => new(null, null, TimeProvider.System);
+    /// <summary>For streams when authentication is off: never ends, and one instance serves them all.</summary>
+    public static AccessLease Unbounded { get; } = new(null, null, TimeProvider.System);
 
-    /// <summary>Cancelled when the caller's access ends.</summary>
-    public CancellationToken Token => _ended.Token;
+    /// <summary>Cancelled when the caller's access ends; <see cref="CancellationToken.None"/> when it cannot.</summary>
+    public CancellationToken Token => _watch is null ? CancellationToken.None : _ended.Token;
 
     /// <summary>What to tell the client when <see cref="Token"/> fires.</summary>
     public string Reason => "Access ended: the credential this stream was opened with was revoked, has expired or was signed out. Sign in again, or use a valid key.";
 
     public void Dispose()
     {
+        if (_watch is null)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             _disposed = true;

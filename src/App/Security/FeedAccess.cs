@@ -53,8 +53,7 @@ public sealed class FeedAccess(AuthSettings options, AccessKeys keys, SignedOutS
     }
 
     /// <summary>Whether the caller's credential has been revoked or has expired since it was accepted.</summary>
-    public bool HasEnded(ClaimsPrincipal user) =>
-        Enabled && (For(user) == FeedPermissions.Nothing || ExpiresAt(user) is { } end && end <= timeProvider.GetUtcNow());
+    public bool HasEnded(ClaimsPrincipal user) => Enabled && For(user) == FeedPermissions.Nothing;
 
     private FeedPermissions FromToken(ClaimsPrincipal user)
     {

@@ -23,9 +23,10 @@ public sealed class ProblemAuthorizationResultHandler(FeedAccess access, IProble
             return;
         }
 
-        var signedIn = context.User.Identity?.IsAuthenticated == true && access.For(context.User) != Feeds.Requests.FeedPermissions.Nothing;
+        var permissions = access.For(context.User);
+        var signedIn = permissions != Feeds.Requests.FeedPermissions.Nothing;
         var status = signedIn ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized;
-        var holder = signedIn ? access.For(context.User).Holder : "an anonymous caller";
+        var holder = permissions.Holder;
         SecurityLog.AccessRefused(logger, context.Request.Path, status, holder);
         context.Response.StatusCode = status;
         if (!signedIn)

@@ -16,7 +16,10 @@ public static class StreamClient
             return "principal:" + name;
         }
 
-        var normalized = address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
-        return "address:" + (normalized?.ToString() ?? "unknown");
+        return "address:" + (Normalized(address)?.ToString() ?? "unknown");
     }
+
+    /// <summary>An IPv4 client reached over a dual-stack socket is the same client as over IPv4.</summary>
+    public static IPAddress? Normalized(IPAddress? address) =>
+        address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
 }
