@@ -31,7 +31,7 @@ public static class ExportApi
 
     public static IEndpointRouteBuilder MapExportApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Exports").RequireAuthorization(TributaryPolicies.Watch);
+        var api = app.MapGroup("/api").WithTags("Exports").RequireAuthorization(TributaryPolicies.Watch).AddEndpointFilter<FeedRefusalLog>();
         api.MapGet("/export/{file}", ExportAsync).WithName("Export")
             .WithSummary("Streams a feed's history (or, with live=true, the feed itself) as CSV or NDJSON, as an attachment.");
         api.MapGet("/files/{name}", GetFile).WithName("GetFile")
@@ -81,9 +81,11 @@ public static class ExportApi
             return Problem(StatusCodes.Status400BadRequest, error);
         }
 
+        var client = StreamClient.Of(context.User, context.Connection.RemoteIpAddress);
         if (request is null)
         {
-            await WriteAsync(context, feed, formatter!, sharedFeeds.HistoryAsync(feed, context.RequestAborted), timeProvider, Logger(loggers));
+            using var history = stats.BeginStream(LiveEndpoint, client, [feed]);
+            await WriteAsync(context, feed, formatter!, sharedFeeds.HistoryAsync(feed, context.RequestAborted), history, timeProvider, Logger(loggers));
             return TypedResults.Empty;
         }
 
@@ -94,10 +96,10 @@ public static class ExportApi
         }
 
         using (lease)
-        using (stats.BeginStream(LiveEndpoint))
+        using (var activity = stats.BeginStream(LiveEndpoint, client, request.Feeds))
         using (var accessLease = accessWatch.Watch(context.User))
         {
-            await WriteAsync(context, feed, formatter!, mergedStreams.Open(request, context.RequestAborted), timeProvider, Logger(loggers), accessLease);
+            await WriteAsync(context, feed, formatter!, mergedStreams.Open(request, context.RequestAborted), activity, timeProvider, Logger(loggers), accessLease);
         }
 
         return TypedResults.Empty;
@@ -121,6 +123,7 @@ public static class ExportApi
         FeedDefinition feed,
         FeedRecordFormatter formatter,
         IAsyncEnumerable<FeedItem<object>> items,
+        StreamActivity activity,
         TimeProvider timeProvider,
         ILogger logger,
         AccessLease? access = null)
@@ -140,23 +143,33 @@ public static class ExportApi
             items = WithoutStatusRecords(items, context.RequestAborted);
         }
 
-        var writer = new LiveBatchWriter(new StreamLiveOutput(response.Body), timeProvider);
+        activity.EndsWhen(context.RequestAborted);
+        var writer = new LiveBatchWriter(new CountingLiveOutput(new StreamLiveOutput(response.Body), activity), timeProvider);
         using var exportLifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, access?.Token ?? CancellationToken.None);
         try
         {
             try
             {
-                await writer.CopyAsync(items, formatter.WriteRecord, heartbeat: null, exportLifetime.Token);
+                await writer.CopyAsync(
+                    items,
+                    (item, batch) =>
+                    {
+                        activity.Delivered(item.Data);
+                        formatter.WriteRecord(item, batch);
+                    },
+                    heartbeat: null,
+                    exportLifetime.Token);
             }
             catch (OperationCanceledException) when (access is { Token.IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested)
             {
-                StreamApiLog.EndedByAccess(logger);
+                activity.End(StreamEndReason.AccessEnded);
                 formatter.WriteControl(FeedControlKind.Error, feed.Name, access.Reason, writer.Batch);
             }
             catch (FeedFailedException failure)
             {
                 // The export ends with the failure as its last record, as a stream does; logged once, here.
                 StreamApiLog.StreamEndedByFailure(logger, failure);
+                activity.End(StreamEndReason.Failed);
                 formatter.WriteControl(FeedControlKind.Error, failure.Feed, failure.ClientMessage, writer.Batch);
             }
 
@@ -166,6 +179,7 @@ public static class ExportApi
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client stopped the download; the export's producers have stopped with it.
+            activity.End(StreamEndReason.ClientLeft);
         }
     }
 

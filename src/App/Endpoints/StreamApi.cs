@@ -19,7 +19,7 @@ public static class StreamApi
 
     public static IEndpointRouteBuilder MapStreamApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Streams").RequireAuthorization(TributaryPolicies.Watch);
+        var api = app.MapGroup("/api").WithTags("Streams").RequireAuthorization(TributaryPolicies.Watch).AddEndpointFilter<FeedRefusalLog>();
         api.MapGet("/feeds", GetFeeds).WithName("GetFeeds").WithSummary("Lists the feeds the caller may watch.");
         api.MapGet("/stream", StreamAsync).WithName("Stream")
             .WithSummary("Streams the merged feeds as NDJSON, server-sent events or text, chunked and live.");

@@ -36,7 +36,8 @@ public sealed class StreamResponder(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(access);
         var aborted = context.RequestAborted;
-        using var activity = stats.BeginStream(Endpoint);
+        using var activity = stats.BeginStream(Endpoint, StreamClient.Of(context.User, context.Connection.RemoteIpAddress), request.Selection.Feeds);
+        activity.EndsWhen(aborted);
         using var streamLifetime = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping, access.Token);
         if (options.Value.MaxStreamDuration is { } maxDuration)
         {
@@ -50,7 +51,7 @@ public sealed class StreamResponder(
         var compressor = coding is { } format ? new LiveCompressionWriter(context.Response.Body, format) : null;
         await using (compressor)
         {
-            var writer = new LiveBatchWriter(compressor ?? (ILiveOutput)new StreamLiveOutput(context.Response.Body), timeProvider);
+            var writer = new LiveBatchWriter(new CountingLiveOutput(compressor ?? (ILiveOutput)new StreamLiveOutput(context.Response.Body), activity), timeProvider);
             if (!await CopyAsync(request, formatter, writer, activity, access, streamLifetime.Token, aborted))
             {
                 return;
@@ -83,7 +84,7 @@ public sealed class StreamResponder(
         StreamRequest request,
         FeedRecordFormatter formatter,
         LiveBatchWriter writer,
-        StreamStats.StreamActivity activity,
+        StreamActivity activity,
         AccessLease access,
         CancellationToken streamToken,
         CancellationToken aborted)
@@ -96,7 +97,6 @@ public sealed class StreamResponder(
         var heartbeat = request.Format == StreamFormat.Sse
             ? new LiveHeartbeat(settings.HeartbeatInterval, batch => formatter.WriteComment("heartbeat", batch))
             : null;
-        long sent = 0;
         var position = new StreamPositionWriter(request.Selection.Feeds, request.Selection.Since);
         try
         {
@@ -104,6 +104,7 @@ public sealed class StreamResponder(
                 items,
                 (item, batch) =>
                 {
+                    activity.Delivered(item.Data);
                     if (item.Data is FeedControl control)
                     {
                         formatter.WriteControl(control, item.Feed, batch);
@@ -118,9 +119,6 @@ public sealed class StreamResponder(
                     {
                         formatter.WriteItem(item, batch);
                     }
-
-                    activity.ItemSent();
-                    sent++;
                 },
                 heartbeat,
                 streamToken);
@@ -129,24 +127,24 @@ public sealed class StreamResponder(
         catch (Exception) when (aborted.IsCancellationRequested)
         {
             // The client left: the merge has already stopped its producers; there is no one to tell.
-            StreamApiLog.ClientDisconnected(logger, sent);
+            activity.End(StreamEndReason.ClientLeft);
             return false;
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            StreamApiLog.EndedByShutdown(logger);
+            activity.End(StreamEndReason.ServerStopping);
             formatter.WriteControl(FeedControlKind.Shutdown, null, "The server is shutting down; reconnect to resume.", writer.Batch);
             return true;
         }
         catch (OperationCanceledException) when (access.Token.IsCancellationRequested)
         {
-            StreamApiLog.EndedByAccess(logger);
+            activity.End(StreamEndReason.AccessEnded);
             formatter.WriteControl(FeedControlKind.Error, null, access.Reason, writer.Batch);
             return true;
         }
         catch (OperationCanceledException) when (streamToken.IsCancellationRequested && settings.MaxStreamDuration is { } max)
         {
-            StreamApiLog.ReachedMaxDuration(logger, max);
+            activity.End(StreamEndReason.MaxDuration);
             formatter.WriteControl(FeedControlKind.End, null, $"The stream reached its maximum duration of {max}; reconnect to continue.", writer.Batch);
             return true;
         }
@@ -154,6 +152,7 @@ public sealed class StreamResponder(
         {
             // The boundary logs once, with detail; the client gets the feed's name but not server internals.
             StreamApiLog.StreamEndedByFailure(logger, failure);
+            activity.End(StreamEndReason.Failed);
             formatter.WriteControl(FeedControlKind.Error, failure.Feed, failure.ClientMessage, writer.Batch);
             return true;
         }

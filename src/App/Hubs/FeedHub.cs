@@ -66,11 +66,19 @@ public sealed class FeedHub(
     {
         ArgumentNullException.ThrowIfNull(streamOptions);
         var input = new FeedRequestInput(feeds ?? [], streamOptions.Rate, streamOptions.Count, streamOptions.Limit, streamOptions.Since);
-        var (request, error) = rules.Check(input, access.For(Context.User));
-        if (request is null)
+        var check = rules.Check(input, access.For(Context.User));
+        if (check.Request is null)
         {
-            throw new HubException(error);
+            if (check.Forbidden && logger.IsEnabled(LogLevel.Information))
+            {
+                var holder = StreamClient.Of(Context.User, Context.GetHttpContext()?.Connection.RemoteIpAddress);
+                SecurityLog.FeedRefused(logger, Path, holder, check.Error ?? "");
+            }
+
+            throw new HubException(check.Error);
         }
+
+        var request = check.Request;
 
         return RunAsync(request, Context.ConnectionId, cancellationToken);
     }
@@ -88,34 +96,27 @@ public sealed class FeedHub(
     private async IAsyncEnumerable<FeedItem<object>> RunAsync(FeedRequest request, string connectionId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var admission = Admit(connectionId);
-        using var activity = stats.BeginStream(Path);
+        using var activity = stats.BeginStream(Path, StreamClient.Of(Context.User, Context.GetHttpContext()?.Connection.RemoteIpAddress), request.Feeds);
+        activity.EndsWhen(cancellationToken);
         using var accessLease = accessWatch.Watch(Context.User ?? new System.Security.Claims.ClaimsPrincipal());
         shutdownDrain.EnsureRegistered();
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping, accessLease.Token);
         var items = mergedStreams.Open(request, stream.Token).GetAsyncEnumerator(stream.Token);
         try
         {
-            long sent = 0;
-            while (await NextAsync(items, connectionId, accessLease, stream.Token, cancellationToken) is var next && next != Next.End)
+            while (await NextAsync(items, activity, accessLease, stream.Token, cancellationToken) is var next && next != Next.End)
             {
                 if (next == Next.Shutdown)
                 {
-                    FeedHubLog.EndedByShutdown(logger, connectionId);
+                    activity.End(StreamEndReason.ServerStopping);
                     yield return new FeedItem<object>("", 0, timeProvider.GetUtcNow(), new FeedControl(FeedControlKind.Shutdown, "The server is shutting down; reconnect to resume."));
                     break;
                 }
 
                 var item = items.Current;
-                if (item.Data is not FeedControl)
-                {
-                    activity.ItemSent();
-                    sent++;
-                }
-
+                activity.Delivered(item.Data);
                 yield return item;
             }
-
-            FeedHubLog.StreamEnded(logger, connectionId, sent);
         }
         finally
         {
@@ -205,21 +206,22 @@ public sealed class FeedHub(
     // only as a generic error); the failure is logged here, once. The server stopping is a normal end, with a
     // shutdown record. Items already waiting complete at once, and skip the async machinery: this runs for
     // every item of every hub stream.
-    private ValueTask<Next> NextAsync(IAsyncEnumerator<FeedItem<object>> items, string connectionId, AccessLease accessLease, CancellationToken streamToken, CancellationToken invocationToken)
+    private ValueTask<Next> NextAsync(IAsyncEnumerator<FeedItem<object>> items, StreamActivity activity, AccessLease accessLease, CancellationToken streamToken, CancellationToken invocationToken)
     {
         var next = items.MoveNextAsync();
-        return next.IsCompletedSuccessfully ? new(next.Result ? Next.Item : Next.End) : AwaitNextAsync(next, connectionId, accessLease, streamToken, invocationToken);
+        return next.IsCompletedSuccessfully ? new(next.Result ? Next.Item : Next.End) : AwaitNextAsync(next, activity, accessLease, streamToken, invocationToken);
     }
 
-    private async ValueTask<Next> AwaitNextAsync(ValueTask<bool> next, string connectionId, AccessLease accessLease, CancellationToken streamToken, CancellationToken invocationToken)
+    private async ValueTask<Next> AwaitNextAsync(ValueTask<bool> next, StreamActivity activity, AccessLease accessLease, CancellationToken streamToken, CancellationToken invocationToken)
     {
+        var connectionId = Context.ConnectionId;
         try
         {
             return await next ? Next.Item : Next.End;
         }
         catch (OperationCanceledException) when (accessLease.Token.IsCancellationRequested && !invocationToken.IsCancellationRequested)
         {
-            FeedHubLog.EndedByAccess(logger, connectionId);
+            activity.End(StreamEndReason.AccessEnded);
             throw new HubException(accessLease.Reason);
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !invocationToken.IsCancellationRequested)
@@ -229,11 +231,13 @@ public sealed class FeedHub(
         catch (FeedFailedException failure)
         {
             FeedHubLog.StreamEndedByFailure(logger, failure, connectionId);
+            activity.End(StreamEndReason.Failed);
             throw new HubException(failure.ClientMessage);
         }
         catch (Exception failure) when (failure is not HubException && !failure.IsCancellationOf(streamToken))
         {
             FeedHubLog.StreamFailed(logger, connectionId, failure);
+            activity.End(StreamEndReason.Failed);
             throw new HubException("The stream failed on the server.");
         }
     }

@@ -14,8 +14,7 @@ internal static partial class FeedHubLog
     [LoggerMessage(101, LogLevel.Error, "Feed '{Feed}' failed; the hub stream of connection {ConnectionId} was ended with an error.")]
     public static partial void FeedFailed(ILogger logger, string feed, string connectionId, Exception? failure);
 
-    [LoggerMessage(102, LogLevel.Debug, "Hub stream of connection {ConnectionId} ended after {Items} items.")]
-    public static partial void StreamEnded(ILogger logger, string connectionId, long items);
+    // 102 (stream ended): retired for StreamLog 702, stream closed, with its reason.
 
     [LoggerMessage(103, LogLevel.Warning, "A hub reader of feed '{Feed}' on connection {ConnectionId} fell behind and was disconnected (DisconnectSlowConsumer).")]
     public static partial void ReaderFellBehind(ILogger logger, string feed, string connectionId);
@@ -35,11 +34,7 @@ internal static partial class FeedHubLog
     [LoggerMessage(108, LogLevel.Information, "Refused a hub stream on connection {ConnectionId}: the {Scope} already holds {Limit} streams.")]
     public static partial void TooManyStreams(ILogger logger, string connectionId, string scope, int limit);
 
-    [LoggerMessage(109, LogLevel.Information, "The hub stream of connection {ConnectionId} ended with a shutdown record because the server is stopping.")]
-    public static partial void EndedByShutdown(ILogger logger, string connectionId);
-
-    [LoggerMessage(110, LogLevel.Information, "The hub stream of connection {ConnectionId} ended because its caller's access ended (key revoked or expired, or signed out).")]
-    public static partial void EndedByAccess(ILogger logger, string connectionId);
+    // 109 (ended by shutdown) and 110 (access ended): retired for StreamLog 702, stream closed, with its reason.
 
     /// <summary>Logs a feed failure that ends a hub stream, once and at the level it deserves.</summary>
     public static void StreamEndedByFailure(ILogger logger, FeedFailedException failure, string connectionId)

@@ -39,13 +39,17 @@ public static class FeedHubServices
             options.MaximumReceiveMessageSize = MaximumReceiveMessageSize;
             options.MaximumParallelInvocationsPerClient = MaximumParallelInvocationsPerClient;
             options.StreamBufferCapacity = StreamBufferCapacity;
-        }).AddJsonProtocol(json =>
+        }).AddJsonProtocol(_ =>
+        {
+        });
+        // The feed-item converter counts the bytes it writes into the hub's endpoint counters.
+        services.AddOptions<JsonHubProtocolOptions>().Configure<Feeds.Diagnostics.StreamStats>((json, stats) =>
         {
             // Compile-time serializers for feed items first; reflection after them for everything else (hub
             // arguments, for one). An empty chain meant "reflection", so once it has an entry it needs both.
             json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, Feeds.FeedJsonContext.Default);
             json.PayloadSerializerOptions.TypeInfoResolverChain.Add(new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
-            json.PayloadSerializerOptions.Converters.Add(new FeedItemJsonConverter());
+            json.PayloadSerializerOptions.Converters.Add(new FeedItemJsonConverter(stats.BytesCounterOf(FeedHub.Path)));
         });
         return services;
     }

@@ -15,7 +15,7 @@ namespace Tributary.App.Hubs;
 /// of <c>data</c> were a visible share of the hub's cost per item.
 /// </summary>
 /// <remarks>Write-only: the server never reads feed items, and clients deserialize into their own types.</remarks>
-internal sealed class FeedItemJsonConverter : JsonConverter<FeedItem<object>>
+internal sealed class FeedItemJsonConverter(Action<long>? countBytes = null) : JsonConverter<FeedItem<object>>
 {
     private static readonly JsonEncodedText FeedProperty = JsonEncodedText.Encode("feed");
     private static readonly JsonEncodedText SequenceProperty = JsonEncodedText.Encode("seq");
@@ -32,6 +32,13 @@ internal sealed class FeedItemJsonConverter : JsonConverter<FeedItem<object>>
         throw new NotSupportedException("The feed hub only writes feed items; deserialize them into FeedItem<JsonElement> or your own type.");
 
     public override void Write(Utf8JsonWriter writer, FeedItem<object> value, JsonSerializerOptions options)
+    {
+        var start = writer.BytesCommitted + writer.BytesPending;
+        WriteItem(writer, value, options);
+        countBytes?.Invoke(writer.BytesCommitted + writer.BytesPending - start);
+    }
+
+    private void WriteItem(Utf8JsonWriter writer, FeedItem<object> value, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
         writer.WriteString(FeedProperty, value.Feed);

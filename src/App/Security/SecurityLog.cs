@@ -1,7 +1,7 @@
 namespace Tributary.App.Security;
 
 /// <summary>
-/// Security log events (ids 601–609). None carries a key, token or ticket: only the path (never the query, where an
+/// Security log events (ids 601–610). None carries a key, token or ticket: only the path (never the query, where an
 /// <c>access_token</c> may be), the key's configured name, and the reason.
 /// </summary>
 internal static partial class SecurityLog
@@ -32,4 +32,7 @@ internal static partial class SecurityLog
 
     [LoggerMessage(EventId = 609, Level = LogLevel.Error, Message = "The changed Auth settings are invalid and were not applied; the previous ones stay in force: {Problem}")]
     public static partial void EditRejected(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "Refused {Path} to {Holder}: {Problem}")]
+    public static partial void FeedRefused(ILogger logger, string path, string holder, string problem);
 }

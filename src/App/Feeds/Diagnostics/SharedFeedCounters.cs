@@ -1,12 +1,13 @@
 namespace Tributary.App.Feeds.Diagnostics;
 
-/// <summary>What <c>/api/stats</c> and the system feed show about one shared feed.</summary>
+/// <summary>What <c>/api/stats</c>, the system feed and the <c>Tributary</c> meter show about one shared feed.</summary>
 public sealed class SharedFeedCounters
 {
     private long _subscribers;
     private long _dropped;
     private long _sequence;
     private long _upstreamConnections;
+    private long _reconnects;
 
     /// <summary><c>idle</c> (no producer), <c>running</c>, or an upstream's last status (<c>connected</c>, <c>reconnecting</c>…).</summary>
     public string State { get; set; } = "idle";
@@ -21,6 +22,9 @@ public sealed class SharedFeedCounters
     /// <summary>Upstream connections opened so far (one per connect, reconnects included).</summary>
     public long UpstreamConnections => Interlocked.Read(ref _upstreamConnections);
 
+    /// <summary>Times the upstream was lost and a new connection scheduled.</summary>
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
     public void SetSubscribers(long count) => Interlocked.Exchange(ref _subscribers, count);
 
     public void AddDropped() => Interlocked.Increment(ref _dropped);
@@ -29,5 +33,7 @@ public sealed class SharedFeedCounters
 
     public void AddUpstreamConnection() => Interlocked.Increment(ref _upstreamConnections);
 
-    public SharedFeedSnapshot Snapshot() => new(State, Subscribers, Dropped, Interlocked.Read(ref _sequence), UpstreamConnections, Producer);
+    public void AddReconnect() => Interlocked.Increment(ref _reconnects);
+
+    public SharedFeedSnapshot Snapshot() => new(State, Subscribers, Dropped, Interlocked.Read(ref _sequence), UpstreamConnections, Reconnects, Producer);
 }

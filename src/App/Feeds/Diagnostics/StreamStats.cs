@@ -1,17 +1,30 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Streaming.Diagnostics;
 
 namespace Tributary.App.Feeds.Diagnostics;
 
 /// <summary>
 /// The app's live counters: streams open now, producers running now (fed by every scoped producer the app
-/// opens), and items sent, overall and per endpoint. Read by <c>GET /api/stats</c> and the <c>system</c> feed.
+/// opens), and what each endpoint delivered. The one source of truth for <c>GET /api/stats</c>, the <c>system</c>
+/// feed and the <c>Tributary</c> meter (<see cref="TributaryMeter"/>), which reads these same numbers.
 /// </summary>
 public sealed class StreamStats
 {
     private readonly ConcurrentDictionary<string, EndpointCounters> _endpoints = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SharedFeedCounters> _sharedFeeds = new(StringComparer.Ordinal);
+    private readonly TributaryMeter? _meter;
+    private readonly ILogger _streamLogger;
     private long _itemsSent;
+
+    /// <param name="meterFactory">Creates the <c>Tributary</c> meter; none in tests that only count.</param>
+    /// <param name="loggers">For the stream opened/closed events; none logs nothing.</param>
+    public StreamStats(IMeterFactory? meterFactory = null, ILoggerFactory? loggers = null)
+    {
+        _streamLogger = loggers?.CreateLogger(StreamLog.Category) ?? NullLogger.Instance;
+        _meter = meterFactory is null ? null : new TributaryMeter(meterFactory, this);
+    }
 
     public ActivityGauge ActiveStreams { get; } = new();
 
@@ -32,16 +45,20 @@ public sealed class StreamStats
     public SharedFeedCounters SharedFeed(string name) => _sharedFeeds.GetOrAdd(name, _ => new SharedFeedCounters());
 
     /// <summary>The streams open now on one endpoint (for example <c>/hubs/feeds</c>).</summary>
-    public ActivityGauge ActiveStreamsOf(string endpoint) => _endpoints.GetOrAdd(endpoint, _ => new EndpointCounters()).Active;
+    public ActivityGauge ActiveStreamsOf(string endpoint) => Endpoint(endpoint).Active;
 
-    /// <summary>Counts a stream as open until the returned activity is disposed.</summary>
-    public StreamActivity BeginStream(string endpoint)
+    /// <summary>Counts a stream as open, and logs it, until the returned activity is disposed.</summary>
+    /// <param name="endpoint">Where the stream is served, such as <c>/api/stream</c>.</param>
+    /// <param name="client">Who it counts against (<c>StreamClient.Of</c>): a principal's name or an address, never a credential.</param>
+    /// <param name="feeds">The feeds it merges, for the log.</param>
+    public StreamActivity BeginStream(string endpoint, string client = "", IEnumerable<FeedDefinition>? feeds = null)
     {
-        var counters = _endpoints.GetOrAdd(endpoint, _ => new EndpointCounters());
+        var counters = Endpoint(endpoint);
         ActiveStreams.Increment();
         counters.Active.Increment();
         Interlocked.Increment(ref counters.Total);
-        return new StreamActivity(this, counters);
+        var names = feeds is null ? "" : string.Join(",", feeds.Select(f => f.Name));
+        return new StreamActivity(this, counters, _streamLogger, client, names);
     }
 
     public StreamStatsSnapshot Snapshot() => new(
@@ -51,47 +68,30 @@ public sealed class StreamStats
         ActiveCircuits.Current,
         SharedProducers.Current,
         ItemsSent,
-        _endpoints.ToDictionary(
-            e => e.Key,
-            e => new EndpointStatsSnapshot(e.Value.Active.Current, Interlocked.Read(ref e.Value.Total), Interlocked.Read(ref e.Value.ItemsSent)),
-            StringComparer.Ordinal),
-        _sharedFeeds.ToDictionary(f => f.Key, f => f.Value.Snapshot(), StringComparer.Ordinal));
+        _endpoints.ToDictionary(e => e.Key, e => e.Value.Snapshot(), StringComparer.Ordinal),
+        SharedFeeds());
 
-    /// <summary>One open stream. Dispose it when the stream ends.</summary>
-    public sealed class StreamActivity : IDisposable
+    internal IReadOnlyDictionary<string, SharedFeedSnapshot> SharedFeeds() =>
+        _sharedFeeds.ToDictionary(f => f.Key, f => f.Value.Snapshot(), StringComparer.Ordinal);
+
+    internal IEnumerable<EndpointCounters> Endpoints => _endpoints.Values;
+
+    /// <summary>Counts bytes written on an endpoint whose writer has no stream at hand (the hub's JSON protocol).</summary>
+    public Action<long> BytesCounterOf(string endpoint)
     {
-        private readonly StreamStats _stats;
-        private readonly EndpointCounters _counters;
-        private int _disposed;
-
-        internal StreamActivity(StreamStats stats, EndpointCounters counters)
-        {
-            _stats = stats;
-            _counters = counters;
-        }
-
-        public void ItemSent()
-        {
-            Interlocked.Increment(ref _stats._itemsSent);
-            Interlocked.Increment(ref _counters.ItemsSent);
-        }
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                _stats.ActiveStreams.Decrement();
-                _counters.Active.Decrement();
-            }
-        }
+        var counters = Endpoint(endpoint);
+        return bytes => Interlocked.Add(ref counters.Bytes, bytes);
     }
 
-    internal sealed class EndpointCounters
+    internal void CountItem(EndpointCounters counters)
     {
-        public readonly ActivityGauge Active = new();
-#pragma warning disable CA1051, SA1401 // Fields, so Interlocked can update them in place.
-        public long Total;
-        public long ItemsSent;
-#pragma warning restore CA1051, SA1401
+        Interlocked.Increment(ref _itemsSent);
+        Interlocked.Increment(ref counters.ItemsSent);
     }
+
+    internal void RecordFirstItem(string endpoint, TimeSpan elapsed) => _meter?.RecordFirstItem(endpoint, elapsed);
+
+    internal void RecordTeardown(string endpoint, TimeSpan elapsed) => _meter?.RecordTeardown(endpoint, elapsed);
+
+    private EndpointCounters Endpoint(string endpoint) => _endpoints.GetOrAdd(endpoint, static name => new EndpointCounters(name));
 }

@@ -13,6 +13,7 @@ internal sealed class UpstreamConnection(
     SharedFeedCounters counters,
     UpstreamStatusGate gate,
     TimeProvider timeProvider,
+    ILogger logger,
     CancellationToken feedStopping)
 {
     private long? _connectedAt;
@@ -55,7 +56,9 @@ internal sealed class UpstreamConnection(
         Watch.OnConnected();
         gate.Connected();
         counters.AddUpstreamConnection();
-        return EmitAsync(new UpstreamStatus(UpstreamStatus.Connected, $"connected to {UpstreamAddress.Display(Feed)}"));
+        var address = UpstreamAddress.Display(Feed);
+        UpstreamLog.Connected(logger, Feed.Name, address);
+        return EmitAsync(new UpstreamStatus(UpstreamStatus.Connected, $"connected to {address}"));
     }
 
     public ValueTask MalformedAsync(string message) => EmitAsync(new UpstreamStatus(UpstreamStatus.Malformed, message));

@@ -45,7 +45,7 @@ internal static class UpstreamFeed
 
         public async Task RunAsync(CancellationToken cancellationToken)
         {
-            var connection = new UpstreamConnection(feed, writer, counters, _gate, timeProvider, cancellationToken);
+            var connection = new UpstreamConnection(feed, writer, counters, _gate, timeProvider, logger, cancellationToken);
             while (true)
             {
                 var (status, reason, failure) = await RunSessionAsync(connection, cancellationToken);
@@ -60,6 +60,7 @@ internal static class UpstreamFeed
                     delay = requested;
                 }
 
+                counters.AddReconnect();
                 await ReportAsync(status, reason, failure, delay, cancellationToken);
                 await Task.Delay(delay, timeProvider, cancellationToken);
             }

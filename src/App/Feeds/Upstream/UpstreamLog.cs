@@ -9,4 +9,8 @@ internal static partial class UpstreamLog
 
     [LoggerMessage(302, LogLevel.Debug, "Upstream feed '{Feed}' ({Address}), attempt {Attempt}: {Reason}.")]
     public static partial void AttemptFailed(ILogger logger, string feed, string address, int attempt, string reason, Exception? failure);
+
+    // With 301, the upstream's state changes: lost (301, with why) and back (303).
+    [LoggerMessage(303, LogLevel.Information, "Upstream feed '{Feed}' connected to {Address}.")]
+    public static partial void Connected(ILogger logger, string feed, string address);
 }

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Tributary.Streaming.Records;
+
+namespace Tributary.App.Feeds.Diagnostics;
+
+/// <summary>
+/// One open stream, from <see cref="StreamStats.BeginStream"/> until it is disposed: counted as active, its deliveries
+/// added to its endpoint's totals, its time to first item and (when its client leaves) its teardown time measured,
+/// and its opening and closing logged once, with why it closed.
+/// </summary>
+/// <remarks>Deliveries are reported by the one loop that writes the stream; only the counters it adds to are shared.</remarks>
+public sealed class StreamActivity : IDisposable
+{
+    private readonly StreamStats _stats;
+    private readonly EndpointCounters _counters;
+    private readonly ILogger _logger;
+    private readonly string _client;
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private CancellationTokenRegistration _clientWatch;
+    private long _clientLeftAt;
+    private long _items;
+    private StreamEndReason _reason = StreamEndReason.Completed;
+    private int _disposed;
+
+    internal StreamActivity(StreamStats stats, EndpointCounters counters, ILogger logger, string client, string feeds)
+    {
+        _stats = stats;
+        _counters = counters;
+        _logger = logger;
+        _client = client;
+        StreamLog.Opened(logger, counters.Endpoint, client, feeds);
+    }
+
+    /// <summary>Data items delivered so far (control records not included).</summary>
+    public long Items => _items;
+
+    /// <summary>
+    /// Starts the teardown clock when <paramref name="clientGone"/> fires (the request aborted, the hub invocation
+    /// cancelled): the time from then until this activity is disposed, after the stream's producers have stopped, is
+    /// recorded as the stream's teardown time.
+    /// </summary>
+    public void EndsWhen(CancellationToken clientGone) =>
+        _clientWatch = clientGone.UnsafeRegister(static state => ((StreamActivity)state!).MarkClientGone(), this);
+
+    /// <summary>Counts one record written to the client: an item of data, or a gap or reset record.</summary>
+    public void Delivered(object? data)
+    {
+        if (data is FeedControl control)
+        {
+            _counters.CountControl(control.Kind);
+            return;
+        }
+
+        if (_items++ == 0)
+        {
+            _stats.RecordFirstItem(_counters.Endpoint, Stopwatch.GetElapsedTime(_startedAt));
+        }
+
+        _stats.CountItem(_counters);
+    }
+
+    /// <summary>Counts bytes of records written to the client (before any content coding).</summary>
+    public void Wrote(int bytes) => Interlocked.Add(ref _counters.Bytes, bytes);
+
+    /// <summary>Says why the stream ended, for its closing log event; unset, it completed (or its client left).</summary>
+    public void End(StreamEndReason reason) => _reason = reason;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _clientWatch.Dispose();
+        var clientLeftAt = Interlocked.Read(ref _clientLeftAt);
+        if (clientLeftAt != 0)
+        {
+            _stats.RecordTeardown(_counters.Endpoint, Stopwatch.GetElapsedTime(clientLeftAt));
+            _reason = _reason == StreamEndReason.Completed ? StreamEndReason.ClientLeft : _reason;
+        }
+
+        StreamLog.Closed(_logger, _counters.Endpoint, _client, _items, (long)Stopwatch.GetElapsedTime(_startedAt).TotalMilliseconds, ReasonName(_reason));
+
+        // Last: whoever waits for the count to fall sees this stream's timing and log already recorded.
+        _counters.Active.Decrement();
+        _stats.ActiveStreams.Decrement();
+    }
+
+    private void MarkClientGone() => Interlocked.CompareExchange(ref _clientLeftAt, Stopwatch.GetTimestamp(), 0);
+
+    private static string ReasonName(StreamEndReason reason) => reason switch
+    {
+        StreamEndReason.Completed => "completed",
+        StreamEndReason.ClientLeft => "client-left",
+        StreamEndReason.Failed => "failed",
+        StreamEndReason.AccessEnded => "access-ended",
+        StreamEndReason.ServerStopping => "server-stopping",
+        StreamEndReason.MaxDuration => "max-duration",
+        _ => reason.ToString(),
+    };
+}
