@@ -2,6 +2,7 @@ using Tributary.App.Dashboard;
 using Tributary.App.Endpoints;
 using Tributary.App.Feeds;
 using Tributary.App.Hubs;
+using Tributary.App.Operations;
 using Tributary.App.Security;
 
 namespace Tributary.App;
@@ -28,6 +29,7 @@ public static class TributaryApp
         builder.Services.AddExportApi();
         builder.Services.AddFeedHub();
         builder.Services.AddDashboard();
+        builder.Services.AddOperations();
 
         var app = builder.Build();
         app.UseMiddleware<ServerStoppingGate>();
@@ -37,6 +39,7 @@ public static class TributaryApp
             app.UseExceptionHandler();
         }
 
+        app.UseApiStatusProblems();
         app.UseSecurity();
         app.UseAntiforgery();
         app.MapStaticAssets();
@@ -44,6 +47,7 @@ public static class TributaryApp
         app.MapStreamApi();
         app.MapExportApi();
         app.MapFeedHub();
+        app.MapOperations();
         // Render batches go uncompressed: deflating twenty batches a second per circuit cost more CPU than
         // anything else the dashboard does (docs/PERFORMANCE.md); the bytes saved matter less than the CPU.
         app.MapRazorComponents<Dashboard.App>().AddInteractiveServerRenderMode(options => options.DisableWebSocketCompression = true);

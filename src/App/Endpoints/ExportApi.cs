@@ -33,9 +33,11 @@ public static class ExportApi
     {
         var api = app.MapGroup("/api").WithTags("Exports").RequireAuthorization(TributaryPolicies.Watch).AddEndpointFilter<FeedRefusalLog>();
         api.MapGet("/export/{file}", ExportAsync).WithName("Export")
-            .WithSummary("Streams a feed's history (or, with live=true, the feed itself) as CSV or NDJSON, as an attachment.");
+            .WithSummary("Streams a feed's history (or, with live=true, the feed itself) as CSV or NDJSON, as an attachment.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapGet("/files/{name}", GetFile).WithName("GetFile")
-            .WithSummary("Serves a file from the export directory, with Range, ETag and Last-Modified.");
+            .WithSummary("Serves a file from the export directory, with Range, ETag and Last-Modified.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status416RangeNotSatisfiable);
         return app;
     }
 

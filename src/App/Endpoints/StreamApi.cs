@@ -22,7 +22,8 @@ public static class StreamApi
         var api = app.MapGroup("/api").WithTags("Streams").RequireAuthorization(TributaryPolicies.Watch).AddEndpointFilter<FeedRefusalLog>();
         api.MapGet("/feeds", GetFeeds).WithName("GetFeeds").WithSummary("Lists the feeds the caller may watch.");
         api.MapGet("/stream", StreamAsync).WithName("Stream")
-            .WithSummary("Streams the merged feeds as NDJSON, server-sent events or text, chunked and live.");
+            .WithSummary("Streams the merged feeds as NDJSON, server-sent events or text, chunked and live.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapGet("/stats", GetStats).WithName("GetStats").WithSummary("Live counts of streams, producers and items sent.")
             .RequireAuthorization(TributaryPolicies.Stats);
         return app;

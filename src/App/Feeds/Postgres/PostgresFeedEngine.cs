@@ -56,6 +56,16 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
 
     public Task StartAsync(CancellationToken cancellationToken) => EnsureReadyAsync(cancellationToken);
 
+    /// <summary><c>host:port/database</c>, never the password.</summary>
+    public string Where => _context.Database.Where;
+
+    /// <summary>Asks the database for a trivial answer (the readiness probe): throws when it does not give one.</summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _context.Database.Source.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _group.Cancel();

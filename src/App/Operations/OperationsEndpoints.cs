@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Tributary.App.Security;
+
+namespace Tributary.App.Operations;
+
+/// <summary>
+/// What operators and their tools read: health probes for load balancers and orchestrators, the JSON health detail,
+/// and the <c>Tributary</c> meter for Prometheus.
+/// </summary>
+public static class OperationsEndpoints
+{
+    /// <summary>The tag of the checks <c>/health/ready</c> runs.</summary>
+    public const string Ready = "ready";
+
+    public static IServiceCollection AddOperations(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<CatalogHealthCheck>("catalog", tags: [Ready])
+            .AddCheck<FeedEngineHealthCheck>("feed-engine", tags: [Ready])
+            .AddCheck<UpstreamHealthCheck>("upstreams", tags: [Ready]);
+        services.AddSingleton<PrometheusExporter>();
+        services.AddApiDescription();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
+    {
+        // Created now, not at the first scrape, so the histograms count from the start.
+        app.ServiceProvider.GetRequiredService<PrometheusExporter>();
+
+        // Probes are anonymous and plain text: a load balancer has no key, and needs only the status and its code.
+        var probes = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
+        probes.MapMethods("/live", ["GET", "HEAD"], LiveAsync).WithName("Live")
+            .WithSummary("Whether the process is serving: always Healthy while it answers.");
+        probes.MapMethods("/ready", ["GET", "HEAD"], ReadyAsync).WithName("Ready")
+            .WithSummary("Whether to send readers here: the feed catalog is valid and the feed engine answers. An upstream that is down is Degraded (still 200).");
+        app.MapGet("/api/health", DetailAsync).WithTags("Health").WithName("GetHealth")
+            .WithSummary("Every health check with what it found, as JSON.").RequireAuthorization(TributaryPolicies.Stats)
+            .Produces<HealthDetail>(StatusCodes.Status200OK).Produces<HealthDetail>(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/metrics", Metrics).WithTags("Metrics").WithName("GetMetrics")
+            .WithSummary("The Tributary meter in the Prometheus text format.").RequireAuthorization(TributaryPolicies.Stats);
+        app.MapApiDescription();
+        return app;
+    }
+
+    private static async Task<IResult> LiveAsync(HttpContext context, HealthCheckService health) =>
+        Plain(context, await health.CheckHealthAsync(_ => false, context.RequestAborted));
+
+    private static async Task<IResult> ReadyAsync(HttpContext context, HealthCheckService health) =>
+        Plain(context, await health.CheckHealthAsync(check => check.Tags.Contains(Ready), context.RequestAborted));
+
+    private static async Task<JsonHttpResult<HealthDetail>> DetailAsync(HttpContext context, HealthCheckService health)
+    {
+        var report = await health.CheckHealthAsync(context.RequestAborted);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Json(HealthDetail.From(report), statusCode: StatusCode(report.Status));
+    }
+
+    private static ContentHttpResult Metrics(HttpContext context, PrometheusExporter exporter)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Text(exporter.Scrape(), PrometheusExporter.ContentType);
+    }
+
+    private static ContentHttpResult Plain(HttpContext context, HealthReport report)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Text(report.Status.ToString(), "text/plain; charset=utf-8", statusCode: StatusCode(report.Status));
+    }
+
+    private static int StatusCode(HealthStatus status) =>
+        status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+}
