@@ -6,14 +6,12 @@ namespace Tributary.App.Operations;
 /// </summary>
 internal static class ApiStatusProblems
 {
-    private static readonly PathString[] ApiPaths = ["/api", "/health", "/metrics", "/openapi"];
-
     public static WebApplication UseApiStatusProblems(this WebApplication app)
     {
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;
-            if (!ApiPaths.Any(p => http.Request.Path.StartsWithSegments(p)))
+            if (!Endpoints.ApiPaths.Contains(http.Request.Path))
             {
                 return;
             }

@@ -48,8 +48,7 @@ public sealed class ProblemAuthorizationResultHandler(FeedAccess access, IProble
         });
     }
 
-    public static bool IsApi(PathString path) =>
-        path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase);
+    public static bool IsApi(PathString path) => Endpoints.ApiPaths.Contains(path);
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

@@ -1,0 +1,193 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Tests.Unit.Support;
+
+namespace Tributary.Tests.Unit.App.Operations;
+
+/// <summary>The document at /openapi/v1.json against the endpoints the app maps and the responses they really give.</summary>
+public sealed class OpenApiDocumentTests(StreamApiFixture fixture) : IClassFixture<StreamApiFixture>
+{
+    [Fact]
+    public async Task Every_http_endpoint_the_app_maps_is_in_the_document_with_its_methods()
+    {
+        var document = await DocumentAsync();
+        var paths = document.GetProperty("paths");
+
+        var endpoints = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(IsApi)
+            .ToList();
+
+        Assert.NotEmpty(endpoints);
+        foreach (var endpoint in endpoints)
+        {
+            var route = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            Assert.True(paths.TryGetProperty(route, out var item), $"{route} is mapped but not in the document.");
+            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Where(m => m != "HEAD"))
+            {
+                Assert.True(item.TryGetProperty(method.ToLowerInvariant(), out _), $"{method} {route} is mapped but not in the document.");
+            }
+        }
+
+        Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/api/stream");
+        Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/metrics");
+    }
+
+    [Fact]
+    public async Task Every_example_in_the_document_matches_its_own_schema()
+    {
+        var document = await DocumentAsync();
+        var checkedExamples = 0;
+        foreach (var (where, example, schema) in Examples(document))
+        {
+            Assert.Empty(OpenApiSchemaCheck.Check(example, schema, document, where));
+            checkedExamples++;
+        }
+
+        Assert.True(checkedExamples >= 3, $"Only {checkedExamples} JSON examples were found.");
+    }
+
+    [Fact]
+    public async Task Real_stream_records_match_the_record_schemas()
+    {
+        var token = TestTimeouts.TestToken();
+        var document = await DocumentAsync();
+        var record = document.GetProperty("paths").GetProperty("/api/stream").GetProperty("get").GetProperty("responses")
+            .GetProperty("200").GetProperty("content").GetProperty("application/x-ndjson").GetProperty("schema");
+        using var client = fixture.NewClient();
+
+        // Data, a reset (a position from another epoch) and an error record (a failing feed).
+        var records = new List<JsonElement>();
+        using (var response = await client.OpenStreamAsync("/api/stream?feeds=news&limit=1&since=news:3@aaaaaaaaaaaa", token))
+        {
+            records.AddRange(await (await response.BodyReaderAsync(token)).ReadNdjsonToEndAsync(token));
+        }
+
+        using (var response = await client.OpenStreamAsync("/api/stream?feeds=broken", token))
+        {
+            records.AddRange(await (await response.BodyReaderAsync(token)).ReadNdjsonToEndAsync(token));
+        }
+
+        Assert.Contains(records, r => r.TryGetProperty("type", out var t) && t.GetString() == "reset");
+        Assert.Contains(records, r => r.TryGetProperty("type", out var t) && t.GetString() == "error");
+        foreach (var item in records)
+        {
+            Assert.Empty(OpenApiSchemaCheck.Check(item, record, document));
+        }
+
+        // A record that is none of the shapes is caught: the check can fail.
+        Assert.NotEmpty(OpenApiSchemaCheck.Check(JsonDocument.Parse("""{"type":"gap"}""").RootElement, record, document));
+    }
+
+    [Theory]
+    [InlineData("/api/feeds", "get", "200")]
+    [InlineData("/api/stats", "get", "200")]
+    [InlineData("/api/health", "get", "200")]
+    [InlineData("/api/stream?feeds=nope", "get", "400")]
+    [InlineData("/api/export/nope.csv", "get", "404")]
+    [InlineData("/api/files/missing.csv", "get", "404")]
+    public async Task Json_responses_match_the_schema_the_document_gives_for_their_status(string url, string method, string status)
+    {
+        var token = TestTimeouts.TestToken();
+        var document = await DocumentAsync();
+        using var client = fixture.NewClient();
+
+        using var response = await client.GetAsync(new Uri(url, UriKind.Relative), token);
+        Assert.Equal(status, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(token)).RootElement;
+        var operation = document.GetProperty("paths").GetProperty(url.Split('?')[0].Replace("nope.csv", "{file}", StringComparison.Ordinal).Replace("missing.csv", "{name}", StringComparison.Ordinal)).GetProperty(method);
+        var content = operation.GetProperty("responses").GetProperty(status).GetProperty("content");
+        var media = content.GetProperty(response.Content.Headers.ContentType!.MediaType!);
+
+        Assert.Empty(OpenApiSchemaCheck.Check(body, media.GetProperty("schema"), document));
+    }
+
+    [Fact]
+    public async Task A_method_an_endpoint_does_not_take_gets_the_documented_405_problem()
+    {
+        var token = TestTimeouts.TestToken();
+        var document = await DocumentAsync();
+        using var client = fixture.NewClient();
+
+        using var response = await client.PostAsync(new Uri("/api/stream", UriKind.Relative), null, token);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(token)).RootElement;
+        Assert.Contains("POST is not allowed on /api/stream", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(document.GetProperty("paths").GetProperty("/api/stream").GetProperty("get").GetProperty("responses").TryGetProperty("405", out _));
+        Assert.Empty(OpenApiSchemaCheck.Check(problem, OpenApiSchemaCheck.Schema(document, "ProblemDetails"), document));
+    }
+
+    [Fact]
+    public async Task The_stream_parameters_carry_the_limits_the_server_enforces()
+    {
+        var token = TestTimeouts.TestToken();
+        var document = await DocumentAsync();
+        var parameters = document.GetProperty("paths").GetProperty("/api/stream").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("name").GetString()!);
+        var maxRate = parameters["rate"].GetProperty("schema").GetProperty("maximum").GetDouble();
+        using var client = fixture.NewClient();
+
+        using var above = await client.GetAsync(new Uri($"/api/stream?feeds=counter&rate={maxRate * 2}", UriKind.Relative), token);
+
+        Assert.True(parameters["feeds"].GetProperty("required").GetBoolean());
+        Assert.Equal(["ndjson", "sse", "text"], parameters["format"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, above.StatusCode);
+        Assert.Contains($"and {maxRate}", await above.Content.ReadAsStringAsync(token), StringComparison.Ordinal);
+        Assert.Contains("at most 16", parameters["feeds"].GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    private static bool IsApi(RouteEndpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is not null
+        && endpoint.Metadata.GetMetadata<HubMetadata>() is null
+        && endpoint.Metadata.GetMetadata<ComponentTypeMetadata>() is null
+        && endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true }
+        && endpoint.RoutePattern.RawText is { } route
+        && !route.StartsWith("/openapi", StringComparison.Ordinal)
+        && !route.StartsWith("/_", StringComparison.Ordinal)
+        && !route.Contains('.', StringComparison.Ordinal)
+        && !route.Contains(":file}", StringComparison.Ordinal);
+
+    private static IEnumerable<(string Where, JsonElement Example, JsonElement Schema)> Examples(JsonElement document)
+    {
+        foreach (var schema in document.GetProperty("components").GetProperty("schemas").EnumerateObject())
+        {
+            if (schema.Value.TryGetProperty("example", out var example))
+            {
+                yield return (schema.Name, example, schema.Value);
+            }
+        }
+
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                foreach (var response in operation.Value.GetProperty("responses").EnumerateObject())
+                {
+                    if (!response.Value.TryGetProperty("content", out var content))
+                    {
+                        continue;
+                    }
+
+                    foreach (var media in content.EnumerateObject().Where(m => m.Value.TryGetProperty("example", out _) && m.Value.TryGetProperty("schema", out _)))
+                    {
+                        yield return ($"{path.Name} {operation.Name} {response.Name} {media.Name}", media.Value.GetProperty("example"), media.Value.GetProperty("schema"));
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task<JsonElement> DocumentAsync()
+    {
+        using var client = fixture.NewClient();
+        var text = await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestTimeouts.TestToken());
+        var document = JsonDocument.Parse(text).RootElement;
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        return document;
+    }
+}

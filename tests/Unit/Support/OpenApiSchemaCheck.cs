@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Tributary.Tests.Unit.Support;
+
+/// <summary>
+/// Checks a JSON value against a schema of an OpenAPI 3.0 document: the subset the document uses ($ref, allOf, anyOf,
+/// oneOf, type, nullable, enum, required, properties, items, additionalProperties, minimum, maximum, date-time).
+/// Returns what does not match, empty when it all does.
+/// </summary>
+internal static class OpenApiSchemaCheck
+{
+    public static List<string> Check(JsonElement value, JsonElement schema, JsonElement document, string path = "$")
+    {
+        var errors = new List<string>();
+        Check(value, schema, document, path, errors);
+        return errors;
+    }
+
+    public static JsonElement Schema(JsonElement document, string name) =>
+        document.GetProperty("components").GetProperty("schemas").GetProperty(name);
+
+    private static void Check(JsonElement value, JsonElement schema, JsonElement document, string path, List<string> errors)
+    {
+        if (schema.TryGetProperty("$ref", out var reference))
+        {
+            var name = reference.GetString()!["#/components/schemas/".Length..];
+            Check(value, Schema(document, name), document, path, errors);
+            return;
+        }
+
+        if (schema.TryGetProperty("allOf", out var all))
+        {
+            foreach (var part in all.EnumerateArray())
+            {
+                Check(value, part, document, path, errors);
+            }
+        }
+
+        if (schema.TryGetProperty("anyOf", out var any) || schema.TryGetProperty("oneOf", out any))
+        {
+            var matches = any.EnumerateArray().Count(part => Check(value, part, document, path).Count == 0);
+            if (matches == 0)
+            {
+                errors.Add($"{path}: matches none of the schemas it may take: {value.GetRawText()}");
+            }
+        }
+
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            if (schema.TryGetProperty("type", out _) && !(schema.TryGetProperty("nullable", out var nullable) && nullable.GetBoolean()))
+            {
+                errors.Add($"{path}: is null, and the schema does not allow null.");
+            }
+
+            return;
+        }
+
+        if (schema.TryGetProperty("type", out var type) && !HasType(value, type.GetString()!))
+        {
+            errors.Add($"{path}: is {value.ValueKind}, not {type.GetString()}.");
+            return;
+        }
+
+        if (schema.TryGetProperty("enum", out var values) && !values.EnumerateArray().Any(v => v.GetRawText() == value.GetRawText()))
+        {
+            errors.Add($"{path}: {value.GetRawText()} is not one of {values.GetRawText()}.");
+        }
+
+        if (schema.TryGetProperty("format", out var format) && format.GetString() == "date-time"
+            && !DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            errors.Add($"{path}: '{value.GetString()}' is not a date-time.");
+        }
+
+        if (value.ValueKind == JsonValueKind.Number)
+        {
+            if (schema.TryGetProperty("minimum", out var minimum) && value.GetDouble() < minimum.GetDouble())
+            {
+                errors.Add($"{path}: {value} is below the minimum {minimum}.");
+            }
+
+            if (schema.TryGetProperty("maximum", out var maximum) && value.GetDouble() > maximum.GetDouble())
+            {
+                errors.Add($"{path}: {value} is above the maximum {maximum}.");
+            }
+        }
+
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            CheckObject(value, schema, document, path, errors);
+        }
+
+        if (value.ValueKind == JsonValueKind.Array && schema.TryGetProperty("items", out var items))
+        {
+            var i = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                Check(item, items, document, $"{path}[{i++}]", errors);
+            }
+        }
+    }
+
+    private static void CheckObject(JsonElement value, JsonElement schema, JsonElement document, string path, List<string> errors)
+    {
+        if (schema.TryGetProperty("required", out var required))
+        {
+            foreach (var name in required.EnumerateArray().Select(n => n.GetString()!).Where(n => !value.TryGetProperty(n, out _)))
+            {
+                errors.Add($"{path}: lacks the required property '{name}'.");
+            }
+        }
+
+        var properties = schema.TryGetProperty("properties", out var declared) ? declared : default;
+        foreach (var property in value.EnumerateObject())
+        {
+            if (properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(property.Name, out var propertySchema))
+            {
+                Check(property.Value, propertySchema, document, $"{path}.{property.Name}", errors);
+            }
+            else if (schema.TryGetProperty("additionalProperties", out var additional) && additional.ValueKind == JsonValueKind.Object)
+            {
+                Check(property.Value, additional, document, $"{path}.{property.Name}", errors);
+            }
+        }
+    }
+
+    private static bool HasType(JsonElement value, string type) => type switch
+    {
+        "object" => value.ValueKind == JsonValueKind.Object,
+        "array" => value.ValueKind == JsonValueKind.Array,
+        "string" => value.ValueKind == JsonValueKind.String,
+        "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+        "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
+        "number" => value.ValueKind == JsonValueKind.Number,
+        _ => true,
+    };
+}
