@@ -47,10 +47,11 @@ public sealed class ServerRestartTests(ITestOutputHelper output) : IAsyncLifetim
         {
             await DashboardPage.OpenAsync(page, "/?feeds=ticks&autostart=true");
             await Assertions.Expect(page.Locator(".timeline-row[data-feed=ticks][data-seq='15']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
-            var beforeRestart = (await DashboardPage.SequencesAsync(page, "ticks")).Max();
-
             await page.EvaluateAsync("() => window.beforeRestart = true");
             await app.DisposeAsync();
+
+            // Read once the server is down: items go on arriving while it stops, and the page shows them.
+            var beforeRestart = (await DashboardPage.SequencesAsync(page, "ticks")).Max();
             app = await StartAppAsync(address);
 
             // No user action: the page finds the server gone, then back without its circuit, and reloads.

@@ -88,8 +88,10 @@ public partial class Home : IAsyncDisposable
         await Session.EnsureReadyAsync(_lifetime.Token);
         _module = await JS.InvokeAsync<IJSObjectReference>("import", _lifetime.Token, "./js/dashboard.js");
         Session.SetTimeZone(ZoneNamed(await _module.InvokeAsync<string>("timeZone", _lifetime.Token)));
-        _interactive = true;
         await FollowAddressAsync(firstVisit: true);
+        // Only now: a render tick during the first follow would write the session's address from before it (the
+        // defaults) over the one the page was opened with.
+        _interactive = true;
         StateHasChanged();
     }
 
