@@ -161,6 +161,7 @@ public static class ExportApi
                     },
                     heartbeat: null,
                     exportLifetime.Token);
+                activity.End(StreamEndReason.Completed);
             }
             catch (OperationCanceledException) when (access is { Token.IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested)
             {

@@ -122,6 +122,7 @@ public sealed class StreamResponder(
                 },
                 heartbeat,
                 streamToken);
+            activity.End(StreamEndReason.Completed);
             return true;
         }
         catch (Exception) when (aborted.IsCancellationRequested)

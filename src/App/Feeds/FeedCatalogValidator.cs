@@ -14,8 +14,8 @@ public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogO
     public ValidateOptionsResult Validate(string? name, FeedCatalogOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>();
-        if (options.Feeds.Count == 0)
+        var errors = new List<string>(options.Unreadable);
+        if (options.Feeds.Count == 0 && options.Unreadable.Count == 0)
         {
             errors.Add("Feeds: the catalog is empty; add at least one feed to the Feeds list in appsettings.json.");
         }

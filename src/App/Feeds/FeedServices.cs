@@ -17,7 +17,11 @@ public static class FeedServices
     {
         services.AddOptions<FeedCatalogOptions>()
             .Configure<IConfiguration>((options, configuration) =>
-                options.Feeds = configuration.GetSection(FeedCatalogOptions.Section).Get<List<FeedDefinition>>() ?? [])
+            {
+                var read = FeedCatalogOptions.Read(configuration);
+                options.Feeds = read.Feeds;
+                options.Unreadable.AddRange(read.Unreadable);
+            })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<FeedCatalogOptions>, FeedCatalogValidator>();
         services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.Section).ValidateOnStart();

@@ -110,13 +110,15 @@ public sealed class FeedHub(
                 {
                     activity.End(StreamEndReason.ServerStopping);
                     yield return new FeedItem<object>("", 0, timeProvider.GetUtcNow(), new FeedControl(FeedControlKind.Shutdown, "The server is shutting down; reconnect to resume."));
-                    break;
+                    yield break;
                 }
 
                 var item = items.Current;
                 activity.Delivered(item.Data);
                 yield return item;
             }
+
+            activity.End(StreamEndReason.Completed);
         }
         finally
         {

@@ -39,9 +39,7 @@ public static class FeedHubServices
             options.MaximumReceiveMessageSize = MaximumReceiveMessageSize;
             options.MaximumParallelInvocationsPerClient = MaximumParallelInvocationsPerClient;
             options.StreamBufferCapacity = StreamBufferCapacity;
-        }).AddJsonProtocol(_ =>
-        {
-        });
+        }).AddJsonProtocol();
         // The feed-item converter counts the bytes it writes into the hub's endpoint counters.
         services.AddOptions<JsonHubProtocolOptions>().Configure<Feeds.Diagnostics.StreamStats>((json, stats) =>
         {

@@ -74,8 +74,8 @@ public static class ApiDescription
                 });
                 break;
             case "GetFile":
-                Content(operation, "200", "The file, as an attachment.", new Dictionary<string, OpenApiMediaType> { ["application/octet-stream"] = new() { Schema = new OpenApiSchema { Type = "string", Format = "binary" } } });
-                Content(operation, "206", "The range asked for with Range.", new Dictionary<string, OpenApiMediaType> { ["application/octet-stream"] = new() { Schema = new OpenApiSchema { Type = "string", Format = "binary" } } });
+                Content(operation, "200", "The file, as an attachment, with its own type (text/csv, application/x-ndjson, text/plain; application/octet-stream for others).", FileMedia());
+                Content(operation, "206", "The range asked for with Range.", FileMedia());
                 operation.Responses["304"] = new OpenApiResponse { Description = "Not modified (If-None-Match or If-Modified-Since)." };
                 break;
             case "Live":
@@ -93,6 +93,11 @@ public static class ApiDescription
         }
 
         Problem(operation, "405", "The method is not allowed here (see the Allow header).");
+        if (operation.OperationId is not ("Live" or "Ready"))
+        {
+            Problem(operation, "503", "The server is stopping (with Retry-After): retry, or another instance answers.");
+        }
+
         if (RequiresAuthorization(context))
         {
             Problem(operation, "401", "No credential, or one that is unknown, revoked or expired (with Auth:Mode other than None).");
@@ -113,7 +118,7 @@ public static class ApiDescription
         var maxRate = counters.Count == 0 ? FeedDefinition.MinRate : counters.Max(f => f.MaxRate);
         var maxCount = counters.Count == 0 ? 0 : counters.Max(f => f.MaxCount);
         operation.Parameters ??= [];
-        Query(operation, "feeds", $"Feed names, comma-separated (see GET /api/feeds): at least 1, at most {limits.MaxFeedsPerRequest} (Streaming:MaxFeedsPerRequest); duplicates are merged.", new OpenApiSchema { Type = "string", Pattern = "^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$" }, required: true);
+        Query(operation, "feeds", $"Feed names, comma-separated (see GET /api/feeds): at least 1, at most {limits.MaxFeedsPerRequest} (Streaming:MaxFeedsPerRequest); duplicates are merged.", new OpenApiSchema { Type = "string", Example = new OpenApiString("news,weather") }, required: true);
         Query(operation, "format", "The wire format. Without it: SSE when Accept asks for text/event-stream, else NDJSON.", FeedRecordSchemas.Enum("ndjson", "sse", "text"));
         RateAndCount(operation, maxRate, maxCount);
         Query(operation, "limit", "End the stream after this many data items.", new OpenApiSchema { Type = "integer", Format = "int64", Minimum = 1 });
@@ -134,13 +139,13 @@ public static class ApiDescription
         }
 
         Query(operation, "live", "true: export the feed live (a stream, counted against the client's limit) instead of its history.", new OpenApiSchema { Type = "boolean", Default = new OpenApiBoolean(false) });
-        RateAndCount(operation, counters.Count == 0 ? FeedDefinition.MinRate : counters.Max(f => f.MaxRate), counters.Count == 0 ? 0 : counters.Max(f => f.MaxCount));
+        RateAndCount(operation, counters.Count == 0 ? FeedDefinition.MinRate : counters.Max(f => f.MaxRate), counters.Count == 0 ? 0 : counters.Max(f => f.MaxCount), "With live=true: ");
     }
 
-    private static void RateAndCount(OpenApiOperation operation, double maxRate, long maxCount)
+    private static void RateAndCount(OpenApiOperation operation, double maxRate, long maxCount, string when = "")
     {
-        Query(operation, "rate", $"Counter feeds only: items per second, 0 for as fast as possible, else {FeedDefinition.MinRate.ToString(CultureInfo.InvariantCulture)} to the feed's MaxRate (at most {maxRate.ToString(CultureInfo.InvariantCulture)} here).", new OpenApiSchema { Type = "number", Format = "double", Minimum = 0, Maximum = (decimal)maxRate });
-        Query(operation, "count", $"Counter feeds only: stop after this many items, 0 for never (at most the feed's MaxCount, {maxCount} here).", new OpenApiSchema { Type = "integer", Format = "int64", Minimum = 0, Maximum = maxCount });
+        Query(operation, "rate", $"{when}Counter feeds only: items per second, 0 for as fast as possible, else {FeedDefinition.MinRate.ToString(CultureInfo.InvariantCulture)} to the feed's MaxRate (at most {maxRate.ToString(CultureInfo.InvariantCulture)} here).", new OpenApiSchema { Type = "number", Format = "double", Minimum = 0, Maximum = (decimal)maxRate });
+        Query(operation, "count", $"{when}Counter feeds only: stop after this many items, 0 for never (at most the feed's MaxCount, {maxCount} here).", new OpenApiSchema { Type = "integer", Format = "int64", Minimum = 0, Maximum = maxCount });
     }
 
     private static void Query(OpenApiOperation operation, string name, string description, OpenApiSchema schema, bool required = false) =>
@@ -164,6 +169,14 @@ public static class ApiDescription
     private static OpenApiMediaType Records() => new()
     {
         Schema = new OpenApiSchema { Description = "Newline-delimited JSON: one FeedRecord per line.", AllOf = [FeedRecordSchemas.Ref(FeedRecordSchemas.FeedRecord)] },
+    };
+
+    private static Dictionary<string, OpenApiMediaType> FileMedia() => new()
+    {
+        ["text/csv"] = new() { Schema = new OpenApiSchema { Type = "string" } },
+        ["application/x-ndjson"] = new() { Schema = new OpenApiSchema { Type = "string" } },
+        ["text/plain"] = new() { Schema = new OpenApiSchema { Type = "string" } },
+        ["application/octet-stream"] = new() { Schema = new OpenApiSchema { Type = "string", Format = "binary" } },
     };
 
     private static OpenApiSchema Text(string description) => new() { Type = "string", Description = description };

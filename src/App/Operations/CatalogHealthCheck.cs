@@ -21,8 +21,7 @@ internal sealed class CatalogHealthCheck(IOptions<FeedCatalogOptions> running, I
             return Task.FromResult(HealthCheckResult.Unhealthy($"The feed catalog is invalid: {now.FailureMessage}", data: data));
         }
 
-        var edited = new FeedCatalogOptions { Feeds = configuration.GetSection(FeedCatalogOptions.Section).Get<List<FeedDefinition>>() ?? [] };
-        var next = _validator.Validate(null, edited);
+        var next = _validator.Validate(null, FeedCatalogOptions.Read(configuration));
         return Task.FromResult(next.Failed
             ? HealthCheckResult.Degraded($"The feeds in the configuration no longer validate; the running catalog is unchanged, but a restart would fail: {next.FailureMessage}", data: data)
             : HealthCheckResult.Healthy($"{running.Value.Feeds.Count} feeds.", data));

@@ -31,10 +31,13 @@ public static class OperationsEndpoints
 
         // Probes are anonymous and plain text: a load balancer has no key, and needs only the status and its code.
         var probes = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
-        probes.MapMethods("/live", ["GET", "HEAD"], LiveAsync).WithName("Live")
-            .WithSummary("Whether the process is serving: always Healthy while it answers.");
-        probes.MapMethods("/ready", ["GET", "HEAD"], ReadyAsync).WithName("Ready")
-            .WithSummary("Whether to send readers here: the feed catalog is valid and the feed engine answers. An upstream that is down is Degraded (still 200).");
+        probes.MapGet("/live", LiveAsync).WithName("Live")
+            .WithSummary("Whether the process is serving: always Healthy while it answers. HEAD answers too.");
+        probes.MapGet("/ready", ReadyAsync).WithName("Ready")
+            .WithSummary("Whether to send readers here: the feed catalog is valid and the feed engine answers. An upstream that is down is Degraded (still 200). HEAD answers too.");
+        // HEAD apart, so the document has one operation (one operationId) per probe.
+        probes.MapMethods("/live", ["HEAD"], LiveAsync).ExcludeFromDescription();
+        probes.MapMethods("/ready", ["HEAD"], ReadyAsync).ExcludeFromDescription();
         app.MapGet("/api/health", DetailAsync).WithTags("Health").WithName("GetHealth")
             .WithSummary("Every health check with what it found, as JSON.").RequireAuthorization(TributaryPolicies.Stats)
             .Produces<HealthDetail>(StatusCodes.Status200OK).Produces<HealthDetail>(StatusCodes.Status503ServiceUnavailable);

@@ -156,7 +156,7 @@ public sealed class PrometheusExporter : IDisposable
         {
             if (Instrument.Description is { Length: > 0 } description)
             {
-                text.Append("# HELP ").Append(Name).Append(' ').Append(description.Replace("\n", " ", StringComparison.Ordinal)).Append('\n');
+                text.Append("# HELP ").Append(Name).Append(' ').Append(description.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
             }
 
             text.Append("# TYPE ").Append(Name).Append(' ').Append(Kind).Append('\n');

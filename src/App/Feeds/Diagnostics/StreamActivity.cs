@@ -19,16 +19,20 @@ public sealed class StreamActivity : IDisposable
     private CancellationTokenRegistration _clientWatch;
     private long _clientLeftAt;
     private long _items;
-    private StreamEndReason _reason = StreamEndReason.Completed;
+    private StreamEndReason? _reason;
     private int _disposed;
 
-    internal StreamActivity(StreamStats stats, EndpointCounters counters, ILogger logger, string client, string feeds)
+    internal StreamActivity(StreamStats stats, EndpointCounters counters, ILogger logger, string client, IEnumerable<FeedDefinition>? feeds)
     {
         _stats = stats;
         _counters = counters;
         _logger = logger;
         _client = client;
-        StreamLog.Opened(logger, counters.Endpoint, client, feeds);
+        // Opened is Debug (closed says it all at Information); the names are joined only when it is written.
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            StreamLog.Opened(logger, counters.Endpoint, client, feeds is null ? "" : string.Join(",", feeds.Select(f => f.Name)));
+        }
     }
 
     /// <summary>Data items delivered so far (control records not included).</summary>
@@ -62,7 +66,10 @@ public sealed class StreamActivity : IDisposable
     /// <summary>Counts bytes of records written to the client (before any content coding).</summary>
     public void Wrote(int bytes) => Interlocked.Add(ref _counters.Bytes, bytes);
 
-    /// <summary>Says why the stream ended, for its closing log event; unset, it completed (or its client left).</summary>
+    /// <summary>
+    /// Says why the stream ended, for its closing log event. Unset, the client left if it did, and otherwise the stream
+    /// failed: an ending nobody named is an exception on its way out.
+    /// </summary>
     public void End(StreamEndReason reason) => _reason = reason;
 
     public void Dispose()
@@ -77,10 +84,10 @@ public sealed class StreamActivity : IDisposable
         if (clientLeftAt != 0)
         {
             _stats.RecordTeardown(_counters.Endpoint, Stopwatch.GetElapsedTime(clientLeftAt));
-            _reason = _reason == StreamEndReason.Completed ? StreamEndReason.ClientLeft : _reason;
         }
 
-        StreamLog.Closed(_logger, _counters.Endpoint, _client, _items, (long)Stopwatch.GetElapsedTime(_startedAt).TotalMilliseconds, ReasonName(_reason));
+        var reason = _reason ?? (clientLeftAt != 0 ? StreamEndReason.ClientLeft : StreamEndReason.Failed);
+        StreamLog.Closed(_logger, _counters.Endpoint, _client, _items, (long)Stopwatch.GetElapsedTime(_startedAt).TotalMilliseconds, ReasonName(reason));
 
         // Last: whoever waits for the count to fall sees this stream's timing and log already recorded.
         _counters.Active.Decrement();

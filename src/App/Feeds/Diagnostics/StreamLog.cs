@@ -8,7 +8,7 @@ internal static partial class StreamLog
 {
     public const string Category = "Tributary.Streams";
 
-    [LoggerMessage(701, LogLevel.Information, "Stream opened on {Endpoint} for {Client}: {Feeds}.", EventName = "StreamOpened")]
+    [LoggerMessage(701, LogLevel.Debug, "Stream opened on {Endpoint} for {Client}: {Feeds}.", EventName = "StreamOpened")]
     public static partial void Opened(ILogger logger, string endpoint, string client, string feeds);
 
     [LoggerMessage(702, LogLevel.Information, "Stream closed on {Endpoint} for {Client} after {Items} items and {DurationMs} ms: {Reason}.", EventName = "StreamClosed")]

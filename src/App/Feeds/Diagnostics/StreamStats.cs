@@ -57,8 +57,7 @@ public sealed class StreamStats
         ActiveStreams.Increment();
         counters.Active.Increment();
         Interlocked.Increment(ref counters.Total);
-        var names = feeds is null ? "" : string.Join(",", feeds.Select(f => f.Name));
-        return new StreamActivity(this, counters, _streamLogger, client, names);
+        return new StreamActivity(this, counters, _streamLogger, client, feeds);
     }
 
     public StreamStatsSnapshot Snapshot() => new(

@@ -39,6 +39,12 @@ internal sealed class PostgresNotifier(PostgresFeedContext context, Action<strin
                 PostgresEngineLog.ListenerLost(context.Logger, context.Database.Where, PostgresFailure.Reason(failure));
                 await Task.Delay(PostgresBackoff.Delay(attempt, context.Options.ReconnectMaxDelay), context.Time, cancellationToken);
             }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                // Stopping: whatever the connection threw meanwhile (terminated under it, say) is part of that stop,
+                // not a failure of the engine.
+                throw new OperationCanceledException("The listener stopped.", failure, cancellationToken);
+            }
         }
     }
 }

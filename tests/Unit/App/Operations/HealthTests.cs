@@ -137,4 +137,27 @@ public sealed class HealthTests
         Assert.Contains("no-such-kind", degraded.Description, StringComparison.Ordinal);
         Assert.Equal(HealthStatus.Healthy, healthy.Status);
     }
+
+    [Fact]
+    public async Task A_catalog_value_of_the_wrong_type_is_named_not_silently_dropped()
+    {
+        var running = new FeedCatalogOptions { Feeds = [new FeedDefinition { Name = "news", Kind = FeedKind.News, Rate = 1 }] };
+        var edited = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Feeds:0:Name"] = "news",
+            ["Feeds:0:Kind"] = "news",
+            ["Feeds:0:Rate"] = "1",
+            ["Feeds:1:Name"] = "weather",
+            ["Feeds:1:Kind"] = "weather",
+            ["Feeds:1:Rate"] = "abc",
+        }).Build();
+
+        var result = await new CatalogHealthCheck(Options.Create(running), edited).CheckHealthAsync(new HealthCheckContext());
+        var startUp = new FeedCatalogValidator().Validate(null, FeedCatalogOptions.Read(edited));
+
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.Contains("Feeds[1]", result.Description, StringComparison.Ordinal);
+        Assert.Contains("Feeds:1:Rate", result.Description, StringComparison.Ordinal);
+        Assert.True(startUp.Failed);
+    }
 }

@@ -16,7 +16,7 @@ public sealed class LogEventTests
     {
         var token = TestTimeouts.TestToken();
         var logs = new CollectingLoggerProvider();
-        await using var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings(), builder => builder.Logging.AddProvider(logs));
+        await using var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings(("Logging:LogLevel:Tributary.Streams", "Debug")), builder => builder.Logging.AddProvider(logs));
         var stats = app.Services.GetRequiredService<StreamStats>();
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
 
@@ -43,6 +43,20 @@ public sealed class LogEventTests
         Assert.Contains(closed, l => l.Contains("after 3 items", StringComparison.Ordinal) && l.Contains(": completed.", StringComparison.Ordinal));
         Assert.Contains(closed, l => l.Contains(": failed.", StringComparison.Ordinal));
         Assert.Contains(closed, l => l.Contains(": client-left.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_stream_that_ends_without_a_named_reason_and_without_its_client_leaving_is_logged_as_failed()
+    {
+        var logs = new CollectingLoggerProvider();
+        using var loggers = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var stats = new StreamStats(loggers: loggers);
+
+        // An exception on its way out: nobody called End.
+        stats.BeginStream("/api/export", "address:127.0.0.1").Dispose();
+
+        Assert.Contains(logs.Lines, l => l.Contains("Stream closed on /api/export", StringComparison.Ordinal) && l.Contains(": failed.", StringComparison.Ordinal));
+        Assert.Equal(0, stats.ActiveStreams.Current);
     }
 
     [Fact]

@@ -32,6 +32,8 @@ public sealed class OpenApiDocumentTests(StreamApiFixture fixture) : IClassFixtu
             }
         }
 
+        var operationIds = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject()).Select(o => o.Value.GetProperty("operationId").GetString()).ToList();
+        Assert.Equal(operationIds.Count, operationIds.Distinct(StringComparer.Ordinal).Count());
         Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/api/stream");
         Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/metrics");
     }
