@@ -12,7 +12,7 @@ internal sealed class UpstreamHealthCheck(StreamStats stats) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var down = stats.Snapshot().Feeds
+        var down = stats.SharedFeeds()
             .Where(f => f.Value.State is UpstreamStatus.Disconnected or UpstreamStatus.Reconnecting or UpstreamStatus.Stalled or UpstreamStatus.Redirected)
             .OrderBy(f => f.Key, StringComparer.Ordinal)
             .ToDictionary(f => f.Key, f => (object)f.Value.State, StringComparer.Ordinal);

@@ -17,7 +17,7 @@ public sealed class ProblemAuthorizationResultHandler(FeedAccess access, IProble
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(authorizeResult);
-        if (authorizeResult.Succeeded || !IsApi(context.Request.Path))
+        if (authorizeResult.Succeeded || !Endpoints.ApiPaths.Contains(context.Request.Path))
         {
             await _default.HandleAsync(next, context, policy, authorizeResult);
             return;
@@ -47,8 +47,6 @@ public sealed class ProblemAuthorizationResultHandler(FeedAccess access, IProble
             },
         });
     }
-
-    public static bool IsApi(PathString path) => Endpoints.ApiPaths.Contains(path);
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

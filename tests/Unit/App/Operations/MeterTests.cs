@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.Tests.Hosting;
 using Tributary.Tests.Unit.Support;
@@ -14,11 +15,18 @@ public sealed class MeterTests
         ("Feeds:103:Kind", "counter"),
         ("Feeds:103:Rate", "200"),
         ("Feeds:103:Shared", "true"),
+        ("Feeds:103:Linger", "00:00:00"),
         ("Feeds:104:Name", "down"),
         ("Feeds:104:Kind", "ndjson"),
         ("Feeds:104:Url", "http://127.0.0.1:1/feed"),
         ("Feeds:104:ReconnectMinDelay", "00:00:00.010"),
-        ("Feeds:104:ReconnectMaxDelay", "00:00:00.020"));
+        ("Feeds:104:ReconnectMaxDelay", "00:00:00.020"),
+        ("Feeds:104:Linger", "00:00:00"),
+        ("Logging:LogLevel:Tributary.App.Feeds.Upstream", "Debug"));
+
+    // Each reconnect logs one failed attempt (301, then 302 for later ones) after counting it. The stream's status
+    // records cannot be the signal: repeated reconnecting records are coalesced (one per 10 s).
+    private static bool ReconnectLogged(EventId id) => id.Id is 301 or 302;
 
     [Fact]
     public async Task The_meter_publishes_the_same_numbers_as_api_stats()
@@ -75,7 +83,8 @@ public sealed class MeterTests
     public async Task Reset_records_and_upstream_reconnects_are_counted_in_stats_and_the_meter()
     {
         var token = TestTimeouts.TestToken();
-        await using var app = await LoopbackApp.StartAsync(Settings());
+        var logs = new CollectingLoggerProvider();
+        await using var app = await LoopbackApp.StartAsync(Settings(), builder => builder.Logging.AddProvider(logs));
         var stats = app.Services.GetRequiredService<StreamStats>();
         using var meter = new MeterReader(app.Services);
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
@@ -89,13 +98,11 @@ public sealed class MeterTests
 
         // An upstream nobody listens on: every attempt fails and another is scheduled.
         var down = await client.OpenStreamAsync("/api/stream?feeds=down", token);
-        while (stats.SharedFeed("down").Reconnects < 2)
-        {
-            await (await down.BodyReaderAsync(token)).ReadLineOrThrowAsync(token);
-        }
-
+        await logs.WaitForAsync(ReconnectLogged, 2, token);
         down.Dispose();
         await stats.ActiveStreams.WaitForAsync(0, token);
+        // No linger: the upstream loop has stopped, so its count holds still between the two reads below.
+        await stats.SharedProducers.WaitForAsync(0, token);
         var snapshot = stats.Snapshot();
         var observed = meter.Observe();
         Assert.Equal(1, snapshot.Endpoints["/api/stream"].Resets);
