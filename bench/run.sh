@@ -2,33 +2,55 @@
 # Runs the load harness against a Release build of the app on 127.0.0.1 and writes the results into
 # docs/PERFORMANCE.md (between the load:begin / load:end markers), with the date, commit and machine.
 # Needs Chromium for the dashboard mode: run ./test.sh once first (it installs it).
-# MODES=throughput,cancel ./bench/run.sh runs a subset; FANOUT=100,1000 limits the fan-out sizes.
+# The issue 16 modes (broadcast, reference, fairness) go to their own section (perf16:begin / perf16:end); they
+# compare with bench/Tributary.Reference, a bare Kestrel app started here on $REFERENCE_PORT.
+# MODES=throughput,cancel ./bench/run.sh runs a subset; FANOUT=100,1000 limits the fan-out sizes;
+# BROADCAST=http:1000x1000,hub:100x1000 picks the broadcast rounds (readers x items/s; rates 100 and 1000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/perf-section.sh
 . bench/start-app.sh
 
 port="${PORT:-5080}"
-modes="${MODES:-throughput,fanout,cancel,dashboard}"
+modes="${MODES:-throughput,fanout,cancel,dashboard,broadcast,reference,fairness}"
+broadcast="${BROADCAST:-http:100x1000,http:1000x1000,http:2000x1000,http:10000x100,hub:100x1000,hub:1000x100}"
+reference_port="${REFERENCE_PORT:-5079}"
 fanout="${FANOUT:-100,1000,5000,10000}"
 rid="$(dotnet --info | awk '/ RID:/ {print $2; exit}')"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 dotnet build src/App -c Release -v quiet -nologo
 dotnet build bench/Tributary.Load -c Release -v quiet -nologo
+dotnet build bench/Tributary.Reference -c Release -v quiet -nologo
 
-# The load catalog: eight unthrottled counters for throughput, a 1,000 items/s counter for the dashboard.
+# The load catalog: eight unthrottled counters for throughput, a 1,000 items/s counter for the dashboard, and
+# shared counters at 1,000 and 100 items/s for broadcast (one producer, every reader sees the same items).
 settings=(--Logging:LogLevel:Default=Warning --Streaming:MaxStreamsPerClient=20000
-          --Feeds:50:Name=fast1k --Feeds:50:Kind=counter --Feeds:50:Rate=1000)
+          --Feeds:50:Name=fast1k --Feeds:50:Kind=counter --Feeds:50:Rate=1000
+          --Feeds:60:Name=shared1000 --Feeds:60:Kind=counter --Feeds:60:Rate=1000 --Feeds:60:Shared=true
+          --Feeds:61:Name=shared100 --Feeds:61:Kind=counter --Feeds:61:Rate=100 --Feeds:61:Shared=true)
 for i in 1 2 3 4 5 6 7 8; do
   settings+=("--Feeds:$((50 + i)):Name=c$i" "--Feeds:$((50 + i)):Kind=counter" "--Feeds:$((50 + i)):Rate=0")
 done
 
 start_release_app "$rid" "$port" "${settings[@]}"
+app_pid="$pid"
+"bench/Tributary.Reference/bin/Release/net9.0/$rid/Tributary.Reference" --urls "http://127.0.0.1:$reference_port" &
+reference_pid=$!
+trap 'kill "$app_pid" "$reference_pid" 2>/dev/null; wait 2>/dev/null; true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$reference_port/stream?feeds=c1&count=1" >/dev/null && break; sleep 0.1; done
 
-table="$(mktemp)"
-"bench/Tributary.Load/bin/Release/net9.0/$rid/Tributary.Load" --url "http://127.0.0.1:$port" --pid "$pid" \
-  --modes "$modes" --fanout "$fanout" --out "$table"
+# Runs the harness for the given modes and writes their table into the given section.
+run_modes() {
+  local list="$1" marker="$2" heading="$3" table
+  [ -n "$list" ] || return 0
+  table="$(mktemp)"
+  "bench/Tributary.Load/bin/Release/net9.0/$rid/Tributary.Load" --url "http://127.0.0.1:$port" --pid "$app_pid" \
+    --modes "$list" --fanout "$fanout" --broadcast "$broadcast" --reference-url "http://127.0.0.1:$reference_port" --out "$table"
+  write_perf_section "$marker" "$heading" "$table" \
+    "Release build, server and load client on the same machine over 127.0.0.1 (modes: $list)."
+}
 
-write_perf_section load "Load harness (issue 6)" "$table" \
-  "Release build, server and load client on the same machine over 127.0.0.1 (modes: $modes)."
+pick() { tr ',' '\n' <<<"$modes" | grep -Ex "$1" | paste -sd, || true; }
+run_modes "$(pick 'throughput|fanout|cancel|dashboard')" load "Load harness (issue 6)"
+run_modes "$(pick 'broadcast|reference|fairness')" perf16 "Broadcast, the bare-Kestrel reference and fairness (issue 16)"

@@ -4,6 +4,8 @@ using Tributary.Load;
 
 // Drives a running Tributary on loopback and prints a markdown table. Every mode is bounded in count and time.
 //   Tributary.Load --url http://127.0.0.1:5080 --pid 1234 [--modes throughput,fanout,cancel,dashboard] [--out table.md]
+//   Tributary.Load ... --modes broadcast --broadcast http:1000x1000,hub:100x1000 (readers x items/s of feed shared<rate>)
+//   Tributary.Load ... --modes reference,fairness --reference-url http://127.0.0.1:5079 (bench/Tributary.Reference)
 //   Tributary.Load --url http://127.0.0.1:5080 --pid 1234 --modes faults --upstream-port 5081 (see bench/faults.sh)
 //   Tributary.Load --modes engine --app-binary PATH --postgres "Host=127.0.0.1;..." (starts two instances; see bench/engine.sh)
 var options = Args.Parse(args);
@@ -26,6 +28,9 @@ foreach (var mode in options.Modes)
         "fanout" => await FanoutMode.RunAsync(options.Url, process, options.FanoutCounts, TimeSpan.FromSeconds(10), timeout.Token),
         "cancel" => await CancelMode.RunAsync(options.Url, cycles: 200, timeout.Token),
         "dashboard" => await DashboardMode.RunAsync(options.Url, process, pages: 10, TimeSpan.FromSeconds(10), options.Chromium, timeout.Token),
+        "broadcast" => await BroadcastMode.RunAsync(options.Url, process, options.Broadcast, TimeSpan.FromSeconds(10), timeout.Token),
+        "reference" => await RunReferenceAsync(options, http, timeout.Token),
+        "fairness" => await FairnessMode.RunAsync(options.Url, timeout.Token),
         "faults" => await FaultMode.RunAsync(options.Url, process, options.UpstreamPort, TimeSpan.FromSeconds(40), timeout.Token),
         "engine" => await EngineMode.RunAsync(options.AppBinary, options.Postgres, TimeSpan.FromSeconds(10), timeout.Token),
         _ => throw new ArgumentException($"Unknown mode '{mode}'."),
@@ -48,7 +53,18 @@ if (options.Out is { } path)
 
 return 0;
 
-internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IReadOnlyList<int> FanoutCounts, string Chromium, int UpstreamPort, string AppBinary, string Postgres, string? Out)
+static async Task<List<LoadResult>> RunReferenceAsync(Args options, HttpClient app, CancellationToken cancellationToken)
+{
+    if (!options.ReferenceUrl.IsLoopback)
+    {
+        throw new ArgumentException($"Refusing {options.ReferenceUrl}: load is only sent to 127.0.0.1 or ::1.");
+    }
+
+    using var reference = new HttpClient { BaseAddress = options.ReferenceUrl, Timeout = Timeout.InfiniteTimeSpan };
+    return await ReferenceMode.RunAsync(app, reference, perFeed: 250_000, cancellationToken);
+}
+
+internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IReadOnlyList<int> FanoutCounts, IReadOnlyList<BroadcastRound> Broadcast, Uri ReferenceUrl, string Chromium, int UpstreamPort, string AppBinary, string Postgres, string? Out)
 {
     public static Args Parse(string[] args)
     {
@@ -63,6 +79,8 @@ internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IRead
             int.Parse(Value("--pid", "0"), CultureInfo.InvariantCulture),
             Value("--modes", "throughput,fanout,cancel,dashboard").Split(','),
             [.. Value("--fanout", "100,1000,5000,10000").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))],
+            BroadcastRound.Parse(Value("--broadcast", "http:100x1000,http:1000x1000,http:2000x1000,http:10000x100,hub:100x1000,hub:1000x100")),
+            new Uri(Value("--reference-url", "http://127.0.0.1:5079")),
             Value("--chromium", "/usr/bin/chromium"),
             int.Parse(Value("--upstream-port", "5081"), CultureInfo.InvariantCulture),
             Value("--app-binary", ""),

@@ -21,7 +21,7 @@ internal static class ThroughputMode
         var plain = await MeasureAsync(() => CountHttpAsync(http, query, gzip: false, cancellationToken));
         var gzip = await MeasureAsync(() => CountHttpAsync(http, query, gzip: true, cancellationToken));
         var hub = await MeasureAsync(() => CountHubAsync(http.BaseAddress!, perFeed, cancellationToken));
-        var firstItem = await TimeToFirstItemAsync(http, cancellationToken);
+        var firstItem = Median(await TimeToFirstItemAsync(http, "/api/stream?feeds=c1&rate=0&count=1", 50, cancellationToken));
         return
         [
             Rate("raw NDJSON, 8 feeds, one client", plain, Feeds.Length * perFeed, 1_750_000),
@@ -45,7 +45,7 @@ internal static class ThroughputMode
     // Full-size runs first, unmeasured, so that both processes run their final, profile-guided tier-1 code
     // rather than timing the JIT: on this machine the rate still rose from the first run after start to the
     // third, and was steady from there. Then the items-per-second rate of each measured run.
-    private static async Task<IReadOnlyList<double>> MeasureAsync(Func<Task<long>> run)
+    internal static async Task<IReadOnlyList<double>> MeasureAsync(Func<Task<long>> run)
     {
         for (var i = 0; i < WarmUpRuns; i++)
         {
@@ -63,7 +63,7 @@ internal static class ThroughputMode
         return rates;
     }
 
-    private static async Task<long> CountHttpAsync(HttpClient http, string query, bool gzip, CancellationToken cancellationToken)
+    internal static async Task<long> CountHttpAsync(HttpClient http, string query, bool gzip, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, query);
         if (gzip)
@@ -78,7 +78,7 @@ internal static class ThroughputMode
         return await CountLinesAsync(stream, cancellationToken);
     }
 
-    private static async Task<long> CountLinesAsync(Stream stream, CancellationToken cancellationToken)
+    internal static async Task<long> CountLinesAsync(Stream stream, CancellationToken cancellationToken)
     {
         var buffer = new byte[64 * 1024];
         long lines = 0;
@@ -105,22 +105,25 @@ internal static class ThroughputMode
         return items;
     }
 
-    private static async Task<TimeSpan> TimeToFirstItemAsync(HttpClient http, CancellationToken cancellationToken)
+    internal static TimeSpan Median(List<TimeSpan> samples) => samples.Order().ElementAt(samples.Count / 2);
+
+    /// <summary>Times <paramref name="samples"/> requests of <paramref name="path"/> from sending to the first record's newline.</summary>
+    internal static async Task<List<TimeSpan>> TimeToFirstItemAsync(HttpClient http, string path, int samples, CancellationToken cancellationToken)
     {
-        var samples = new List<TimeSpan>();
-        for (var i = 0; i < 50; i++)
+        var times = new List<TimeSpan>(samples);
+        var one = new byte[1];
+        for (var i = 0; i < samples; i++)
         {
             var clock = Stopwatch.StartNew();
-            using var response = await http.GetAsync($"/api/stream?feeds=c1&rate=0&count=1", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var one = new byte[1];
             while (await body.ReadAsync(one, cancellationToken) == 1 && one[0] != (byte)'\n')
             {
             }
 
-            samples.Add(clock.Elapsed);
+            times.Add(clock.Elapsed);
         }
 
-        return samples.Order().ElementAt(samples.Count / 2);
+        return times;
     }
 }

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Tributary.App.Dashboard.Client;
+using Tributary.App.Hubs;
+
+namespace Tributary.Load;
+
+/// <summary>
+/// One shared feed at a fixed rate, watched by N readers at once (over <c>/api/stream</c>, or the hub): each
+/// reader counts its items and the ones it missed, and the latency from the record's <c>ts</c> (when the
+/// feed published it) to its arrival. The server's CPU time per delivery and resident memory per reader are
+/// read from /proc over a measured window after every reader is receiving.
+/// </summary>
+internal static class BroadcastMode
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+
+    public static async Task<List<LoadResult>> RunAsync(Uri server, ServerProcess process, IReadOnlyList<BroadcastRound> rounds, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var results = new List<LoadResult>();
+        foreach (var round in rounds)
+        {
+            results.AddRange(await RunRoundAsync(server, process, round, window, cancellationToken));
+        }
+
+        return results;
+    }
+
+    private static async Task<List<LoadResult>> RunRoundAsync(Uri server, ServerProcess process, BroadcastRound round, TimeSpan window, CancellationToken cancellationToken)
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = TimeSpan.Zero, MaxResponseDrainSize = 0 };
+        using var http = new HttpClient(handler) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        await StatsClient.WaitForIdleAsync(http, TimeSpan.FromSeconds(30), cancellationToken);
+        var baseline = process.ResidentKilobytes();
+
+        var latencies = new LatencyHistogram();
+        var measuring = false;
+        var readers = Enumerable.Range(0, round.Readers).Select(_ => new BroadcastReader(latencies, () => Volatile.Read(ref measuring))).ToArray();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var tasks = readers.Select(reader => round.Hub
+            ? ReadHubAsync(server, round.Feed, reader, stop.Token)
+            : ReadHttpAsync(http, round.Feed, reader, stop.Token)).ToList();
+
+        var receiving = await WaitUntilAllReceiveAsync(readers, TimeSpan.FromSeconds(90), cancellationToken);
+        await Task.Delay(Settle, cancellationToken);
+
+        var itemsBefore = readers.Select(r => r.Items).ToArray();
+        var missedBefore = readers.Sum(r => r.Missed);
+        var gapsBefore = readers.Sum(r => r.GapRecords);
+        var feedBefore = readers.Max(r => r.LastSequence);
+        var cpuBefore = process.CpuTime();
+        var clock = Stopwatch.StartNew();
+        Volatile.Write(ref measuring, true);
+        await Task.Delay(window, cancellationToken);
+        Volatile.Write(ref measuring, false);
+        var cpu = process.CpuTime() - cpuBefore;
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var rss = process.ResidentKilobytes();
+        var feedProduced = readers.Max(r => r.LastSequence) - feedBefore;
+        var perReader = readers.Select((r, i) => r.Items - itemsBefore[i]).ToArray();
+        var missed = readers.Sum(r => r.Missed) - missedBefore;
+        var gaps = readers.Sum(r => r.GapRecords) - gapsBefore;
+
+        await stop.CancelAsync();
+        await Task.WhenAll(tasks);
+
+        return Judge(round, receiving, perReader, feedProduced, (missed, gaps), elapsed, cpu, baseline, rss, latencies);
+    }
+
+    private static List<LoadResult> Judge(BroadcastRound round, int receiving, long[] perReader, long feedProduced, (long Items, long Records) missed, double elapsed, TimeSpan cpu, long baseline, long rss, LatencyHistogram latencies)
+    {
+        var name = $"{round.Transport}: {round.Readers:N0} readers × {round.Rate:N0} items/s";
+        var deliveries = perReader.Sum();
+        var cpuPerDelivery = cpu.TotalMicroseconds / Math.Max(1, deliveries);
+        var slowest = perReader.Min() / elapsed;
+        var feedRate = feedProduced / elapsed;
+        // The feed itself must keep its rate too: a producer slowed by its readers is not a full rate.
+        var fullRate = receiving == round.Readers && perReader.Min() >= feedProduced * 0.98 && feedRate >= round.Rate * 0.98;
+        var p50 = latencies.Percentile(0.50);
+        var p99 = latencies.Percentile(0.99);
+        var rssPerReader = (rss - baseline) / (double)round.Readers;
+        return
+        [
+            new("broadcast", $"{name}: server CPU per delivery",
+                $"{cpuPerDelivery:0.00} µs ({deliveries / elapsed:N0} deliveries/s at {cpu.TotalSeconds / elapsed:0.00} cores)",
+                round.CpuTarget is { } cpuTarget ? $"≤ {cpuTarget:0.0} µs" : "–",
+                round.CpuTarget is { } target ? cpuPerDelivery <= target : null),
+            new("broadcast", $"{name}: slowest reader; missed items in the window",
+                $"slowest {slowest:N0} items/s, feed {feedRate:N0} of {round.Rate:N0}; {receiving:N0} of {round.Readers:N0} receiving; {missed.Items:N0} items missed ({missed.Records:N0} gap records)",
+                round.JudgeRate ? "every reader at the full rate, no gap" : "–",
+                round.JudgeRate ? fullRate && missed == (0, 0) : null),
+            new("broadcast", $"{name}: produce→deliver latency",
+                $"p50 {p50:0.0} ms, p99 {p99:0.0} ms",
+                round.LatencyTarget is { } latency ? $"p99 ≤ {latency} ms" : "–",
+                round.LatencyTarget is { } limit ? p99 <= limit : null),
+            new("broadcast", $"{name}: server RSS per reader",
+                $"{rssPerReader:0.0} KB (RSS {baseline / 1024} → {rss / 1024} MB)",
+                round.RssTarget is { } rssTarget ? $"≤ {rssTarget} KB" : "–",
+                round.RssTarget is { } memory ? rssPerReader <= memory : null),
+        ];
+    }
+
+    private static async Task<int> WaitUntilAllReceiveAsync(BroadcastReader[] readers, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        int receiving;
+        while ((receiving = readers.Count(r => r.Items > 0)) < readers.Length && clock.Elapsed < deadline)
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+
+        return receiving;
+    }
+
+    private static async Task ReadHttpAsync(HttpClient http, string feed, BroadcastReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync($"/api/stream?feeds={feed}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await reader.ReadNdjsonAsync(body, cancellationToken);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // The round is over.
+        }
+        catch (HttpRequestException)
+        {
+            // Counted as not receiving.
+        }
+    }
+
+    private static async Task ReadHubAsync(Uri server, string feed, BroadcastReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = FeedHubConnection.Build(new Uri(server, FeedHub.Path));
+            await connection.StartAsync(cancellationToken);
+            var items = connection.StreamAsync<JsonElement>(nameof(FeedHub.Stream), new[] { feed }, cancellationToken);
+            await foreach (var item in items)
+            {
+                var now = DateTime.UtcNow.Ticks;
+                // Control records travel as items whose data has a "type" (a gap carries the next item's seq).
+                var data = item.GetProperty("data");
+                if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("type", out var type))
+                {
+                    if (type.ValueEquals("gap"u8))
+                    {
+                        reader.Gap();
+                    }
+                }
+                else
+                {
+                    reader.Received(item.GetProperty("seq").GetInt64(), item.GetProperty("ts").GetDateTime().ToUniversalTime().Ticks, now);
+                }
+            }
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // The round is over.
+        }
+        catch (HttpRequestException)
+        {
+            // Counted as not receiving.
+        }
+    }
+}
+
+/// <summary>One broadcast round: which transport, how many readers of which feed, and the targets it is judged on.</summary>
+internal sealed record BroadcastRound(bool Hub, int Readers, int Rate, double? CpuTarget = null, bool JudgeRate = false, double? LatencyTarget = null, double? RssTarget = null)
+{
+    /// <summary>The shared counter at this rate that bench/run.sh configures.</summary>
+    public string Feed => $"shared{Rate}";
+
+    public string Transport => Hub ? "hub" : "/api/stream";
+
+    /// <summary>The rounds of issue 16: its targets at 1,000 × 1,000/s, 2,000 × 1,000/s and 10,000 × 100/s.</summary>
+    public static IReadOnlyList<BroadcastRound> Parse(string spec) =>
+        [.. spec.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseOne)];
+
+    // http:1000x1000 or hub:100x1000
+    private static BroadcastRound ParseOne(string text)
+    {
+        var (transport, shape) = (text[..text.IndexOf(':')], text[(text.IndexOf(':') + 1)..]);
+        var readers = int.Parse(shape[..shape.IndexOf('x')], System.Globalization.CultureInfo.InvariantCulture);
+        var rate = int.Parse(shape[(shape.IndexOf('x') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var hub = transport == "hub";
+        return (hub, readers, rate) switch
+        {
+            (false, 1_000, 1_000) => new(hub, readers, rate, CpuTarget: 0.6, JudgeRate: true),
+            (false, 2_000, 1_000) => new(hub, readers, rate, JudgeRate: true, LatencyTarget: 50),
+            (false, 10_000, 100) => new(hub, readers, rate, JudgeRate: true, RssTarget: 20),
+            _ => new(hub, readers, rate),
+        };
+    }
+}
