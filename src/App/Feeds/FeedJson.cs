@@ -13,4 +13,11 @@ public static class FeedJson
     {
         TypeInfoResolver = JsonTypeInfoResolver.Combine(FeedJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
+
+    /// <summary>
+    /// The data as every format writes it, for an item that many readers share: encoded once here, copied by
+    /// each reader's formatter. Control records are written by the formatters themselves and get none.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Encode(object data) =>
+        data is Streaming.Records.FeedControl ? default : JsonSerializer.SerializeToUtf8Bytes(data, data.GetType(), Options);
 }

@@ -52,7 +52,12 @@ internal sealed class FeedItemJsonConverter(Action<long>? countBytes = null) : J
         writer.WriteString(TimestampProperty, value.Timestamp.UtcDateTime);
         WriteType(writer, value.Data);
         writer.WritePropertyName(DataProperty);
-        if (value.Data is { } data)
+        if (!value.DataJson.IsEmpty)
+        {
+            // Encoded once for every reader of a shared feed, with the same options.
+            writer.WriteRawValue(value.DataJson.Span, skipInputValidation: true);
+        }
+        else if (value.Data is { } data)
         {
             JsonSerializer.Serialize(writer, data, ContractFor(data.GetType(), options));
         }

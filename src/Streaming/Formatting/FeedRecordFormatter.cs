@@ -141,9 +141,7 @@ public abstract class FeedRecordFormatter
         length = Append(span, length, ",\"data\":"u8);
         output.Advance(length);
 
-        var writer = WriterFor(output);
-        WriteData(writer, item.Data);
-        writer.Flush();
+        WriteDataJson(item, output);
         Utf8Output.Write(output, "}"u8);
     }
 
@@ -153,14 +151,25 @@ public abstract class FeedRecordFormatter
         return at + bytes.Length;
     }
 
-    /// <summary>Writes only the item's data as JSON, with no line break.</summary>
+    /// <summary>
+    /// Writes only the item's data as JSON, with no line break: its <see cref="FeedItem{T}.DataJson"/> when it
+    /// has one (encoded once for every reader), otherwise serialized here.
+    /// </summary>
     /// <typeparam name="T">The item's data type.</typeparam>
-    /// <param name="data">The data.</param>
+    /// <param name="item">The item.</param>
     /// <param name="output">Where the bytes go.</param>
-    protected void WriteDataJson<T>(T data, IBufferWriter<byte> output)
+    protected void WriteDataJson<T>(FeedItem<T> item, IBufferWriter<byte> output)
     {
+        ArgumentNullException.ThrowIfNull(item);
+        var encoded = item.DataJson;
+        if (!encoded.IsEmpty)
+        {
+            Utf8Output.Write(output, encoded.Span);
+            return;
+        }
+
         var writer = WriterFor(output);
-        WriteData(writer, data);
+        WriteData(writer, item.Data);
         writer.Flush();
     }
 

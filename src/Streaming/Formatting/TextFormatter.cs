@@ -22,7 +22,7 @@ public sealed class TextFormatter(JsonSerializerOptions? json = null) : FeedReco
         ArgumentNullException.ThrowIfNull(item);
         var prefix = string.Create(CultureInfo.InvariantCulture, $"{item.Timestamp.UtcDateTime:HH:mm:ss.fff}  {item.Feed,-10} #{item.Sequence,-6} ");
         Utf8Output.Write(output, prefix);
-        WriteDataJson(item.Data, output);
+        WriteDataJson(item, output);
         Utf8Output.Write(output, "\n"u8);
     }
 

@@ -26,4 +26,38 @@ public sealed record FeedItem<T>(
     [JsonPropertyName("epoch")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Epoch { get; init; }
+
+    private readonly ReadOnlyMemory<byte> _dataJson;
+    private readonly object? _dataJsonOf;
+
+    /// <summary>
+    /// <see cref="Data"/> already written as UTF-8 JSON, or empty. A feed that many readers watch sets it once per
+    /// item, and every formatter and the hub copy these bytes instead of serializing the data again for each
+    /// reader. The bytes belong to the data they were set with: a copy made with <c>with</c> that replaces
+    /// <see cref="Data"/> has none. Only reference-typed data keeps an encoding. Not part of the record's equality.
+    /// </summary>
+    [JsonIgnore]
+    public ReadOnlyMemory<byte> DataJson
+    {
+        get => _dataJsonOf is not null && ReferenceEquals(_dataJsonOf, Data) ? _dataJson : default;
+        init
+        {
+            _dataJson = value;
+            _dataJsonOf = Data;
+        }
+    }
+
+    /// <summary>Equal when feed, position, time, data and epoch are; an encoding of the data is a cache and does not count.</summary>
+    /// <param name="other">The other item.</param>
+    /// <returns>Whether the two are the same item.</returns>
+    public bool Equals(FeedItem<T>? other) =>
+        other is not null
+        && Feed == other.Feed
+        && Sequence == other.Sequence
+        && Timestamp.Equals(other.Timestamp)
+        && EqualityComparer<T>.Default.Equals(Data, other.Data)
+        && Epoch == other.Epoch;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Feed, Sequence, Timestamp, Data, Epoch);
 }

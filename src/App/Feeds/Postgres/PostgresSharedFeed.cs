@@ -194,7 +194,10 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
             yield return new FeedItem<object>(_feed.Name, row.Sequence - 1, row.Timestamp, new FeedControl(FeedControlKind.Gap, gap)) { Epoch = epoch };
         }
 
-        yield return new FeedItem<object>(_feed.Name, row.Sequence, row.Timestamp, PostgresRowCodec.Decode(row)) { Epoch = epoch };
+        var data = PostgresRowCodec.Decode(row);
+        // One encoding for every reader on this instance; JSON rows already hold the bytes the wire carries.
+        var json = row.Kind == PostgresRowKind.Json ? System.Text.Encoding.UTF8.GetBytes(row.Data) : FeedJson.Encode(data);
+        yield return new FeedItem<object>(_feed.Name, row.Sequence, row.Timestamp, data) { Epoch = epoch, DataJson = json };
     }
 
     private string Trimmed(long count, long after, long next) =>

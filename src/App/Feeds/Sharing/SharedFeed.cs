@@ -202,6 +202,8 @@ public sealed class SharedFeed : ISubscriptionOwner
 
     private void Publish(SharedFeedRun run, object data)
     {
+        // Serialized once for every reader, outside the lock that readers joining and leaving wait on.
+        var json = FeedJson.Encode(data);
         lock (_gate)
         {
             // A stopping run has no readers left, and a newer run may be numbering the feed already.
@@ -210,7 +212,7 @@ public sealed class SharedFeed : ISubscriptionOwner
                 return;
             }
 
-            var item = new FeedItem<object>(_feed.Name, ++_sequence, _timeProvider.GetUtcNow(), data) { Epoch = _epoch };
+            var item = new FeedItem<object>(_feed.Name, ++_sequence, _timeProvider.GetUtcNow(), data) { Epoch = _epoch, DataJson = json };
             _history.Add(item);
             _counters.SetSequence(_sequence);
             if (data is UpstreamStatus { IsState: true } status)

@@ -30,6 +30,14 @@ public sealed class FeedItemJsonConverterTests
     }
 
     [Fact]
+    public void Hub_items_write_an_items_encoded_data_as_given()
+    {
+        var item = new FeedItem<object>("news", 12, At, new CounterTick(7)) { DataJson = "{\"shared\":true}"u8.ToArray() };
+
+        Assert.EndsWith(",\"data\":{\"shared\":true}}", JsonSerializer.Serialize(item, Converted), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_hub_item_reads_back_into_the_record_with_the_same_names()
     {
         var json = JsonSerializer.Serialize(new FeedItem<object>("news", 12, At, new CounterTick(7)), Converted);

@@ -17,6 +17,27 @@ public sealed class FeedRecordFormatterTests
     }
 
     [Fact]
+    public void Every_format_writes_an_items_encoded_data_as_given_instead_of_serializing_it_again()
+    {
+        var encoded = Item with { DataJson = "{\"shared\":true}"u8.ToArray() };
+
+        Assert.Equal(ItemJson.Replace("{\"headline\":\"Rain \\u0022later\\u0022\"}", "{\"shared\":true}", StringComparison.Ordinal) + "\n", Format(new NdjsonFormatter(), (f, output) => f.WriteItem(encoded, output)));
+        Assert.Contains("data: {\"feed\":\"news\",\"seq\":12,\"ts\":\"2026-11-21T08:00:01.25Z\",\"data\":{\"shared\":true}}\n", Format(new SseFormatter(), (f, output) => f.WriteItem(encoded, output)), StringComparison.Ordinal);
+        Assert.EndsWith("#12     {\"shared\":true}\n", Format(new TextFormatter(), (f, output) => f.WriteItem(encoded, output)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_encoding_belongs_to_its_data_a_copy_with_other_data_has_none_and_equality_ignores_it()
+    {
+        var encoded = Item with { DataJson = "{\"shared\":true}"u8.ToArray() };
+
+        Assert.True((Item with { Sequence = 13 } with { DataJson = encoded.DataJson }).DataJson.Length > 0);
+        Assert.True((encoded with { Data = new { Headline = "other" } }).DataJson.IsEmpty);
+        Assert.Equal(Item, encoded);
+        Assert.Equal(Item.GetHashCode(), encoded.GetHashCode());
+    }
+
+    [Fact]
     public void Ndjson_control_records_name_their_type_and_feed()
     {
         Assert.Equal("{\"type\":\"error\",\"feed\":\"news\",\"message\":\"it broke\"}\n", Format(new NdjsonFormatter(), (f, output) => f.WriteControl(FeedControlKind.Error, "news", "it broke", output)));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Kinds;
 using Tributary.App.Feeds.Sharing;
 using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Concurrency;
@@ -34,6 +35,20 @@ public sealed class SharedFeedTests : IAsyncDisposable
         await _source.Stopped.Task.DefaultTimeout();
         await _stats.SharedProducers.WaitForAsync(0, TestTimeouts.TestToken());
         Assert.Equal("idle", _stats.SharedFeed("shared").State);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Every_reader_gets_the_same_encoding_of_an_item_so_its_data_is_serialized_once()
+    {
+        var feed = NewFeed();
+        var subscriptions = Enumerable.Range(0, 3).Select(_ => feed.Subscribe(after: null)).ToList();
+
+        _source.Write(new CounterTick(7));
+        var items = await Task.WhenAll(subscriptions.Select(s => FirstAsync(s)));
+
+        Assert.All(items, item => Assert.Equal("{\"value\":7}", System.Text.Encoding.UTF8.GetString(item.DataJson.Span)));
+        var arrays = items.Select(item => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(item.DataJson, out var segment) ? segment.Array : null).ToList();
+        Assert.All(arrays, array => Assert.Same(arrays[0], array));
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
