@@ -35,6 +35,22 @@ public sealed class SharingIntegrationTests(SharingFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_stream_of_one_shared_feed_counts_as_one_producer_until_its_client_leaves()
+    {
+        var token = TestTimeouts.TestToken();
+        using var client = fixture.NewClient();
+        // Streams of the other tests in this class may still be tearing down.
+        await fixture.Stats.ActiveProducers.WaitForAsync(0, token);
+        using (var response = await client.OpenStreamAsync("/api/stream?feeds=ticks", token))
+        {
+            await (await response.BodyReaderAsync(token)).ReadLineOrThrowAsync(token);
+            Assert.Equal(1, fixture.Stats.ActiveProducers.Current);
+        }
+
+        await fixture.Stats.ActiveProducers.WaitForAsync(0, token);
+    }
+
+    [Fact]
     public async Task An_sse_client_reconnecting_with_Last_Event_ID_gets_exactly_the_items_it_missed()
     {
         var token = TestTimeouts.TestToken();
