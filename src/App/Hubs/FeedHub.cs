@@ -115,6 +115,8 @@ public sealed class FeedHub(
 
                 var item = items.Current;
                 activity.Delivered(item.Data);
+                // Each hub item is its own message: it counts as written now.
+                activity.ReportDelivered();
                 yield return item;
             }
 

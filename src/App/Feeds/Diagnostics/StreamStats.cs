@@ -82,10 +82,10 @@ public sealed class StreamStats
         return bytes => Interlocked.Add(ref counters.Bytes, bytes);
     }
 
-    internal void CountItem(EndpointCounters counters)
+    internal void CountItems(EndpointCounters counters, long items)
     {
-        Interlocked.Increment(ref _itemsSent);
-        Interlocked.Increment(ref counters.ItemsSent);
+        Interlocked.Add(ref _itemsSent, items);
+        Interlocked.Add(ref counters.ItemsSent, items);
     }
 
     internal void RecordFirstItem(string endpoint, TimeSpan elapsed) => _meter?.RecordFirstItem(endpoint, elapsed);

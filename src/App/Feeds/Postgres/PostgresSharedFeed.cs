@@ -336,7 +336,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
             {
                 if (row.Sequence > _position + 1)
                 {
-                    Offer(run, Reset(row.Sequence - 1, _epoch, Trimmed(row.Sequence - _position - 1, _position, row.Sequence)));
+                    run.Offer(Reset(row.Sequence - 1, _epoch, Trimmed(row.Sequence - _position - 1, _position, row.Sequence)));
                 }
 
                 _position = row.Sequence;
@@ -358,7 +358,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
                         _counters.State = status.Status;
                     }
 
-                    Offer(run, item);
+                    run.Offer(item);
                 }
             }
 
@@ -378,7 +378,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
 
             var message = $"The log of feed '{_feed.Name}' started over (epoch {_epoch} is gone, now {head.Epoch}: the database was replaced or its tables dropped); resuming live after seq {head.LastSequence}.";
             (_position, _epoch) = (head.LastSequence, head.Epoch);
-            Offer(run, Reset(_position, _epoch, message));
+            run.Offer(Reset(_position, _epoch, message));
         }
     }
 
@@ -393,7 +393,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
             }
 
             _counters.State = status == "unavailable" ? "unavailable" : "running";
-            Offer(run, new FeedItem<object>(_feed.Name, _position, _context.Time.GetUtcNow(), new FeedControl(FeedControlKind.Engine, message) { Status = status }) { Epoch = _epoch });
+            run.Offer(new FeedItem<object>(_feed.Name, _position, _context.Time.GetUtcNow(), new FeedControl(FeedControlKind.Engine, message) { Status = status }) { Epoch = _epoch });
         }
     }
 
@@ -412,11 +412,4 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
         }
     }
 
-    private static void Offer(SharedFeedRun run, FeedItem<object> item)
-    {
-        foreach (var subscriber in run.Subscribers)
-        {
-            subscriber.Offer(item);
-        }
-    }
 }

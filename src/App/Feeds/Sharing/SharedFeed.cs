@@ -221,10 +221,7 @@ public sealed class SharedFeed : ISubscriptionOwner
                 _counters.State = status.Status;
             }
 
-            foreach (var subscriber in run.Subscribers)
-            {
-                subscriber.Offer(item);
-            }
+            run.Offer(item);
         }
     }
 

@@ -1,3 +1,5 @@
+using Tributary.Streaming.Records;
+
 namespace Tributary.App.Feeds.Sharing;
 
 /// <summary>
@@ -23,7 +25,14 @@ internal sealed class SharedFeedRun : IDisposable
 
     public int SubscriberCount => _subscribers.Count;
 
-    public IReadOnlyList<FeedSubscription> Subscribers => _subscribers;
+    /// <summary>Hands every subscriber the item (through the list itself: this runs once per item per reader).</summary>
+    public void Offer(FeedItem<object> item)
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.Offer(item);
+        }
+    }
 
     public void Add(FeedSubscription subscription)
     {
