@@ -16,8 +16,24 @@ public static class FeedJson
 
     /// <summary>
     /// The data as every format writes it, for an item that many readers share: encoded once here, copied by
-    /// each reader's formatter. Control records are written by the formatters themselves and get none.
+    /// each reader's formatter. Control records are written by the formatters themselves and get none, and so
+    /// does data that cannot be encoded: each reader's formatter then meets it as before, so it ends only
+    /// the streams that write it, never the feed.
     /// </summary>
-    public static ReadOnlyMemory<byte> Encode(object data) =>
-        data is Streaming.Records.FeedControl ? default : JsonSerializer.SerializeToUtf8Bytes(data, data.GetType(), Options);
+    public static ReadOnlyMemory<byte> Encode(object? data)
+    {
+        if (data is null or Streaming.Records.FeedControl)
+        {
+            return default;
+        }
+
+        try
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(data, data.GetType(), Options);
+        }
+        catch (Exception error) when (error is NotSupportedException or InvalidOperationException or JsonException or ArgumentException)
+        {
+            return default;
+        }
+    }
 }

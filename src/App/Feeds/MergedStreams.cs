@@ -12,7 +12,8 @@ namespace Tributary.App.Feeds;
 
 /// <summary>
 /// Opens the merged stream a checked request asks for, through one scoped producer (its readers counted in
-/// <see cref="StreamStats.ActiveProducers"/>). Shared feeds are read through a subscription; private ones
+/// <see cref="StreamStats.ActiveProducers"/>), or, for a request of one shared feed, straight from that feed's
+/// subscription (counted the same way). Shared feeds are read through a subscription; private ones
 /// (a counter, or any feed given per-request overrides) run inside the stream. Every entry point (the raw
 /// endpoint, the exports and the hub) streams through here.
 /// </summary>
@@ -31,13 +32,13 @@ public sealed class MergedStreams(
         var hasOverrides = request.Overrides.Rate is not null || request.Overrides.Count is not null;
         if (request.Feeds is [{ IsShared: true } only] && !hasOverrides)
         {
-            var single = SubscribeAsync(only, request.Since.For(only.Name), cancellationToken);
+            var single = SubscribeAsync(only, request.Since.For(only.Name), options.Value.ChannelCapacity, cancellationToken);
             return request.Limit is { } max ? single.TakeItems(max, cancellationToken) : single;
         }
 
         var sources = request.Feeds
             .Select(feed => feed.IsShared && !hasOverrides
-                ? (Func<CancellationToken, IAsyncEnumerable<FeedItem<object>>>)(token => sharedFeeds.SubscribeAsync(feed, request.Since.For(feed.Name), token))
+                ? (Func<CancellationToken, IAsyncEnumerable<FeedItem<object>>>)(token => sharedFeeds.SubscribeAsync(feed, request.Since.For(feed.Name), extraBuffer: 0, token))
                 : token => PrivateAsync(feed, request.Overrides, request.Since.For(feed.Name), token))
             .ToList();
         var scope = new ScopedProducerOptions { Capacity = options.Value.ChannelCapacity, ActiveProducers = stats.ActiveProducers };
@@ -47,14 +48,15 @@ public sealed class MergedStreams(
 
     // One shared feed has nothing to merge with: its subscription already is a bounded buffer that the feed
     // fills without waiting, so the stream reads it directly, without a scope's channel and a pump between them,
-    // one wake-up per burst instead of two (measured in docs/PERFORMANCE.md). It still counts as the stream's
-    // producer, and disposing the enumerator ends the subscription as a scope's teardown would.
-    private async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // one wake-up per burst instead of two (measured in docs/PERFORMANCE.md). The subscription's buffer takes
+    // the merge channel's capacity too, so a slow reader has the same room either way. It still counts as the
+    // stream's producer, and disposing the enumerator ends the subscription as a scope's teardown would.
+    private async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, int extraBuffer, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         stats.ActiveProducers.Increment();
         try
         {
-            await foreach (var item in sharedFeeds.SubscribeAsync(feed, after, cancellationToken).ConfigureAwait(false))
+            await foreach (var item in sharedFeeds.SubscribeAsync(feed, after, extraBuffer, cancellationToken).ConfigureAwait(false))
             {
                 yield return item;
             }

@@ -54,7 +54,8 @@ internal sealed class FeedItemJsonConverter(Action<long>? countBytes = null) : J
         writer.WritePropertyName(DataProperty);
         if (!value.DataJson.IsEmpty)
         {
-            // Encoded once for every reader of a shared feed, with the same options.
+            // Encoded once for every reader of a shared feed, with FeedJson.Options: the hub's payload options
+            // resolve feed data through the same context and defaults, so the bytes are the ones it would write.
             writer.WriteRawValue(value.DataJson.Span, skipInputValidation: true);
         }
         else if (value.Data is { } data)

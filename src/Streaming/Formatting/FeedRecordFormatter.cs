@@ -33,7 +33,9 @@ public abstract class FeedRecordFormatter
     private Utf8JsonWriter? _writer;
 
     /// <summary>Creates a formatter.</summary>
-    /// <param name="json">Serializes each item's data; <see langword="null"/> for the web defaults (camelCase).</param>
+    /// <param name="json">Serializes each item's data, unless the item carries its encoding already
+    /// (<see cref="FeedItem{T}.DataJson"/>, which its producer made with its own options); <see langword="null"/> for
+    /// the web defaults (camelCase).</param>
     protected FeedRecordFormatter(JsonSerializerOptions? json) => _json = json ?? JsonSerializerOptions.Web;
 
     /// <summary>The HTTP <c>Content-Type</c>, with its charset.</summary>

@@ -31,9 +31,9 @@ public sealed record FeedItem<T>(
     private readonly object? _dataJsonOf;
 
     /// <summary>
-    /// <see cref="Data"/> already written as UTF-8 JSON, or empty. A feed that many readers watch sets it once per
-    /// item, and every formatter and the hub copy these bytes instead of serializing the data again for each
-    /// reader. The bytes belong to the data they were set with: a copy made with <c>with</c> that replaces
+    /// <see cref="Data"/> already written as UTF-8 JSON, or empty. A feed that many readers watch sets it when it
+    /// publishes an item, and the formatters copy these bytes instead of serializing the data again for each
+    /// reader. When set, it is what every format writes for the data, whatever options the formatter has. The bytes belong to the data they were set with: a copy made with <c>with</c> that replaces
     /// <see cref="Data"/> has none. Only reference-typed data keeps an encoding. Not part of the record's equality.
     /// </summary>
     [JsonIgnore]

@@ -45,9 +45,9 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
     /// <summary>The log grew (a notification), or the listener is back: read it now.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
 
-    public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedPosition? after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedPosition? after, int extraBuffer, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (subscription, joined) = Join(replaying: after is not null);
+        var (subscription, joined) = Join(replaying: after is not null, extraBuffer);
         using (subscription)
         {
             if (await joined.WaitAsync(cancellationToken) is { } start && after is { } position)
@@ -91,12 +91,12 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
 
     // Adds a reader to the current run (starting one if there is none); the task gives the position its
     // live items start after, or null when it has none (the server is stopping, or the run ended first).
-    private (FeedSubscription Subscription, Task<FeedPosition?> Joined) Join(bool replaying)
+    private (FeedSubscription Subscription, Task<FeedPosition?> Joined) Join(bool replaying, int extraBuffer)
     {
         lock (_gate)
         {
             // Live items wait in the buffer while a resuming reader replays from the log: room for a whole history.
-            var capacity = _feed.SubscriberBuffer + (replaying ? _feed.HistoryLength : 0);
+            var capacity = _feed.SubscriberBuffer + extraBuffer + (replaying ? _feed.HistoryLength : 0);
             var subscription = new FeedSubscription(this, capacity, _feed.Overflow, _position);
             var run = _run is { IsStopping: false } current ? current : TryStartRun();
             if (run is null)

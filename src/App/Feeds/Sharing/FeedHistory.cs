@@ -22,7 +22,8 @@ internal sealed class FeedHistory(int capacity, long maxBytes)
 
     public void Add(FeedItem<object> item)
     {
-        var bytes = FeedItemSize.Of(item.Data);
+        // The data's shared encoding is kept with it.
+        var bytes = FeedItemSize.Of(item.Data) + item.DataJson.Length;
         var full = _items.Count >= capacity || Bytes + bytes > maxBytes;
         // An item larger than the whole bound would only empty the history; it is delivered live, not kept.
         if (capacity == 0 || bytes > maxBytes || (full && item.Data is UpstreamStatus))

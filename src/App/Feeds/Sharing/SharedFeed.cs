@@ -49,14 +49,16 @@ public sealed class SharedFeed : ISubscriptionOwner
     /// epoch (another process). While the server is stopping, the
     /// reader's stream ends at once with an <see cref="OperationCanceledException"/>.
     /// </summary>
-    public FeedSubscription Subscribe(FeedPosition? after)
+    /// <param name="after">The position to resume after, if any.</param>
+    /// <param name="extraBuffer">Items the reader may hold beyond the feed's <see cref="FeedDefinition.SubscriberBuffer"/>.</param>
+    public FeedSubscription Subscribe(FeedPosition? after, int extraBuffer = 0)
     {
         lock (_gate)
         {
             var replay = after is { } position ? Replay(position) : [];
             // The reader's first item follows the first replayed item's predecessor, or the feed's last item.
             var startsAfter = replay.FirstOrDefault(i => i.Data is not FeedControl) is { } firstReplayed ? firstReplayed.Sequence - 1 : _sequence;
-            var subscription = new FeedSubscription(this, _feed.SubscriberBuffer + replay.Count, _feed.Overflow, startsAfter);
+            var subscription = new FeedSubscription(this, _feed.SubscriberBuffer + extraBuffer + replay.Count, _feed.Overflow, startsAfter);
             var run = _run is { IsStopping: false } current ? current : TryStartRun();
             if (run is null)
             {

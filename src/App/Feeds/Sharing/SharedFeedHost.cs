@@ -50,9 +50,9 @@ public sealed class SharedFeedHost(FeedCatalog catalog, StreamStats stats, TimeP
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, int extraBuffer, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var subscription = Get(feed).Subscribe(after);
+        using var subscription = Get(feed).Subscribe(after, extraBuffer);
         await foreach (var item in subscription.ReadAllAsync(cancellationToken))
         {
             yield return item;

@@ -22,6 +22,21 @@ public sealed class FeedHistoryTests
     }
 
     [Fact]
+    public void An_items_shared_encoding_counts_toward_the_byte_bound_with_its_data()
+    {
+        var json = new byte[1000];
+        var history = new FeedHistory(capacity: 1000, maxBytes: 2 * (1000 + FeedItemSize.Overhead));
+
+        for (var i = 0; i < 5; i++)
+        {
+            history.Add(Item(new object()) with { DataJson = json });
+        }
+
+        Assert.Equal(2, history.Count);
+        Assert.True(history.Bytes <= 2 * (1000 + FeedItemSize.Overhead));
+    }
+
+    [Fact]
     public void An_item_larger_than_the_whole_bound_is_not_kept_and_does_not_empty_the_history()
     {
         var history = new FeedHistory(capacity: 1000, maxBytes: 500);

@@ -52,6 +52,22 @@ public sealed class SharedFeedTests : IAsyncDisposable
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_reader_given_extra_buffer_falls_that_much_further_behind_before_it_loses_items()
+    {
+        var feed = NewFeed(buffer: 10);
+        using var roomy = feed.Subscribe(after: null, extraBuffer: 10);
+
+        for (var i = 1; i <= 20; i++)
+        {
+            _source.Write(i);
+        }
+
+        var items = await roomy.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(20);
+
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), items.Select(i => i.Sequence));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_stalled_subscriber_gets_a_gap_marker_while_a_fast_one_receives_everything_in_order()
     {
         var feed = NewFeed(buffer: 10);
