@@ -27,8 +27,8 @@ public sealed record FeedItem<T>(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Epoch { get; init; }
 
-    private readonly ReadOnlyMemory<byte> _dataJson;
-    private readonly object? _dataJsonOf;
+    // One reference, null for items nobody shares: every item of every stream carries this field.
+    private readonly EncodedData? _encoded;
 
     /// <summary>
     /// <see cref="Data"/> already written as UTF-8 JSON, or empty. A feed that many readers watch sets it when it
@@ -39,12 +39,8 @@ public sealed record FeedItem<T>(
     [JsonIgnore]
     public ReadOnlyMemory<byte> DataJson
     {
-        get => _dataJsonOf is not null && ReferenceEquals(_dataJsonOf, Data) ? _dataJson : default;
-        init
-        {
-            _dataJson = value;
-            _dataJsonOf = Data;
-        }
+        get => _encoded is { } encoded && ReferenceEquals(encoded.Of, Data) ? encoded.Json : default;
+        init => _encoded = value.IsEmpty ? null : new EncodedData(Data, value);
     }
 
     /// <summary>Equal when feed, position, time, data and epoch are; an encoding of the data is a cache and does not count.</summary>
