@@ -25,6 +25,9 @@ internal static class ReferenceMode
             () => CurlClient.RateAsync(appUrl, items, gzip: true, cancellationToken),
             () => CurlClient.RateAsync(referenceUrl, items, gzip: true, cancellationToken));
 
+        // Unmeasured: the first-item path of both servers reaches its optimized code (JIT tiering) first.
+        await ThroughputMode.TimeToFirstItemAsync(app, "/api/stream?feeds=c1&rate=0&count=1", FirstItemSamples, cancellationToken);
+        await ThroughputMode.TimeToFirstItemAsync(reference, "/stream?feeds=c1&count=1", FirstItemSamples, cancellationToken);
         var firstApp = new List<TimeSpan>();
         var firstReference = new List<TimeSpan>();
         for (var i = 0; i < 4; i++)
@@ -33,14 +36,13 @@ internal static class ReferenceMode
             firstReference.AddRange(await ThroughputMode.TimeToFirstItemAsync(reference, "/stream?feeds=c1&count=1", FirstItemSamples / 4, cancellationToken));
         }
 
-        // The first quarter of each warms up the paths (JIT tiering) and is left out.
-        var appFirst = ThroughputMode.Median(firstApp[(FirstItemSamples / 4)..]).TotalMilliseconds;
-        var referenceFirst = ThroughputMode.Median(firstReference[(FirstItemSamples / 4)..]).TotalMilliseconds;
+        var appFirst = ThroughputMode.Median(firstApp).TotalMilliseconds;
+        var referenceFirst = ThroughputMode.Median(firstReference).TotalMilliseconds;
         return
         [
             Ratio("raw NDJSON, 8 feeds, one client", rawApp, rawReference, 0.6),
             Ratio("gzip, 8 feeds, one client", gzipApp, gzipReference, 0.7),
-            new("reference", "time to first item, p50",
+            new("reference", $"time to first item, p50 of {FirstItemSamples}",
                 $"{appFirst:0.00} ms (reference {referenceFirst:0.00} ms, {appFirst / referenceFirst:0.00}×)",
                 "≤ 0.25 ms", appFirst <= 0.25),
         ];
