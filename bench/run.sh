@@ -6,6 +6,8 @@
 # compare with bench/Tributary.Reference, a bare Kestrel app started here on $REFERENCE_PORT.
 # MODES=throughput,cancel ./bench/run.sh runs a subset; FANOUT=100,1000 limits the fan-out sizes;
 # BROADCAST=http:1000x1000,hub:100x1000 picks the broadcast rounds (readers x items/s; rates 100 and 1000).
+# FLUSH_INTERVAL=00:00:00.050 starts the app with Streaming:FlushInterval set; the issue 16 modes then write
+# into their own section (perf16-flush) rather than the default configuration's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/perf-section.sh
@@ -35,6 +37,14 @@ for i in 1 2 3 4 5 6 7 8; do
   settings+=("--Feeds:$((50 + i)):Name=c$i" "--Feeds:$((50 + i)):Kind=counter" "--Feeds:$((50 + i)):Rate=0")
 done
 
+perf16_marker=perf16
+perf16_heading="Broadcast, the bare-Kestrel reference and fairness (issue 16)"
+if [ -n "${FLUSH_INTERVAL:-}" ]; then
+  settings+=("--Streaming:FlushInterval=$FLUSH_INTERVAL")
+  perf16_marker=perf16-flush
+  perf16_heading="The same with Streaming:FlushInterval"
+fi
+
 start_release_app "$rid" "$port" "${settings[@]}"
 app_pid="$pid"
 "bench/Tributary.Reference/bin/Release/net9.0/$rid/Tributary.Reference" --urls "http://127.0.0.1:$reference_port" &
@@ -50,9 +60,9 @@ run_modes() {
   "bench/Tributary.Load/bin/Release/net9.0/$rid/Tributary.Load" --url "http://127.0.0.1:$port" --pid "$app_pid" \
     --modes "$list" --fanout "$fanout" --broadcast "$broadcast" --reference-url "http://127.0.0.1:$reference_port" --out "$table"
   write_perf_section "$marker" "$heading" "$table" \
-    "Release build, server and load client on the same machine over 127.0.0.1 (modes: $list)."
+    "Release build, server and load client on the same machine over 127.0.0.1 (modes: $list${FLUSH_INTERVAL:+; Streaming:FlushInterval $FLUSH_INTERVAL})."
 }
 
 pick() { tr ',' '\n' <<<"$modes" | grep -Ex "$1" | paste -sd, || true; }
 run_modes "$(pick 'throughput|fanout|cancel|dashboard')" load "Load harness (issue 6)"
-run_modes "$(pick 'broadcast|reference|fairness')" perf16 "Broadcast, the bare-Kestrel reference and fairness (issue 16)"
+run_modes "$(pick 'broadcast|reference|fairness')" "$perf16_marker" "$perf16_heading"

@@ -13,6 +13,7 @@ public static class StreamApi
     public static IServiceCollection AddStreamApi(this IServiceCollection services)
     {
         services.AddSingleton<StreamResponder>();
+        services.AddSingleton<StreamFlushClock>();
         services.AddProblemDetails();
         return services;
     }

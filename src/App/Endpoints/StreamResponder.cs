@@ -23,6 +23,7 @@ public sealed class StreamResponder(
     IOptions<StreamingOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider timeProvider,
+    StreamFlushClock flushClock,
     ILogger<StreamResponder> logger)
 {
     public const string Endpoint = "/api/stream";
@@ -51,7 +52,8 @@ public sealed class StreamResponder(
         var compressor = coding is { } format ? new LiveCompressionWriter(context.Response.Body, format) : null;
         await using (compressor)
         {
-            var writer = new LiveBatchWriter(new CountingLiveOutput(compressor ?? (ILiveOutput)new StreamLiveOutput(context.Response.Body), activity), timeProvider);
+            var output = new CountingLiveOutput(compressor ?? (ILiveOutput)new StreamLiveOutput(context.Response.Body), activity);
+            var writer = new LiveBatchWriter(output, timeProvider, flushClock.Clock);
             if (!await CopyAsync(request, formatter, writer, activity, access, streamLifetime.Token, aborted))
             {
                 return;

@@ -41,6 +41,14 @@ public sealed class StreamingOptions
     public int ChannelCapacity { get; set; } = 1024;
 
     /// <summary>
+    /// When set, a raw stream that an item wakes writes it at the next tick of one clock every stream shares,
+    /// together with the items that came meanwhile: fewer wake-ups and sends per item, for up to this much more
+    /// latency. For servers with thousands of readers per feed (measured in docs/PERFORMANCE.md). Default
+    /// <see langword="null"/>: each item is written as soon as the next one is not ready.
+    /// </summary>
+    public TimeSpan? FlushInterval { get; set; }
+
+    /// <summary>
     /// When the server stops, how long it waits for open hub streams to send their <c>shutdown</c> record and
     /// complete before SignalR closes the connections. Default 5 s.
     /// </summary>

@@ -16,6 +16,7 @@ public sealed class StreamingOptionsValidator : IValidateOptions<StreamingOption
         Check(options.MaxStreamDuration is null || options.MaxStreamDuration > TimeSpan.Zero, "Streaming:MaxStreamDuration must be positive, or left out for no limit.", errors);
         Check(options.HeartbeatInterval >= TimeSpan.FromMilliseconds(10), "Streaming:HeartbeatInterval must be at least 10 ms.", errors);
         Check(options.ChannelCapacity >= 1, "Streaming:ChannelCapacity must be at least 1.", errors);
+        Check(options.FlushInterval is null || (options.FlushInterval > TimeSpan.Zero && options.FlushInterval <= TimeSpan.FromSeconds(1)), "Streaming:FlushInterval must be more than 0 and at most 1 s (or unset, to write each item at once).", errors);
         // Well inside the host's 30 s shutdown timeout, which also covers stopping the shared feeds after it.
         Check(options.HubShutdownDrain >= TimeSpan.Zero && options.HubShutdownDrain <= TimeSpan.FromSeconds(10), "Streaming:HubShutdownDrain must be between 0 and 10 seconds.", errors);
         Check(options.RetryAfterSeconds >= 1, "Streaming:RetryAfterSeconds must be at least 1.", errors);

@@ -45,6 +45,50 @@ public sealed class LiveBatchWriterTests
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task With_a_flush_clock_the_items_after_the_one_that_woke_the_writer_go_out_with_it_at_the_tick()
+    {
+        var clock = new ManualTimeProvider();
+        using var flushClock = new FlushClock(TimeSpan.FromMilliseconds(20), clock);
+        var output = new RecordingOutput();
+        var writer = new LiveBatchWriter(output, flushClock: flushClock);
+        var gates = Enumerable.Range(0, 4).Select(_ => TestTimeouts.NewSignal()).ToArray();
+        var formatted = Enumerable.Range(0, 4).Select(_ => TestTimeouts.NewSignal()).ToArray();
+
+        var copy = writer.CopyAsync(Gated(gates), (item, batch) => { Line(item, batch); formatted[item].TrySetResult(); }, heartbeat: null, TestTimeouts.TestToken());
+        await output.WaitForFlushesAsync(1);
+        gates[0].SetResult();
+        // Item 0 woke the writer and is formatted; items 1 and 2 arrive before the tick.
+        await formatted[0].Task.DefaultTimeout();
+        gates[1].SetResult();
+        gates[2].SetResult();
+        clock.Advance(TimeSpan.FromMilliseconds(20));
+        await output.WaitForFlushesAsync(2);
+
+        Assert.Equal("0\n1\n2\n", output.Flushes[1]);
+        gates[3].SetResult();
+        await formatted[3].Task.DefaultTimeout();
+        clock.Advance(TimeSpan.FromMilliseconds(20));
+        Assert.Equal(4, await copy.DefaultTimeout());
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_stream_whose_client_leaves_while_it_waits_for_a_tick_stops_at_once()
+    {
+        using var flushClock = new FlushClock(TimeSpan.FromHours(1));
+        using var cancel = new CancellationTokenSource();
+        var writer = new LiveBatchWriter(new RecordingOutput(), flushClock: flushClock);
+        var gates = Enumerable.Range(0, 2).Select(_ => TestTimeouts.NewSignal()).ToArray();
+        var formatted = TestTimeouts.NewSignal();
+
+        var copy = writer.CopyAsync(Gated(gates), (item, batch) => { Line(item, batch); formatted.TrySetResult(); }, heartbeat: null, cancel.Token);
+        gates[0].SetResult();
+        await formatted.Task.DefaultTimeout();
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => copy.DefaultTimeout());
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task An_idle_stream_gets_heartbeats_until_it_is_cancelled()
     {
         using var cancel = new CancellationTokenSource();
