@@ -14,7 +14,26 @@ internal static class CancelMode
         // the server's reaction; so this client does not drain.
         using var handler = new SocketsHttpHandler { MaxResponseDrainSize = 0 };
         using var http = new HttpClient(handler) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        var samples = await AbortCyclesAsync(http, cycles, producersLeft: 0, cancellationToken);
+
+        var idle = await StatsClient.WaitForIdleAsync(http, TimeSpan.FromSeconds(10), cancellationToken);
+        var p50 = samples[samples.Count / 2];
+        var p99 = samples[(int)Math.Ceiling(samples.Count * 0.99) - 1];
+        return
+        [
+            new("cancel", $"abort → 0 active producers, {cycles} cycles", $"p50 {p50:0.00} ms, p99 {p99:0.00} ms", "p99 < 2 ms", p99 < 2),
+            new("cancel", "leaks after the cycles", idle ? "0 streams, 0 producers" : "streams or producers left running", "none", idle),
+        ];
+    }
+
+    /// <summary>
+    /// Times <paramref name="cycles"/> aborts of an unthrottled stream after its first 10 items: from closing the
+    /// connection until the server's active producers are back to <paramref name="producersLeft"/>. Sorted.
+    /// </summary>
+    public static async Task<List<double>> AbortCyclesAsync(HttpClient http, int cycles, long producersLeft, CancellationToken cancellationToken)
+    {
         var samples = new List<double>(cycles);
+        var one = new byte[1];
         // The first cycles, unmeasured, warm up the abort and teardown paths of both processes (JIT tiering);
         // without them a freshly started server spends the measured cycles partly in unoptimized code.
         for (var i = -WarmUpCycles; i < cycles; i++)
@@ -22,7 +41,6 @@ internal static class CancelMode
             var response = await http.GetAsync("/api/stream?feeds=counter&rate=0", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             var lines = 0;
-            var one = new byte[1];
             while (lines < 10 && await body.ReadAsync(one, cancellationToken) == 1)
             {
                 lines += one[0] == (byte)'\n' ? 1 : 0;
@@ -31,7 +49,7 @@ internal static class CancelMode
             var clock = Stopwatch.StartNew();
             await body.DisposeAsync();
             response.Dispose();
-            while ((await StatsClient.ReadAsync(http, cancellationToken)).Producers != 0 && clock.Elapsed < TimeSpan.FromSeconds(10))
+            while ((await StatsClient.ReadAsync(http, cancellationToken)).Producers > producersLeft && clock.Elapsed < TimeSpan.FromSeconds(10))
             {
             }
 
@@ -41,14 +59,7 @@ internal static class CancelMode
             }
         }
 
-        var idle = await StatsClient.WaitForIdleAsync(http, TimeSpan.FromSeconds(10), cancellationToken);
         samples.Sort();
-        var p50 = samples[samples.Count / 2];
-        var p99 = samples[(int)Math.Ceiling(samples.Count * 0.99) - 1];
-        return
-        [
-            new("cancel", $"abort → 0 active producers, {cycles} cycles", $"p50 {p50:0.00} ms, p99 {p99:0.00} ms", "p99 < 2 ms", p99 < 2),
-            new("cancel", "leaks after the cycles", idle ? "0 streams, 0 producers" : "streams or producers left running", "none", idle),
-        ];
+        return samples;
     }
 }

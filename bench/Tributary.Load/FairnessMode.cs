@@ -26,7 +26,8 @@ internal static class FairnessMode
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var (_, greedyProducers) = await StatsClient.ReadAsync(http, cancellationToken);
 
-        var abort = await AbortToProducersStoppedAsync(http, greedyProducers, cancellationToken);
+        // As the cancel mode, but the greedy stream's own producers keep running: done when the count is back to theirs.
+        var abort = await CancelMode.AbortCyclesAsync(http, Samples, greedyProducers, cancellationToken);
         var feeds = await TimeAsync(() => http.GetAsync("/api/feeds", cancellationToken), cancellationToken);
         var firstItem = await ThroughputMode.TimeToFirstItemAsync(http, "/api/stream?feeds=c1&rate=0&count=1", WarmUp + Samples, cancellationToken);
         var (firstRate, secondRate) = await SecondGreedyClientAsync(http, first, cancellationToken);
@@ -50,37 +51,6 @@ internal static class FairnessMode
         var p50 = samples[samples.Count / 2];
         var p99 = samples[(int)Math.Ceiling(samples.Count * 0.99) - 1];
         return new("fairness", $"{measure}, beside an unthrottled 8-feed stream ({samples.Count} samples)", $"p50 {p50:0.00} ms, p99 {p99:0.00} ms", target, met(p99));
-    }
-
-    // As CancelMode, but the greedy stream's own producers keep running: done when the count is back to theirs.
-    private static async Task<List<double>> AbortToProducersStoppedAsync(HttpClient http, long greedyProducers, CancellationToken cancellationToken)
-    {
-        var samples = new List<double>(Samples);
-        var one = new byte[1];
-        for (var i = -WarmUp; i < Samples; i++)
-        {
-            var response = await http.GetAsync("/api/stream?feeds=counter&rate=0", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var lines = 0;
-            while (lines < 10 && await body.ReadAsync(one, cancellationToken) == 1)
-            {
-                lines += one[0] == (byte)'\n' ? 1 : 0;
-            }
-
-            var clock = Stopwatch.StartNew();
-            await body.DisposeAsync();
-            response.Dispose();
-            while ((await StatsClient.ReadAsync(http, cancellationToken)).Producers > greedyProducers && clock.Elapsed < TimeSpan.FromSeconds(10))
-            {
-            }
-
-            if (i >= 0)
-            {
-                samples.Add(clock.Elapsed.TotalMilliseconds);
-            }
-        }
-
-        return samples;
     }
 
     private static async Task<List<double>> TimeAsync(Func<Task<HttpResponseMessage>> request, CancellationToken cancellationToken)
