@@ -8,8 +8,8 @@ namespace Tributary.Bench;
 
 /// <summary>
 /// The default config (console logger, markdown exporters) with one in-process job: generated
-/// benchmark projects would inherit this repository's build settings (self-contained RID, warnings as
-/// errors), and the machines have two cores, so a short fixed job keeps a full run to a few minutes
+/// benchmark projects would inherit this repository's build settings (warnings as errors, analyzers),
+/// and the machines have two cores, so a short fixed job keeps a full run to a few minutes
 /// while still reporting medians.
 /// </summary>
 internal static class BenchConfig

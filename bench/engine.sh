@@ -9,7 +9,6 @@ cd "$(dirname "$0")/.."
 . bench/perf-section.sh
 . scripts/postgres.sh
 
-rid="$(dotnet --info | awk '/ RID:/ {print $2; exit}')"
 dotnet build src/App -c Release -v quiet -nologo
 dotnet build bench/Tributary.Load -c Release -v quiet -nologo
 
@@ -17,8 +16,8 @@ start_throwaway_postgres "${PG_PORT:-55433}"
 trap stop_throwaway_postgres EXIT
 
 table="$(mktemp)"
-"bench/Tributary.Load/bin/Release/net9.0/$rid/Tributary.Load" --modes engine \
-  --app-binary "$PWD/src/App/bin/Release/net9.0/$rid/Tributary.App" --postgres "$pg_connection" --out "$table"
+"bench/Tributary.Load/bin/Release/net10.0/Tributary.Load" --modes engine \
+  --app-binary "$PWD/src/App/bin/Release/net10.0/Tributary.App" --postgres "$pg_connection" --out "$table"
 
 write_perf_section engine "PostgreSQL engine (issue 13)" "$table" \
   "Release build, two instances (127.0.0.1:5090 and :5091) and a throwaway PostgreSQL 15 (fsync on) on the" \

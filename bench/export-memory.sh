@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 rows="${ROWS:-1000000}"
 port="${PORT:-5061}"
 dotnet build src/App -c Release -v quiet -nologo >/dev/null
-app="src/App/bin/Release/net9.0/$(dotnet --info | awk '/ RID:/ {print $2; exit}')/Tributary.App"
+app="src/App/bin/Release/net10.0/Tributary.App"
 
 pushd src/App >/dev/null
 ASPNETCORE_ENVIRONMENT=Production "../../$app" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &

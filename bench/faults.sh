@@ -11,7 +11,6 @@ cd "$(dirname "$0")/.."
 
 port="${PORT:-5080}"
 upstream="${UPSTREAM_PORT:-5081}"
-rid="$(dotnet --info | awk '/ RID:/ {print $2; exit}')"
 
 dotnet build src/App -c Release -v quiet -nologo
 dotnet build bench/Tributary.Load -c Release -v quiet -nologo
@@ -36,10 +35,10 @@ for entry in "${feeds[@]}"; do
 done
 settings+=("--Feeds:65:IdleTimeout=00:00:05")
 
-start_release_app "$rid" "$port" "${settings[@]}"
+start_release_app "$port" "${settings[@]}"
 
 table="$(mktemp)"
-"bench/Tributary.Load/bin/Release/net9.0/$rid/Tributary.Load" --url "http://127.0.0.1:$port" --pid "$pid" \
+"bench/Tributary.Load/bin/Release/net10.0/Tributary.Load" --url "http://127.0.0.1:$port" --pid "$pid" \
   --modes faults --upstream-port "$upstream" --out "$table"
 
 write_perf_section faults "Hostile upstreams (issue 12)" "$table" \

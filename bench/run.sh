@@ -20,7 +20,6 @@ modes="${MODES:-throughput,fanout,cancel,dashboard,reference,fairness,broadcast}
 broadcast="${BROADCAST:-http:100x1000,http:1000x1000,http:2000x1000,http:10000x100,hub:100x1000,hub:1000x100}"
 reference_port="${REFERENCE_PORT:-5079}"
 fanout="${FANOUT:-100,1000,5000,10000}"
-rid="$(dotnet --info | awk '/ RID:/ {print $2; exit}')"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 dotnet build src/App -c Release -v quiet -nologo
@@ -45,9 +44,9 @@ if [ -n "${FLUSH_INTERVAL:-}" ]; then
   perf16_heading="The same with Streaming:FlushInterval"
 fi
 
-start_release_app "$rid" "$port" "${settings[@]}"
+start_release_app "$port" "${settings[@]}"
 app_pid="$pid"
-"bench/Tributary.Reference/bin/Release/net9.0/$rid/Tributary.Reference" --urls "http://127.0.0.1:$reference_port" &
+"bench/Tributary.Reference/bin/Release/net10.0/Tributary.Reference" --urls "http://127.0.0.1:$reference_port" &
 reference_pid=$!
 trap 'kill "$app_pid" "$reference_pid" 2>/dev/null; wait 2>/dev/null; true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$reference_port/stream?feeds=c1&count=1" >/dev/null && break; sleep 0.1; done
@@ -57,7 +56,7 @@ run_modes() {
   local list="$1" marker="$2" heading="$3" table
   [ -n "$list" ] || return 0
   table="$(mktemp)"
-  "bench/Tributary.Load/bin/Release/net9.0/$rid/Tributary.Load" --url "http://127.0.0.1:$port" --pid "$app_pid" \
+  "bench/Tributary.Load/bin/Release/net10.0/Tributary.Load" --url "http://127.0.0.1:$port" --pid "$app_pid" \
     --modes "$list" --fanout "$fanout" --broadcast "$broadcast" --reference-url "http://127.0.0.1:$reference_port" --out "$table"
   write_perf_section "$marker" "$heading" "$table" \
     "Release build, server and load client on the same machine over 127.0.0.1 (modes: $list${FLUSH_INTERVAL:+; Streaming:FlushInterval $FLUSH_INTERVAL})."

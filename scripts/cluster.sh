@@ -10,7 +10,6 @@ cd "$(dirname "$0")/.."
 
 read -r -a ports <<<"${PORTS:-5001 5002}"
 dotnet build src/App -c Release -v quiet -nologo
-rid="$(dotnet --info | awk '/ RID:/ {print $2; exit}')"
 start_throwaway_postgres "${PG_PORT:-55432}"
 
 pids=()
@@ -22,7 +21,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 for port in "${ports[@]}"; do
-  (cd src/App && exec "bin/Release/net9.0/$rid/Tributary.App" --urls "http://127.0.0.1:$port" \
+  (cd src/App && exec "bin/Release/net10.0/Tributary.App" --urls "http://127.0.0.1:$port" \
     --Sharing:Engine=Postgres "--ConnectionStrings:Tributary=$pg_connection") &
   pids+=("$!")
 done

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tributary.App.Feeds;
@@ -15,6 +16,9 @@ public static class StreamApi
         services.AddSingleton<StreamResponder>();
         services.AddSingleton<StreamFlushClock>();
         services.AddProblemDetails();
+        // The API writes numbers as JSON numbers and reads none as strings, so the OpenAPI document describes them
+        // as numbers only (the web defaults would also accept "12", and the document would say so).
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         return services;
     }
 

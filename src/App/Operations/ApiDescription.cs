@@ -1,9 +1,9 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi.Any;
-using Microsoft.OpenApi.Models;
+using Microsoft.OpenApi;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Requests;
 
@@ -20,6 +20,7 @@ public static class ApiDescription
     public const string DocumentPath = "/openapi/v1.json";
 
     private const string ProblemSchema = "ProblemDetails";
+    private const string BearerScheme = "bearer";
 
     public static IServiceCollection AddApiDescription(this IServiceCollection services)
     {
@@ -32,7 +33,8 @@ public static class ApiDescription
                     + "The SignalR hub at /hubs/feeds is described in the README. With Auth:Mode other than None, send an access key or a JWT as a bearer token.";
                 document.Components ??= new OpenApiComponents();
                 FeedRecordSchemas.AddTo(document.Components);
-                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
                 {
                     Type = SecuritySchemeType.Http,
                     Scheme = "bearer",
@@ -69,18 +71,18 @@ public static class ApiDescription
                 ExportParameters(operation, services.GetRequiredService<FeedCatalog>());
                 Content(operation, "200", "The export, as an attachment.", new Dictionary<string, OpenApiMediaType>
                 {
-                    ["text/csv"] = new() { Schema = Text("A header row of the data's fields, then a row per item (RFC 4180 quoting)."), Example = new OpenApiString("feed,seq,ts,headline,category\nnews,1,2026-11-21T17:12:05.093Z,The bond market braced for a sharp rebound,markets\n") },
+                    ["text/csv"] = new() { Schema = Text("A header row of the data's fields, then a row per item (RFC 4180 quoting)."), Example = JsonValue.Create("feed,seq,ts,headline,category\nnews,1,2026-11-21T17:12:05.093Z,The bond market braced for a sharp rebound,markets\n") },
                     ["application/x-ndjson"] = Records(),
                 });
                 break;
             case "GetFile":
                 Content(operation, "200", "The file, as an attachment, with its own type (text/csv, application/x-ndjson, text/plain; application/octet-stream for others).", FileMedia());
                 Content(operation, "206", "The range asked for with Range.", FileMedia());
-                operation.Responses["304"] = new OpenApiResponse { Description = "Not modified (If-None-Match or If-Modified-Since)." };
+                operation.Responses!["304"] = new OpenApiResponse { Description = "Not modified (If-None-Match or If-Modified-Since)." };
                 break;
             case "Live":
             case "Ready":
-                Content(operation, "200", "Healthy or Degraded.", new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = FeedRecordSchemas.Enum("Healthy", "Degraded"), Example = new OpenApiString("Healthy") } });
+                Content(operation, "200", "Healthy or Degraded.", new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = FeedRecordSchemas.Enum("Healthy", "Degraded"), Example = JsonValue.Create("Healthy") } });
                 Content(operation, "503", "Unhealthy (or, as problem+json, the server is stopping).", new Dictionary<string, OpenApiMediaType>
                 {
                     ["text/plain"] = new() { Schema = FeedRecordSchemas.Enum("Unhealthy") },
@@ -88,7 +90,7 @@ public static class ApiDescription
                 });
                 break;
             case "GetMetrics":
-                Content(operation, "200", "Prometheus text format 0.0.4.", new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = Text("# HELP, # TYPE and sample lines."), Example = new OpenApiString("# TYPE tributary_streams_active gauge\ntributary_streams_active{endpoint=\"/api/stream\"} 3\n") } });
+                Content(operation, "200", "Prometheus text format 0.0.4.", new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = Text("# HELP, # TYPE and sample lines."), Example = JsonValue.Create("# TYPE tributary_streams_active gauge\ntributary_streams_active{endpoint=\"/api/stream\"} 3\n") } });
                 break;
         }
 
@@ -102,7 +104,7 @@ public static class ApiDescription
         {
             Problem(operation, "401", "No credential, or one that is unknown, revoked or expired (with Auth:Mode other than None).");
             Problem(operation, "403", "The credential may not use this endpoint or watch the feed it names.");
-            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecurityScheme { Reference = new OpenApiReference { Type = ReferenceType.SecurityScheme, Id = "bearer" } }] = [] }];
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
         }
     }
 
@@ -118,38 +120,39 @@ public static class ApiDescription
         var maxRate = counters.Count == 0 ? FeedDefinition.MinRate : counters.Max(f => f.MaxRate);
         var maxCount = counters.Count == 0 ? 0 : counters.Max(f => f.MaxCount);
         operation.Parameters ??= [];
-        Query(operation, "feeds", $"Feed names, comma-separated (see GET /api/feeds): at least 1, at most {limits.MaxFeedsPerRequest} (Streaming:MaxFeedsPerRequest); duplicates are merged.", new OpenApiSchema { Type = "string", Example = new OpenApiString("news,weather") }, required: true);
+        Query(operation, "feeds", $"Feed names, comma-separated (see GET /api/feeds): at least 1, at most {limits.MaxFeedsPerRequest} (Streaming:MaxFeedsPerRequest); duplicates are merged.", new OpenApiSchema { Type = JsonSchemaType.String, Examples = [JsonValue.Create("news,weather")] }, required: true);
         Query(operation, "format", "The wire format. Without it: SSE when Accept asks for text/event-stream, else NDJSON.", FeedRecordSchemas.Enum("ndjson", "sse", "text"));
         RateAndCount(operation, maxRate, maxCount);
-        Query(operation, "limit", "End the stream after this many data items.", new OpenApiSchema { Type = "integer", Format = "int64", Minimum = 1 });
-        Query(operation, "since", "Resume after these positions, one per feed: feed:seq or feed:seq@epoch, comma-separated (an SSE event's id). Overrides Last-Event-ID.", new OpenApiSchema { Type = "string", Example = new OpenApiString("news:41@3fydzwtlllym") });
-        operation.Parameters.Add(new OpenApiParameter { Name = "Last-Event-ID", In = ParameterLocation.Header, Description = "The last SSE event id seen: resume after it (what EventSource sends on reconnect).", Schema = new OpenApiSchema { Type = "string" } });
-        operation.Parameters.Add(new OpenApiParameter { Name = "Accept-Encoding", In = ParameterLocation.Header, Description = "gzip, br or deflate: the stream is compressed and flushed per batch, so it stays live.", Schema = new OpenApiSchema { Type = "string" } });
+        Query(operation, "limit", "End the stream after this many data items.", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "1" });
+        Query(operation, "since", "Resume after these positions, one per feed: feed:seq or feed:seq@epoch, comma-separated (an SSE event's id). Overrides Last-Event-ID.", new OpenApiSchema { Type = JsonSchemaType.String, Examples = [JsonValue.Create("news:41@3fydzwtlllym")] });
+        operation.Parameters.Add(new OpenApiParameter { Name = "Last-Event-ID", In = ParameterLocation.Header, Description = "The last SSE event id seen: resume after it (what EventSource sends on reconnect).", Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
+        operation.Parameters.Add(new OpenApiParameter { Name = "Accept-Encoding", In = ParameterLocation.Header, Description = "gzip, br or deflate: the stream is compressed and flushed per batch, so it stays live.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
     }
 
     private static void ExportParameters(OpenApiOperation operation, FeedCatalog catalog)
     {
         var counters = catalog.Feeds.Where(f => f.IsCounter).ToList();
         operation.Parameters ??= [];
-        var file = operation.Parameters.FirstOrDefault(p => p.Name == "file");
-        if (file is not null)
+        if (operation.Parameters.FirstOrDefault(p => p.Name == "file") is OpenApiParameter file)
         {
             file.Description = "A feed's name with .csv or .ndjson, e.g. news.csv.";
-            file.Schema = new OpenApiSchema { Type = "string", Pattern = "^[A-Za-z0-9_-]+\\.(csv|ndjson)$" };
+            file.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9_-]+\\.(csv|ndjson)$" };
         }
 
-        Query(operation, "live", "true: export the feed live (a stream, counted against the client's limit) instead of its history.", new OpenApiSchema { Type = "boolean", Default = new OpenApiBoolean(false) });
+        Query(operation, "live", "true: export the feed live (a stream, counted against the client's limit) instead of its history.", new OpenApiSchema { Type = JsonSchemaType.Boolean, Default = JsonValue.Create(false) });
         RateAndCount(operation, counters.Count == 0 ? FeedDefinition.MinRate : counters.Max(f => f.MaxRate), counters.Count == 0 ? 0 : counters.Max(f => f.MaxCount), "With live=true: ");
     }
 
     private static void RateAndCount(OpenApiOperation operation, double maxRate, long maxCount, string when = "")
     {
-        Query(operation, "rate", $"{when}Counter feeds only: items per second, 0 for as fast as possible, else {FeedDefinition.MinRate.ToString(CultureInfo.InvariantCulture)} to the feed's MaxRate (at most {maxRate.ToString(CultureInfo.InvariantCulture)} here).", new OpenApiSchema { Type = "number", Format = "double", Minimum = 0, Maximum = (decimal)maxRate });
-        Query(operation, "count", $"{when}Counter feeds only: stop after this many items, 0 for never (at most the feed's MaxCount, {maxCount} here).", new OpenApiSchema { Type = "integer", Format = "int64", Minimum = 0, Maximum = maxCount });
+        Query(operation, "rate", $"{when}Counter feeds only: items per second, 0 for as fast as possible, else {FeedDefinition.MinRate.ToString(CultureInfo.InvariantCulture)} to the feed's MaxRate (at most {maxRate.ToString(CultureInfo.InvariantCulture)} here).", new OpenApiSchema { Type = JsonSchemaType.Number, Format = "double", Minimum = "0", Maximum = maxRate.ToString(CultureInfo.InvariantCulture) });
+        Query(operation, "count", $"{when}Counter feeds only: stop after this many items, 0 for never (at most the feed's MaxCount, {maxCount} here).", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0", Maximum = maxCount.ToString(CultureInfo.InvariantCulture) });
     }
 
+    private static OpenApiResponses Responses(OpenApiOperation operation) => operation.Responses ??= [];
+
     private static void Query(OpenApiOperation operation, string name, string description, OpenApiSchema schema, bool required = false) =>
-        operation.Parameters.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Query, Description = description, Schema = schema, Required = required });
+        (operation.Parameters ??= []).Add(new OpenApiParameter { Name = name, In = ParameterLocation.Query, Description = description, Schema = schema, Required = required });
 
     private static Dictionary<string, OpenApiMediaType> StreamMedia() => new()
     {
@@ -157,12 +160,12 @@ public static class ApiDescription
         ["text/event-stream"] = new()
         {
             Schema = Text("Server-sent events: `id` (the position to resume from), `event` (the feed's name, or the control record's type) and `data` (a FeedRecord); `: heartbeat` comments while idle."),
-            Example = new OpenApiString("id: counter:1\nevent: counter\ndata: {\"feed\":\"counter\",\"seq\":1,\"ts\":\"2026-11-21T17:12:05.1286664Z\",\"data\":{\"value\":1}}\n\n"),
+            Example = JsonValue.Create("id: counter:1\nevent: counter\ndata: {\"feed\":\"counter\",\"seq\":1,\"ts\":\"2026-11-21T17:12:05.1286664Z\",\"data\":{\"value\":1}}\n\n"),
         },
         ["text/plain"] = new()
         {
             Schema = Text("One line per record, for people: time, feed, #seq, data."),
-            Example = new OpenApiString("17:12:05.240  counter    #1      {\"value\":1}\n"),
+            Example = JsonValue.Create("17:12:05.240  counter    #1      {\"value\":1}\n"),
         },
     };
 
@@ -173,31 +176,34 @@ public static class ApiDescription
 
     private static Dictionary<string, OpenApiMediaType> FileMedia() => new()
     {
-        ["text/csv"] = new() { Schema = new OpenApiSchema { Type = "string" } },
-        ["application/x-ndjson"] = new() { Schema = new OpenApiSchema { Type = "string" } },
-        ["text/plain"] = new() { Schema = new OpenApiSchema { Type = "string" } },
-        ["application/octet-stream"] = new() { Schema = new OpenApiSchema { Type = "string", Format = "binary" } },
+        ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+        ["application/x-ndjson"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+        ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+        ["application/octet-stream"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
     };
 
-    private static OpenApiSchema Text(string description) => new() { Type = "string", Description = description };
+    private static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
 
     private static void Content(OpenApiOperation operation, string status, string description, IDictionary<string, OpenApiMediaType> content)
     {
-        if (!operation.Responses.TryGetValue(status, out var response))
+        var responses = Responses(operation);
+        if (responses.TryGetValue(status, out var existing) && existing is OpenApiResponse response)
         {
-            response = new OpenApiResponse();
-            operation.Responses[status] = response;
+            response.Description = description;
+            response.Content = content;
         }
-
-        response.Description = description;
-        response.Content = content;
+        else
+        {
+            responses[status] = new OpenApiResponse { Description = description, Content = content };
+        }
     }
 
     private static void Problem(OpenApiOperation operation, string status, string description)
     {
-        if (!operation.Responses.ContainsKey(status))
+        var responses = Responses(operation);
+        if (!responses.ContainsKey(status))
         {
-            operation.Responses[status] = new OpenApiResponse
+            responses[status] = new OpenApiResponse
             {
                 Description = description,
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = FeedRecordSchemas.Ref(ProblemSchema) } },

@@ -1,5 +1,5 @@
-using Microsoft.OpenApi.Any;
-using Microsoft.OpenApi.Models;
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
 using Tributary.App.Feeds.Upstream;
 
 namespace Tributary.App.Operations;
@@ -17,10 +17,11 @@ internal static class FeedRecordSchemas
     /// <summary>Every shape a <see cref="FeedRecord"/> can take.</summary>
     public static readonly string[] RecordSchemas = ["DataRecord", "StatusRecord", "GapRecord", "ResetRecord", "ErrorRecord", "EngineRecord", "ShutdownRecord", "EndRecord"];
 
-    public static OpenApiSchema Ref(string id) => new() { Reference = new OpenApiReference { Type = ReferenceType.Schema, Id = id } };
+    public static OpenApiSchemaReference Ref(string id) => new(id);
 
     public static void AddTo(OpenApiComponents components)
     {
+        components.Schemas ??= new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
         components.Schemas["DataRecord"] = Envelope("An item of a feed. `data` is the feed's own JSON.", new OpenApiSchema { Description = "The item's data: any JSON value." });
         components.Schemas["UpstreamStatus"] = UpstreamStatusSchema();
         components.Schemas["StatusRecord"] = Envelope("An upstream feed's item about itself: its connection state, or something it skipped.", Ref("UpstreamStatus"));
@@ -37,37 +38,37 @@ internal static class FeedRecordSchemas
         };
     }
 
-    private static OpenApiSchema Envelope(string description, OpenApiSchema data) => new()
+    private static OpenApiSchema Envelope(string description, IOpenApiSchema data) => new()
     {
-        Type = "object",
+        Type = JsonSchemaType.Object,
         Description = description,
         Required = new SortedSet<string>(StringComparer.Ordinal) { "feed", "seq", "ts", "data" },
-        Properties = new Dictionary<string, OpenApiSchema>(StringComparer.Ordinal)
+        Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
         {
-            ["feed"] = new() { Type = "string", Description = "The feed's name." },
-            ["seq"] = new() { Type = "integer", Format = "int64", Description = "The item's number in its feed, from 1." },
-            ["epoch"] = new() { Type = "string", Description = "Shared feeds: which numbering `seq` belongs to; changes when the feed starts over." },
-            ["ts"] = new() { Type = "string", Format = "date-time", Description = "When the item was produced, UTC." },
+            ["feed"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The feed's name." },
+            ["seq"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "The item's number in its feed, from 1." },
+            ["epoch"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Shared feeds: which numbering `seq` belongs to; changes when the feed starts over." },
+            ["ts"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time", Description = "When the item was produced, UTC." },
             ["data"] = data,
         },
-        Example = data.Reference is null
-            ? new OpenApiObject { ["feed"] = new OpenApiString("counter"), ["seq"] = new OpenApiLong(1), ["ts"] = new OpenApiString("2026-11-21T17:12:05.0903161Z"), ["data"] = new OpenApiObject { ["value"] = new OpenApiLong(1) } }
-            : null,
+        Examples = data is OpenApiSchemaReference
+            ? null
+            : [new JsonObject { ["feed"] = "counter", ["seq"] = 1, ["ts"] = "2026-11-21T17:12:05.0903161Z", ["data"] = new JsonObject { ["value"] = 1 } }],
     };
 
     private static OpenApiSchema UpstreamStatusSchema() => new()
     {
-        Type = "object",
+        Type = JsonSchemaType.Object,
         Required = new SortedSet<string>(StringComparer.Ordinal) { "status", "message" },
-        Properties = new Dictionary<string, OpenApiSchema>(StringComparer.Ordinal)
+        Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
         {
             ["status"] = Enum(
                 UpstreamStatus.Connected, UpstreamStatus.Disconnected, UpstreamStatus.Reconnecting, UpstreamStatus.Stalled, UpstreamStatus.Redirected,
                 UpstreamStatus.Malformed, UpstreamStatus.Oversize, UpstreamStatus.Truncated, UpstreamStatus.Rotated),
-            ["message"] = new() { Type = "string" },
-            ["attempt"] = new() { Type = "integer", Format = "int32", Description = "For `reconnecting`: the attempt, from 1." },
-            ["delayMs"] = new() { Type = "integer", Format = "int64", Description = "For `reconnecting`: the wait before it." },
-            ["bytes"] = new() { Type = "integer", Format = "int64", Description = "For `oversize`: the skipped item's size." },
+            ["message"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["attempt"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "For `reconnecting`: the attempt, from 1." },
+            ["delayMs"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "For `reconnecting`: the wait before it." },
+            ["bytes"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "For `oversize`: the skipped item's size." },
         },
     };
 
@@ -75,35 +76,35 @@ internal static class FeedRecordSchemas
     {
         var schema = new OpenApiSchema
         {
-            Type = "object",
+            Type = JsonSchemaType.Object,
             Description = description,
             Required = new SortedSet<string>(StringComparer.Ordinal) { "type", "message" },
-            Properties = new Dictionary<string, OpenApiSchema>(StringComparer.Ordinal)
+            Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
             {
                 ["type"] = Enum(type),
-                ["feed"] = new() { Type = "string", Description = "The feed it concerns, when it concerns one." },
-                ["message"] = new() { Type = "string", Description = "What happened, for people." },
+                ["feed"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The feed it concerns, when it concerns one." },
+                ["message"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "What happened, for people." },
             },
         };
         if (feed)
         {
-            schema.Required.Add("feed");
+            schema.Required!.Add("feed");
         }
 
         if (skipped)
         {
-            schema.Properties["skipped"] = new() { Type = "integer", Format = "int64", Description = "How many items were skipped, when known." };
+            schema.Properties!["skipped"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "How many items were skipped, when known." };
         }
 
         if (status is not null)
         {
-            schema.Properties["status"] = Enum(status);
-            schema.Required.Add("status");
+            schema.Properties!["status"] = Enum(status);
+            schema.Required!.Add("status");
         }
 
         return schema;
     }
 
     public static OpenApiSchema Enum(params string[] values) =>
-        new() { Type = "string", Enum = [.. values.Select(v => (IOpenApiAny)new OpenApiString(v))] };
+        new() { Type = JsonSchemaType.String, Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v))] };
 }

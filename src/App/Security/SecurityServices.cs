@@ -209,7 +209,7 @@ public static class SecurityServices
         forwarded.ForwardLimit = settings.ForwardLimit;
         // The framework trusts loopback by default; only what is configured is trusted here.
         forwarded.KnownProxies.Clear();
-        forwarded.KnownNetworks.Clear();
+        forwarded.KnownIPNetworks.Clear();
         foreach (var proxy in settings.KnownProxies)
         {
             forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
@@ -217,8 +217,7 @@ public static class SecurityServices
 
         foreach (var network in settings.KnownNetworks)
         {
-            var parsed = System.Net.IPNetwork.Parse(network);
-            forwarded.KnownNetworks.Add(new Microsoft.AspNetCore.HttpOverrides.IPNetwork(parsed.BaseAddress, parsed.PrefixLength));
+            forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         }
     }
 

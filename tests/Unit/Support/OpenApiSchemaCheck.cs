@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Tributary.Tests.Unit.Support;
 
 /// <summary>
-/// Checks a JSON value against a schema of an OpenAPI 3.0 document: the subset the document uses ($ref, allOf, anyOf,
-/// oneOf, type, nullable, enum, required, properties, items, additionalProperties, minimum, maximum, date-time).
-/// Returns what does not match, empty when it all does.
+/// Checks a JSON value against a schema of an OpenAPI 3.1 document (JSON Schema 2020-12): the subset the document
+/// uses ($ref, allOf, anyOf, oneOf, type as a name or a list of names, enum, const, required, properties, items,
+/// additionalProperties, minimum, maximum, pattern, date-time). Returns what does not match, empty when it all does.
 /// </summary>
 internal static class OpenApiSchemaCheck
 {
@@ -46,19 +47,9 @@ internal static class OpenApiSchemaCheck
             }
         }
 
-        if (value.ValueKind == JsonValueKind.Null)
+        if (schema.TryGetProperty("type", out var type) && !Types(type).Any(t => HasType(value, t)))
         {
-            if (schema.TryGetProperty("type", out _) && !(schema.TryGetProperty("nullable", out var nullable) && nullable.GetBoolean()))
-            {
-                errors.Add($"{path}: is null, and the schema does not allow null.");
-            }
-
-            return;
-        }
-
-        if (schema.TryGetProperty("type", out var type) && !HasType(value, type.GetString()!))
-        {
-            errors.Add($"{path}: is {value.ValueKind}, not {type.GetString()}.");
+            errors.Add($"{path}: is {value.ValueKind}, not {type.GetRawText()}.");
             return;
         }
 
@@ -67,7 +58,18 @@ internal static class OpenApiSchemaCheck
             errors.Add($"{path}: {value.GetRawText()} is not one of {values.GetRawText()}.");
         }
 
-        if (schema.TryGetProperty("format", out var format) && format.GetString() == "date-time"
+        if (schema.TryGetProperty("const", out var constant) && constant.GetRawText() != value.GetRawText())
+        {
+            errors.Add($"{path}: {value.GetRawText()} is not {constant.GetRawText()}.");
+        }
+
+        if (value.ValueKind == JsonValueKind.String && schema.TryGetProperty("pattern", out var pattern)
+            && !Regex.IsMatch(value.GetString()!, pattern.GetString()!, RegexOptions.None, TimeSpan.FromSeconds(1)))
+        {
+            errors.Add($"{path}: '{value.GetString()}' does not match the pattern {pattern.GetString()}.");
+        }
+
+        if (value.ValueKind == JsonValueKind.String && schema.TryGetProperty("format", out var format) && format.GetString() == "date-time"
             && !DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
         {
             errors.Add($"{path}: '{value.GetString()}' is not a date-time.");
@@ -125,14 +127,19 @@ internal static class OpenApiSchemaCheck
         }
     }
 
+    // 3.1 writes a nullable type as a list of names, e.g. ["null", "string"].
+    private static IEnumerable<string> Types(JsonElement type) =>
+        type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Select(t => t.GetString()!) : [type.GetString()!];
+
     private static bool HasType(JsonElement value, string type) => type switch
     {
+        "null" => value.ValueKind == JsonValueKind.Null,
         "object" => value.ValueKind == JsonValueKind.Object,
         "array" => value.ValueKind == JsonValueKind.Array,
         "string" => value.ValueKind == JsonValueKind.String,
         "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
         "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
         "number" => value.ValueKind == JsonValueKind.Number,
-        _ => true,
+        _ => throw new ArgumentException($"'{type}' is not a JSON Schema type.", nameof(type)),
     };
 }

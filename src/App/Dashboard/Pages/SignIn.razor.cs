@@ -33,8 +33,9 @@ public sealed partial class SignIn
     [CascadingParameter]
     private HttpContext HttpContext { get; set; } = null!;
 
+    // Set in OnInitialized, not by an initializer: a form post would replace an initializer's value with null (BL0008).
     [SupplyParameterFromForm]
-    private SignInInput Input { get; set; } = new();
+    private SignInInput Input { get; set; } = default!;
 
     [SupplyParameterFromQuery]
     private string? ReturnUrl { get; set; }
@@ -45,6 +46,8 @@ public sealed partial class SignIn
     private string? Problem { get; set; }
 
     private bool KeysAccepted => Auth.Value.Mode.HasFlag(AuthModes.Keys);
+
+    protected override void OnInitialized() => Input ??= new();
 
     private async Task SignInAsync()
     {

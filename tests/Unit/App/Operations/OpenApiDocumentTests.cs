@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi;
 using Tributary.Tests.Unit.Support;
 
 namespace Tributary.Tests.Unit.App.Operations;
@@ -36,6 +37,35 @@ public sealed class OpenApiDocumentTests(StreamApiFixture fixture) : IClassFixtu
         Assert.Equal(operationIds.Count, operationIds.Distinct(StringComparer.Ordinal).Count());
         Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/api/stream");
         Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/metrics");
+    }
+
+    [Fact]
+    public async Task The_document_is_valid_OpenAPI_3_1_with_every_reference_resolved()
+    {
+        using var client = fixture.NewClient();
+        var text = await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestTimeouts.TestToken());
+
+        var read = OpenApiDocument.Parse(text, OpenApiConstants.Json);
+        var problems = read.Document!.Validate(ValidationRuleSet.GetDefaultRuleSet()) ?? [];
+
+        Assert.Equal(OpenApiSpecVersion.OpenApi3_1, read.Diagnostic!.SpecificationVersion);
+        Assert.Empty(read.Diagnostic.Errors);
+        // A reference to a schema that is not in the document is a warning to the reader: none may be left.
+        Assert.Empty(read.Diagnostic.Warnings);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task Numbers_in_responses_are_described_as_numbers_only()
+    {
+        var document = await DocumentAsync();
+
+        var stats = OpenApiSchemaCheck.Schema(document, "StreamStatsSnapshot").GetRawText();
+
+        // The API writes numbers as JSON numbers, never as strings: the document must not say "or a string".
+        Assert.DoesNotContain("\"string\"", OpenApiSchemaCheck.Schema(document, "ProblemDetails").GetProperty("properties").GetProperty("status").GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("\"integer\"", stats, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"pattern\"", stats, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,7 +188,7 @@ public sealed class OpenApiDocumentTests(StreamApiFixture fixture) : IClassFixtu
     {
         foreach (var schema in document.GetProperty("components").GetProperty("schemas").EnumerateObject())
         {
-            if (schema.Value.TryGetProperty("example", out var example))
+            foreach (var example in SchemaExamples(schema.Value))
             {
                 yield return (schema.Name, example, schema.Value);
             }
@@ -168,6 +198,15 @@ public sealed class OpenApiDocumentTests(StreamApiFixture fixture) : IClassFixtu
         {
             foreach (var operation in path.Value.EnumerateObject())
             {
+                var parameters = operation.Value.TryGetProperty("parameters", out var list) ? list.EnumerateArray().ToList() : [];
+                foreach (var parameter in parameters.Where(p => p.TryGetProperty("schema", out _)))
+                {
+                    foreach (var example in SchemaExamples(parameter.GetProperty("schema")))
+                    {
+                        yield return ($"{path.Name} {operation.Name} {parameter.GetProperty("name").GetString()}", example, parameter.GetProperty("schema"));
+                    }
+                }
+
                 foreach (var response in operation.Value.GetProperty("responses").EnumerateObject())
                 {
                     if (!response.Value.TryGetProperty("content", out var content))
@@ -184,12 +223,29 @@ public sealed class OpenApiDocumentTests(StreamApiFixture fixture) : IClassFixtu
         }
     }
 
+    // JSON Schema 2020-12 gives a schema a list of examples; OpenAPI 3.0's single example is still read.
+    private static IEnumerable<JsonElement> SchemaExamples(JsonElement schema)
+    {
+        if (schema.TryGetProperty("example", out var example))
+        {
+            yield return example;
+        }
+
+        if (schema.TryGetProperty("examples", out var examples))
+        {
+            foreach (var each in examples.EnumerateArray())
+            {
+                yield return each;
+            }
+        }
+    }
+
     private async Task<JsonElement> DocumentAsync()
     {
         using var client = fixture.NewClient();
         var text = await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestTimeouts.TestToken());
         var document = JsonDocument.Parse(text).RootElement;
-        Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("3.1.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         return document;
     }
 }
