@@ -11,7 +11,7 @@ using Tributary.Tests.Unit.Support;
 
 namespace Tributary.Tests.Unit.App.Hubs;
 
-/// <summary>The real SignalR client core, over a real WebSocket, against the app on a loopback port.</summary>
+/// <summary>The SignalR .NET client, over a real WebSocket, against the app on a loopback port.</summary>
 public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<StreamApiFixture>
 {
     [Fact]
