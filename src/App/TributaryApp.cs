@@ -29,7 +29,7 @@ public static class TributaryApp
         builder.Services.AddExportApi();
         builder.Services.AddFeedHub();
         builder.Services.AddDashboard();
-        builder.Services.AddOperations();
+        builder.Services.AddOperations(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<ServerStoppingGate>();

@@ -19,8 +19,8 @@ public static class ApiDescription
 {
     public const string DocumentPath = "/openapi/v1.json";
 
-    private const string ProblemSchema = "ProblemDetails";
-    private const string BearerScheme = "bearer";
+    /// <summary>The operation id of <c>GET /metrics</c>, which the document describes by hand.</summary>
+    public const string MetricsOperation = "GetMetrics";
 
     public static IServiceCollection AddApiDescription(this IServiceCollection services)
     {
@@ -34,17 +34,19 @@ public static class ApiDescription
                 document.Components ??= new OpenApiComponents();
                 FeedRecordSchemas.AddTo(document.Components);
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);
-                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                document.Components.SecuritySchemes[ApiResponses.BearerScheme] = new OpenApiSecurityScheme
                 {
                     Type = SecuritySchemeType.Http,
                     Scheme = "bearer",
                     Description = "An access key (trb_…) or a JWT. Streams also take it as the access_token query parameter.",
                 };
+                AddMetrics(document);
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
                 Describe(operation, context);
+                ApiResponses.AddCommon(operation, RequiresAuthorization(context), context.Document);
                 return Task.CompletedTask;
             });
         });
@@ -65,47 +67,51 @@ public static class ApiDescription
         {
             case "Stream":
                 StreamParameters(operation, services.GetRequiredService<IOptions<StreamingOptions>>().Value, services.GetRequiredService<FeedCatalog>());
-                Content(operation, "200", "The merged stream, chunked and live, until a limit, a failure, the client or the server ends it.", StreamMedia());
+                ApiResponses.Content(operation, "200", "The merged stream, chunked and live, until a limit, a failure, the client or the server ends it.", StreamMedia());
                 break;
             case "Export":
                 ExportParameters(operation, services.GetRequiredService<FeedCatalog>());
-                Content(operation, "200", "The export, as an attachment.", new Dictionary<string, OpenApiMediaType>
+                ApiResponses.Content(operation, "200", "The export, as an attachment.", new Dictionary<string, OpenApiMediaType>
                 {
                     ["text/csv"] = new() { Schema = Text("A header row of the data's fields, then a row per item (RFC 4180 quoting)."), Example = JsonValue.Create("feed,seq,ts,headline,category\nnews,1,2026-11-21T17:12:05.093Z,The bond market braced for a sharp rebound,markets\n") },
                     ["application/x-ndjson"] = Records(),
                 });
                 break;
             case "GetFile":
-                Content(operation, "200", "The file, as an attachment, with its own type (text/csv, application/x-ndjson, text/plain; application/octet-stream for others).", FileMedia());
-                Content(operation, "206", "The range asked for with Range.", FileMedia());
+                ApiResponses.Content(operation, "200", "The file, as an attachment, with its own type (text/csv, application/x-ndjson, text/plain; application/octet-stream for others).", FileMedia());
+                ApiResponses.Content(operation, "206", "The range asked for with Range.", FileMedia());
                 operation.Responses!["304"] = new OpenApiResponse { Description = "Not modified (If-None-Match or If-Modified-Since)." };
                 break;
             case "Live":
             case "Ready":
-                Content(operation, "200", "Healthy or Degraded.", new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = FeedRecordSchemas.Enum("Healthy", "Degraded"), Example = JsonValue.Create("Healthy") } });
-                Content(operation, "503", "Unhealthy (or, as problem+json, the server is stopping).", new Dictionary<string, OpenApiMediaType>
+                ApiResponses.Content(operation, "200", "Healthy or Degraded.", new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = FeedRecordSchemas.Enum("Healthy", "Degraded"), Example = JsonValue.Create("Healthy") } });
+                ApiResponses.Content(operation, "503", "Unhealthy (or, as problem+json, the server is stopping).", new Dictionary<string, OpenApiMediaType>
                 {
                     ["text/plain"] = new() { Schema = FeedRecordSchemas.Enum("Unhealthy") },
-                    ["application/problem+json"] = new() { Schema = FeedRecordSchemas.Ref(ProblemSchema) },
+                    ["application/problem+json"] = new() { Schema = FeedRecordSchemas.Ref(ApiResponses.ProblemSchema) },
                 });
                 break;
-            case "GetMetrics":
-                Content(operation, "200", "Prometheus text format 0.0.4.", new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = Text("# HELP, # TYPE and sample lines."), Example = JsonValue.Create("# TYPE tributary_streams_active gauge\ntributary_streams_active{endpoint=\"/api/stream\"} 3\n") } });
-                break;
         }
+    }
 
-        Problem(operation, "405", "The method is not allowed here (see the Allow header).");
-        if (operation.OperationId is not ("Live" or "Ready"))
+    // OpenTelemetry's scraping endpoint is middleware, which the API explorer does not see: described here instead.
+    private static void AddMetrics(OpenApiDocument document)
+    {
+        var operation = new OpenApiOperation
         {
-            Problem(operation, "503", "The server is stopping (with Retry-After): retry, or another instance answers.");
-        }
-
-        if (RequiresAuthorization(context))
+            OperationId = MetricsOperation,
+            Summary = "The Tributary meter and the framework's own (requests, Kestrel, SignalR, circuits, the runtime) for Prometheus.",
+            Tags = new HashSet<OpenApiTagReference> { new("Metrics", document) },
+        };
+        ApiResponses.Content(operation, "200", "The Prometheus text format (0.0.4), or OpenMetrics 1.0 when Accept asks for application/openmetrics-text.", new Dictionary<string, OpenApiMediaType>
         {
-            Problem(operation, "401", "No credential, or one that is unknown, revoked or expired (with Auth:Mode other than None).");
-            Problem(operation, "403", "The credential may not use this endpoint or watch the feed it names.");
-            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
-        }
+            ["text/plain"] = new() { Schema = Text("# TYPE, # HELP and sample lines."), Example = JsonValue.Create("# TYPE tributary_streams_active gauge\ntributary_streams_active{otel_scope_name=\"Tributary\",endpoint=\"/api/stream\"} 3\n") },
+            ["application/openmetrics-text"] = new() { Schema = Text("The same families in OpenMetrics, ending with # EOF.") },
+        });
+        ApiResponses.AddCommon(operation, requiresAuthorization: true, document);
+        document.Tags ??= new HashSet<OpenApiTag>();
+        document.Tags.Add(new OpenApiTag { Name = "Metrics" });
+        document.Paths[OperationsEndpoints.MetricsPath] = new OpenApiPathItem { Operations = new() { [HttpMethod.Get] = operation } };
     }
 
     private static bool RequiresAuthorization(OpenApiOperationTransformerContext context)
@@ -149,8 +155,6 @@ public static class ApiDescription
         Query(operation, "count", $"{when}Counter feeds only: stop after this many items, 0 for never (at most the feed's MaxCount, {maxCount} here).", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0", Maximum = maxCount.ToString(CultureInfo.InvariantCulture) });
     }
 
-    private static OpenApiResponses Responses(OpenApiOperation operation) => operation.Responses ??= [];
-
     private static void Query(OpenApiOperation operation, string name, string description, OpenApiSchema schema, bool required = false) =>
         (operation.Parameters ??= []).Add(new OpenApiParameter { Name = name, In = ParameterLocation.Query, Description = description, Schema = schema, Required = required });
 
@@ -183,31 +187,4 @@ public static class ApiDescription
     };
 
     private static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
-
-    private static void Content(OpenApiOperation operation, string status, string description, IDictionary<string, OpenApiMediaType> content)
-    {
-        var responses = Responses(operation);
-        if (responses.TryGetValue(status, out var existing) && existing is OpenApiResponse response)
-        {
-            response.Description = description;
-            response.Content = content;
-        }
-        else
-        {
-            responses[status] = new OpenApiResponse { Description = description, Content = content };
-        }
-    }
-
-    private static void Problem(OpenApiOperation operation, string status, string description)
-    {
-        var responses = Responses(operation);
-        if (!responses.ContainsKey(status))
-        {
-            responses[status] = new OpenApiResponse
-            {
-                Description = description,
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = FeedRecordSchemas.Ref(ProblemSchema) } },
-            };
-        }
-    }
 }

@@ -6,29 +6,29 @@ namespace Tributary.App.Operations;
 
 /// <summary>
 /// What operators and their tools read: health probes for load balancers and orchestrators, the JSON health detail,
-/// and the <c>Tributary</c> meter for Prometheus.
+/// and the metrics for Prometheus (<see cref="TelemetryServices"/>).
 /// </summary>
 public static class OperationsEndpoints
 {
     /// <summary>The tag of the checks <c>/health/ready</c> runs.</summary>
     public const string Ready = "ready";
 
-    public static IServiceCollection AddOperations(this IServiceCollection services)
+    /// <summary>Where Prometheus scrapes this instance.</summary>
+    public const string MetricsPath = "/metrics";
+
+    public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHealthChecks()
             .AddCheck<CatalogHealthCheck>("catalog", tags: [Ready])
             .AddCheck<FeedEngineHealthCheck>("feed-engine", tags: [Ready])
             .AddCheck<UpstreamHealthCheck>("upstreams", tags: [Ready]);
-        services.AddSingleton<PrometheusExporter>();
+        services.AddTelemetry(configuration);
         services.AddApiDescription();
         return services;
     }
 
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
     {
-        // Created now, not at the first scrape, so the histograms count from the start.
-        app.ServiceProvider.GetRequiredService<PrometheusExporter>();
-
         // Probes are anonymous and plain text: a load balancer has no key, and needs only the status and its code.
         var probes = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
         probes.MapGet("/live", LiveAsync).WithName("Live")
@@ -41,8 +41,12 @@ public static class OperationsEndpoints
         app.MapGet("/api/health", DetailAsync).WithTags("Health").WithName("GetHealth")
             .WithSummary("Every health check with what it found, as JSON.").RequireAuthorization(TributaryPolicies.Stats)
             .Produces<HealthDetail>(StatusCodes.Status200OK).Produces<HealthDetail>(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/metrics", Metrics).WithTags("Metrics").WithName("GetMetrics")
-            .WithSummary("The Tributary meter in the Prometheus text format.").RequireAuthorization(TributaryPolicies.Stats);
+        // OpenTelemetry's exporter is middleware on a route of its own, not a route handler: GET only, like every other
+        // read, and described in the OpenAPI document by hand (ApiDescription).
+        app.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: NotCached, optionsName: null)
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]))
+            .WithName(ApiDescription.MetricsOperation)
+            .RequireAuthorization(TributaryPolicies.Stats);
         app.MapApiDescription();
         return app;
     }
@@ -60,11 +64,11 @@ public static class OperationsEndpoints
         return TypedResults.Json(HealthDetail.From(report), statusCode: StatusCode(report.Status));
     }
 
-    private static ContentHttpResult Metrics(HttpContext context, PrometheusExporter exporter)
+    private static void NotCached(IApplicationBuilder scrape) => scrape.Use((context, next) =>
     {
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Text(exporter.Scrape(), PrometheusExporter.ContentType);
-    }
+        return next(context);
+    });
 
     private static ContentHttpResult Plain(HttpContext context, HealthReport report)
     {

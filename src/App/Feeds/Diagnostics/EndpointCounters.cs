@@ -16,6 +16,9 @@ internal sealed class EndpointCounters(string endpoint)
 
     public string Endpoint { get; } = endpoint;
 
+    /// <summary>The name of its streams' spans, made once per endpoint rather than once per stream.</summary>
+    public string SpanName { get; } = "stream " + endpoint;
+
     public ActivityGauge Active { get; } = new();
 
     public void CountControl(FeedControlKind kind)

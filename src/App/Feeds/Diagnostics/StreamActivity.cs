@@ -6,7 +6,7 @@ namespace Tributary.App.Feeds.Diagnostics;
 /// <summary>
 /// One open stream, from <see cref="StreamStats.BeginStream"/> until it is disposed: counted as active, its deliveries
 /// added to its endpoint's totals, its time to first item and (when its client leaves) its teardown time measured,
-/// and its opening and closing logged once, with why it closed.
+/// its opening and closing logged once, with why it closed, and, when traced, one span from admission to that end.
 /// </summary>
 /// <remarks>
 /// Deliveries are reported by the one loop that writes the stream; only the counters it adds to are shared. Items are
@@ -21,10 +21,13 @@ public sealed class StreamActivity : IDisposable
     private readonly ILogger _logger;
     private readonly string _client;
     private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private readonly Activity? _span;
     private CancellationTokenRegistration _clientWatch;
     private long _clientLeftAt;
     private long _items;
     private long _unreported;
+    // -1 until a transport reports bytes for this stream (the hub counts its bytes per endpoint only).
+    private long _bytes = -1;
     private StreamEndReason? _reason;
     private int _disposed;
 
@@ -34,6 +37,15 @@ public sealed class StreamActivity : IDisposable
         _counters = counters;
         _logger = logger;
         _client = client;
+        // Current from here on: what the stream starts (its producers, their database commands) is part of its trace.
+        _span = TributaryTracing.Source.StartActivity(counters.SpanName);
+        if (_span is { IsAllDataRequested: true })
+        {
+            _span.SetTag("tributary.endpoint", counters.Endpoint);
+            _span.SetTag("tributary.client", client);
+            _span.SetTag("tributary.feeds", feeds is null ? "" : string.Join(",", feeds.Select(f => f.Name)));
+        }
+
         // Opened is Debug (closed says it all at Information); the names are joined only when it is written.
         if (logger.IsEnabled(LogLevel.Debug))
         {
@@ -75,6 +87,7 @@ public sealed class StreamActivity : IDisposable
     /// <summary>Counts bytes of records written to the client (before any content coding), and the items they carry.</summary>
     public void Wrote(int bytes)
     {
+        _bytes = Math.Max(_bytes, 0) + bytes;
         Interlocked.Add(ref _counters.Bytes, bytes);
         ReportDelivered();
     }
@@ -111,11 +124,54 @@ public sealed class StreamActivity : IDisposable
         }
 
         var reason = _reason ?? (clientLeftAt != 0 ? StreamEndReason.ClientLeft : StreamEndReason.Failed);
-        StreamLog.Closed(_logger, _counters.Endpoint, _client, _items, (long)Stopwatch.GetElapsedTime(_startedAt).TotalMilliseconds, ReasonName(reason));
+        LogClosed(reason);
+        EndSpan(reason);
 
         // Last: whoever waits for the count to fall sees this stream's timing and log already recorded.
         _counters.Active.Decrement();
         _stats.ActiveStreams.Decrement();
+    }
+
+    // In the stream's span, wherever the stream ends (a hub stream's later steps run outside it): the closing line
+    // carries the stream's trace context.
+    private void LogClosed(StreamEndReason reason)
+    {
+        var current = Activity.Current;
+        if (_span is not null)
+        {
+            Activity.Current = _span;
+        }
+
+        try
+        {
+            StreamLog.Closed(_logger, _counters.Endpoint, _client, _items, (long)Stopwatch.GetElapsedTime(_startedAt).TotalMilliseconds, ReasonName(reason));
+        }
+        finally
+        {
+            Activity.Current = current;
+        }
+    }
+
+    private void EndSpan(StreamEndReason reason)
+    {
+        if (_span is null)
+        {
+            return;
+        }
+
+        _span.SetTag("tributary.items", _items);
+        if (_bytes >= 0)
+        {
+            _span.SetTag("tributary.bytes", _bytes);
+        }
+
+        _span.SetTag("tributary.end_reason", ReasonName(reason));
+        if (reason == StreamEndReason.Failed)
+        {
+            _span.SetStatus(ActivityStatusCode.Error, "the stream failed");
+        }
+
+        _span.Dispose();
     }
 
     private void MarkClientGone() => Interlocked.CompareExchange(ref _clientLeftAt, Stopwatch.GetTimestamp(), 0);

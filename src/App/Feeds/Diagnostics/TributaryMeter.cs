@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Tributary.App.Feeds.Diagnostics;
 
 /// <summary>
-/// The <c>Tributary</c> meter (<c>dotnet-counters monitor --counters Tributary</c>, <c>/metrics</c>). Counts and gauges
+/// The <c>Tributary</c> meter (<c>dotnet-counters monitor --counters Tributary</c>, <c>/metrics</c>, OTLP). Counts and gauges
 /// are observed from <see cref="StreamStats"/> when a listener asks, so the meter and <c>/api/stats</c> can never
 /// disagree and nothing is recorded twice on the delivery path; only the two timings are recorded as they happen.
 /// </summary>
@@ -25,7 +25,8 @@ internal sealed class TributaryMeter
         meter.CreateObservableUpDownCounter("tributary.circuits.active", () => stats.ActiveCircuits.Current, "{circuit}", "Dashboard circuits (browser tabs) live now.");
         meter.CreateObservableUpDownCounter("tributary.shared_feeds.active", () => stats.SharedProducers.Current, "{feed}", "Shared feeds whose producer runs on this instance now.");
         meter.CreateObservableCounter("tributary.items.delivered", () => PerEndpoint(stats, c => Interlocked.Read(ref c.ItemsSent)), "{item}", "Data items delivered to clients, per endpoint.");
-        meter.CreateObservableCounter("tributary.bytes.written", () => PerEndpoint(stats, c => Interlocked.Read(ref c.Bytes)), "By", "Bytes of records written to clients before content coding, per endpoint.");
+        // The unit is not in the name (OpenTelemetry's rule): Prometheus adds it, as tributary_written_bytes_total.
+        meter.CreateObservableCounter("tributary.written", () => PerEndpoint(stats, c => Interlocked.Read(ref c.Bytes)), "By", "Bytes of records written to clients before content coding, per endpoint.");
         meter.CreateObservableCounter("tributary.gaps.delivered", () => PerEndpoint(stats, c => Interlocked.Read(ref c.Gaps)), "{record}", "Gap records delivered: items a slow reader missed, or history no longer kept.");
         meter.CreateObservableCounter("tributary.resets.delivered", () => PerEndpoint(stats, c => Interlocked.Read(ref c.Resets)), "{record}", "Reset records delivered: a feed started over.");
         meter.CreateObservableCounter("tributary.upstream.reconnects", () => stats.SharedFeeds().Select(f => new Measurement<long>(f.Value.Reconnects, new KeyValuePair<string, object?>("feed", f.Key))), "{reconnect}", "Upstream reconnect attempts, per feed.");

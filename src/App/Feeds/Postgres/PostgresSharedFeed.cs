@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Tributary.App.Feeds.Diagnostics;
@@ -226,6 +227,9 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
     // (the log says so), or the server stops.
     private async Task RunAsync(SharedFeedRun run, CancellationToken hostToken)
     {
+        // The run belongs to the feed, not to the reader whose subscribe started it: its spans (upstream attempts,
+        // database commands) begin traces of their own instead of hanging off that reader's stream.
+        Activity.Current = null;
         Exception? failure = null;
         try
         {

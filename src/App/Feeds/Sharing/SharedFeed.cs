@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Upstream;
@@ -174,6 +175,9 @@ public sealed class SharedFeed : ISubscriptionOwner
 
     private async Task RunAsync(SharedFeedRun run, CancellationToken hostToken)
     {
+        // The run belongs to the feed, not to the reader whose subscribe started it: its spans (upstream attempts,
+        // database commands) begin traces of their own instead of hanging off that reader's stream.
+        Activity.Current = null;
         Exception? failure = null;
         try
         {

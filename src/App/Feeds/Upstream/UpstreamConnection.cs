@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.Streaming.Producers;
 
@@ -29,9 +30,13 @@ internal sealed class UpstreamConnection(
     /// <summary>The last SSE event id seen, sent back as <c>Last-Event-ID</c> on reconnect.</summary>
     public string? LastEventId { get; set; }
 
-    public void Begin(SessionWatch watch)
+    /// <summary>The span of the attempt in progress, when traced.</summary>
+    public Activity? Attempt { get; private set; }
+
+    public void Begin(SessionWatch watch, Activity? attempt)
     {
         Watch = watch;
+        Attempt = attempt;
         _connectedAt = null;
     }
 
@@ -56,6 +61,7 @@ internal sealed class UpstreamConnection(
         Watch.OnConnected();
         gate.Connected();
         counters.AddUpstreamConnection();
+        Attempt?.AddEvent(new ActivityEvent("connected"));
         var address = UpstreamAddress.Display(Feed);
         UpstreamLog.Connected(logger, Feed.Name, address);
         return EmitAsync(new UpstreamStatus(UpstreamStatus.Connected, $"connected to {address}"));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.Streaming.Producers;
@@ -69,11 +70,12 @@ internal static class UpstreamFeed
         private async Task<(string Status, string Reason, Exception? Failure)> RunSessionAsync(UpstreamConnection connection, CancellationToken cancellationToken)
         {
             using var watch = new SessionWatch(feed, timeProvider, cancellationToken);
-            connection.Begin(watch);
+            using var attempt = StartAttempt();
+            connection.Begin(watch, attempt);
             try
             {
                 await session(connection, watch.Token);
-                return (UpstreamStatus.Disconnected, "the upstream ended the stream", null);
+                return Ended(attempt, UpstreamStatus.Disconnected, "the upstream ended the stream", null);
             }
             // Whatever a session throws once the feed is stopping (a socket torn down under it) is that stop.
             catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
@@ -84,8 +86,34 @@ internal static class UpstreamFeed
                     UpstreamRedirectException => UpstreamStatus.Redirected,
                     _ => UpstreamStatus.Disconnected,
                 };
-                return (status, UpstreamFailure.Describe(failure, feed, watch), failure);
+                return Ended(attempt, status, UpstreamFailure.Describe(failure, feed, watch), failure);
             }
+        }
+
+        // One span per attempt, from dialling to the session's end; its HTTP request is a child. Named by the kind,
+        // tagged with the address as readers see it: never a credential.
+        private Activity? StartAttempt()
+        {
+            var attempt = TributaryTracing.Source.StartActivity("upstream " + feed.Kind.ToString().ToLowerInvariant());
+            if (attempt is { IsAllDataRequested: true })
+            {
+                attempt.SetTag("tributary.feed", feed.Name);
+                attempt.SetTag("tributary.upstream.address", UpstreamAddress.Display(feed));
+                attempt.SetTag("tributary.upstream.attempt", _backoff.Attempt + 1);
+            }
+
+            return attempt;
+        }
+
+        private static (string Status, string Reason, Exception? Failure) Ended(Activity? attempt, string status, string reason, Exception? failure)
+        {
+            attempt?.SetTag("tributary.upstream.status", status);
+            if (failure is not null)
+            {
+                attempt?.SetStatus(ActivityStatusCode.Error, reason);
+            }
+
+            return (status, reason, failure);
         }
 
         private async Task ReportAsync(string status, string reason, Exception? failure, TimeSpan delay, CancellationToken cancellationToken)

@@ -110,6 +110,35 @@ public sealed class LogEventTests
         }
     }
 
+    [Fact]
+    public async Task Json_console_lines_carry_the_streams_trace_context_when_tracing_is_on()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var receiver = await OtlpReceiver.StartAsync();
+        using var app = StartAppProcess([("Logging__Console__FormatterName", "json"), .. receiver.Settings]);
+        try
+        {
+            var lines = new List<JsonElement>();
+            var address = await ReadUntilAsync(app, lines, line => line.GetProperty("EventId").GetInt32() == 14 && line.GetProperty("Category").GetString() == "Microsoft.Hosting.Lifetime", token);
+            var url = address.GetProperty("State").GetProperty("address").GetString()!;
+            using (var client = new HttpClient { BaseAddress = new Uri(url) })
+            {
+                await client.GetStringAsync(new Uri("/api/stream?feeds=counter&limit=2&rate=0", UriKind.Relative), token);
+            }
+
+            var closed = await ReadUntilAsync(app, lines, line => line.GetProperty("EventId").GetInt32() == 702, token);
+
+            var trace = Assert.Single(closed.GetProperty("Scopes").EnumerateArray(), scope => scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("TraceId", out _));
+            Assert.Matches("^[0-9a-f]{32}$", trace.GetProperty("TraceId").GetString());
+            Assert.Matches("^[0-9a-f]{16}$", trace.GetProperty("SpanId").GetString());
+        }
+        finally
+        {
+            app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
     // The published app as an operator runs it: its own process, its console, settings from the environment.
     private static Process StartAppProcess(params (string Name, string Value)[] environment)
     {

@@ -49,7 +49,7 @@ public sealed class MeterTests
         Assert.Equal(25, stream.GetProperty("itemsSent").GetInt64());
         Assert.Equal(25, observed[("tributary.items.delivered", "endpoint=/api/stream")]);
         Assert.True(stream.GetProperty("bytesWritten").GetInt64() > 25 * 10);
-        Assert.Equal(stream.GetProperty("bytesWritten").GetInt64(), observed[("tributary.bytes.written", "endpoint=/api/stream")]);
+        Assert.Equal(stream.GetProperty("bytesWritten").GetInt64(), observed[("tributary.written", "endpoint=/api/stream")]);
         Assert.Equal(0, observed[("tributary.streams.active", "endpoint=/api/stream")]);
         Assert.Equal(stats.GetProperty("activeProducers").GetInt64(), observed[("tributary.producers.active", "")]);
         Assert.Equal(stats.GetProperty("sharedProducers").GetInt64(), observed[("tributary.shared_feeds.active", "")]);

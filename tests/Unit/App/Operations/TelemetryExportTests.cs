@@ -1,0 +1,169 @@
+using System.Text;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Trace;
+using Tributary.App.Dashboard.Client;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Hubs;
+using Tributary.Streaming.Records;
+using Tributary.Tests.Hosting;
+using Tributary.Tests.Unit.Support;
+
+namespace Tributary.Tests.Unit.App.Operations;
+
+/// <summary>
+/// Traces, logs and metrics sent over OTLP to a receiver on a loopback port, when the standard settings name one. An
+/// activity source is process-wide, so spans of other tests' apps may arrive too: each test finds its own by a feed
+/// only it uses. Stopping the app flushes what it has not sent yet.
+/// </summary>
+public sealed class TelemetryExportTests
+{
+    [Fact]
+    public async Task A_stream_is_one_span_from_admission_to_its_end_under_its_request()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var app = await StartAsync(receiver, "traced-http", token);
+
+        using (var client = new HttpClient { BaseAddress = app.BaseAddress })
+        using (var response = await client.OpenStreamAsync("/api/stream?feeds=traced-http&limit=3", token))
+        {
+            await response.Content.ReadAsStringAsync(token);
+        }
+
+        await app.Services.GetRequiredService<StreamStats>().ActiveStreams.WaitForAsync(0, token);
+        await app.DisposeAsync();
+
+        var spans = receiver.Spans();
+        var stream = Assert.Single(spans, s => s.Name == "stream /api/stream" && Equals(s.Attributes["tributary.feeds"], "traced-http"));
+        var request = Assert.Single(spans, s => s.SpanId == stream.ParentSpanId);
+        Assert.Equal("Tributary", stream.Scope);
+        Assert.Equal("/api/stream", stream.Attributes["tributary.endpoint"]);
+        Assert.Equal("address:127.0.0.1", stream.Attributes["tributary.client"]);
+        Assert.Equal(3L, stream.Attributes["tributary.items"]);
+        Assert.True((long)stream.Attributes["tributary.bytes"] > 3 * 20);
+        Assert.Equal("completed", stream.Attributes["tributary.end_reason"]);
+        Assert.Equal("GET /api/stream", request.Name);
+        Assert.Equal(stream.TraceId, request.TraceId);
+        Assert.Equal("tributary", stream.Resource["service.name"]);
+        Assert.True(stream.Resource.ContainsKey("service.instance.id"));
+    }
+
+    [Fact]
+    public async Task A_hub_stream_is_a_span_too_ending_when_its_client_cancels()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var app = await StartAsync(receiver, "traced-hub", token);
+        await using (var hub = FeedHubConnection.Build(new Uri(app.BaseAddress, FeedHub.Path)))
+        {
+            await hub.StartAsync(token);
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(token);
+            await using var items = hub.StreamAsync<FeedItem<object>>("Stream", new[] { "traced-hub" }, cancel.Token).GetAsyncEnumerator(cancel.Token);
+            Assert.True(await items.MoveNextAsync());
+            await cancel.CancelAsync();
+            await app.Services.GetRequiredService<StreamStats>().ActiveStreamsOf(FeedHub.Path).WaitForAsync(0, token);
+        }
+
+        await app.DisposeAsync();
+
+        var stream = Assert.Single(receiver.Spans(), s => s.Name == "stream /hubs/feeds" && Equals(s.Attributes["tributary.feeds"], "traced-hub"));
+        Assert.Equal("client-left", stream.Attributes["tributary.end_reason"]);
+        Assert.True((long)stream.Attributes["tributary.items"] >= 1);
+        Assert.Equal(0, stream.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_streams_closing_log_line_carries_its_event_id_and_the_streams_trace_context()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var app = await StartAsync(receiver, "traced-log", token);
+        using (var client = new HttpClient { BaseAddress = app.BaseAddress })
+        using (var response = await client.OpenStreamAsync("/api/stream?feeds=traced-log&limit=2", token))
+        {
+            await response.Content.ReadAsStringAsync(token);
+        }
+
+        await app.Services.GetRequiredService<StreamStats>().ActiveStreams.WaitForAsync(0, token);
+        await app.DisposeAsync();
+
+        var stream = Assert.Single(receiver.Spans(), s => s.Name == "stream /api/stream" && Equals(s.Attributes["tributary.feeds"], "traced-log"));
+        var closed = Assert.Single(receiver.Logs(), l => l.EventName == "StreamClosed" && l.TraceId == stream.TraceId);
+        Assert.Equal(stream.SpanId, closed.SpanId);
+        Assert.Equal(702L, closed.Attributes["logrecord.event.id"]);
+        Assert.Equal("completed", closed.Attributes["Reason"]);
+    }
+
+    [Fact]
+    public async Task Each_upstream_attempt_is_a_span_of_its_own_and_no_credential_is_ever_exported()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var secured = await SecuredApp.StartAsync(configure: null,
+        [
+            .. receiver.Settings,
+            ("Feeds:110:Name", "traced-upstream"),
+            ("Feeds:110:Kind", "ndjson"),
+            // Nothing listens on port 1: every attempt fails at once.
+            ("Feeds:110:Url", "http://reader:hunter2@127.0.0.1:1/feed?apikey=topsecret"),
+            ("Feeds:110:ReconnectMinDelay", "00:00:00.010"),
+            ("Feeds:110:ReconnectMaxDelay", "00:00:00.020"),
+            ("Feeds:110:Linger", "00:00:00"),
+        ]);
+        var stats = secured.App.Services.GetRequiredService<StreamStats>();
+
+        // The key goes in the query, as a browser's EventSource must send it.
+        using (var client = new HttpClient { BaseAddress = secured.App.BaseAddress })
+        using (var response = await client.OpenStreamAsync($"/api/stream?feeds=traced-upstream&access_token={secured.AllKey}", token))
+        {
+            var reader = await response.BodyReaderAsync(token);
+            await reader.ReadLineOrThrowAsync(token);
+            await reader.ReadLineOrThrowAsync(token);
+        }
+
+        await stats.ActiveStreams.WaitForAsync(0, token);
+        await stats.SharedProducers.WaitForAsync(0, token);
+        await secured.App.DisposeAsync();
+
+        var spans = receiver.Spans();
+        var stream = Assert.Single(spans, s => s.Name == "stream /api/stream" && Equals(s.Attributes["tributary.feeds"], "traced-upstream"));
+        var attempts = spans.Where(s => s.Name == "upstream ndjson" && Equals(s.Attributes["tributary.feed"], "traced-upstream")).ToList();
+        Assert.NotEmpty(attempts);
+        Assert.All(attempts, attempt =>
+        {
+            // The shared feed's run belongs to no reader: its attempts start traces of their own.
+            Assert.Equal("", attempt.ParentSpanId);
+            Assert.NotEqual(stream.TraceId, attempt.TraceId);
+            Assert.Equal(2, attempt.StatusCode);
+            Assert.Equal("could not connect to the upstream", attempt.StatusMessage);
+            Assert.Equal("http://127.0.0.1:1/feed", attempt.Attributes["tributary.upstream.address"]);
+            Assert.Equal("disconnected", attempt.Attributes["tributary.upstream.status"]);
+        });
+        var exported = string.Join("\n", receiver.Requests.Select(r => Encoding.UTF8.GetString(r.Body)));
+        Assert.Contains("traced-upstream", exported, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", exported, StringComparison.Ordinal);
+        Assert.DoesNotContain("topsecret", exported, StringComparison.Ordinal);
+        Assert.DoesNotContain(secured.AllKey, exported, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_an_OTLP_endpoint_nothing_is_traced_or_exported()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings(), cancellationToken: token);
+
+        Assert.Null(app.Services.GetService<TracerProvider>());
+        Assert.Null(app.Services.GetService<LoggerProvider>());
+    }
+
+    private static Task<LoopbackApp> StartAsync(OtlpReceiver receiver, string feed, CancellationToken cancellationToken) =>
+        LoopbackApp.StartAsync(StreamApiFixture.TestSettings(
+        [
+            .. receiver.Settings,
+            ("Feeds:110:Name", feed),
+            ("Feeds:110:Kind", "counter"),
+            ("Feeds:110:Rate", "0"),
+        ]), cancellationToken: cancellationToken);
+}
