@@ -55,8 +55,11 @@ public sealed class AccessLease : IDisposable
             return;
         }
 
+        // The expiry first, then whether access has ended: the clock moves between the two readings, and a key that
+        // expires in between must be found ended (the other order found it unexpired, then without an expiry to wait
+        // for, and its stream never ended).
+        var expires = _watch.ExpiresAt(_user);
         var ended = _watch.HasEnded(_user);
-        var expires = ended ? null : _watch.ExpiresAt(_user);
         lock (_gate)
         {
             if (_disposed)
