@@ -1,8 +1,9 @@
 // Tells the truth about whether this page can hear from the server: the browser's network and Blazor's own
-// connection. While that connection is down the server cannot say so itself, so this runs in the page: it
-// sets <html data-link="up|offline|reconnecting|failed|reloading"> (the stylesheet hides "live" unless up)
-// and writes a sentence into #link-state. A server that restarted no longer knows this page's circuit; the
-// page then reloads, and the dashboard continues from its address and the positions kept in sessionStorage.
+// connection, which Blazor reports as components-reconnect-state-changed events on #components-reconnect-modal.
+// While that connection is down the server cannot say so itself, so this runs in the page: it sets
+// <html data-link="up|offline|reconnecting|failed|reloading"> (the stylesheet hides "live" unless up) and writes
+// a sentence into #link-state. A server that restarted no longer knows this page's circuit; the page then
+// reloads, and the dashboard continues from its address and the positions kept in sessionStorage.
 const root = document.documentElement;
 const modal = document.getElementById("components-reconnect-modal");
 const messages = {
@@ -26,12 +27,14 @@ function show() {
     }
 }
 
-function onBlazorClass() {
-    const list = modal.classList;
-    blazorState = list.contains("components-reconnect-rejected") ? "reloading"
-        : list.contains("components-reconnect-failed") ? "failed"
-        : list.contains("components-reconnect-show") ? "reconnecting"
-        : "up";
+// Blazor's states: show and retrying (attempts in progress), paused, failed (it gave up), rejected and
+// resume-failed (the server no longer has this circuit), hide (connected again).
+function onBlazorState(event) {
+    const state = event.detail.state;
+    blazorState = state === "rejected" || state === "resume-failed" ? "reloading"
+        : state === "failed" ? "failed"
+        : state === "hide" ? "up"
+        : "reconnecting";
     show();
     if (blazorState === "reloading") {
         location.reload();
@@ -64,7 +67,7 @@ async function retry() {
 }
 
 if (modal) {
-    new MutationObserver(onBlazorClass).observe(modal, { attributes: true, attributeFilter: ["class"] });
+    modal.addEventListener("components-reconnect-state-changed", onBlazorState);
     modal.querySelector("[data-retry]")?.addEventListener("click", () => retry());
 }
 window.addEventListener("online", () => { show(); if (blazorState === "failed") { retry(); } });
