@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs each hostile-upstream fault of issue 12 against a Release build of the app on 127.0.0.1 for 40 s
+# Runs each hostile-upstream fault (bench/Tributary.Load/FaultUpstream.cs) against a Release build of the app on 127.0.0.1 for 40 s
 # (about 4 minutes in all) and writes the results into docs/PERFORMANCE.md (between faults:begin and
 # faults:end): for each fault, RSS growth against its baseline, upstream connection attempts against the
 # backoff schedule, and whether any credential or redirect content reached a stream or the feed's history.
@@ -41,7 +41,7 @@ table="$(mktemp)"
 "bench/Tributary.Load/bin/Release/net10.0/Tributary.Load" --url "http://127.0.0.1:$port" --pid "$pid" \
   --modes faults --upstream-port "$upstream" --out "$table"
 
-write_perf_section faults "Hostile upstreams (issue 12)" "$table" \
+write_perf_section faults "Hostile upstreams" "$table" \
   "Release build, one reader per fault for 40 s, the fault upstream and the app on 127.0.0.1. Reconnect" \
   "delays are the defaults (500 ms to 30 s); the attempt bound counts every attempt the schedule's shortest" \
   "delays would allow."
