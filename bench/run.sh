@@ -2,11 +2,11 @@
 # Runs the load harness against a Release build of the app on 127.0.0.1 and writes the results into
 # docs/PERFORMANCE.md (between the load:begin / load:end markers), with the date, commit and machine.
 # Needs Chromium for the dashboard mode: run ./test.sh once first (it installs it).
-# The issue 16 modes (broadcast, reference, fairness) go to their own section (perf16:begin / perf16:end); they
+# The broadcast, reference and fairness modes go to their own section (perf16:begin / perf16:end); they
 # compare with bench/Tributary.Reference, a bare Kestrel app started here on $REFERENCE_PORT.
 # MODES=throughput,cancel ./bench/run.sh runs a subset; FANOUT=100,1000 limits the fan-out sizes;
 # BROADCAST=http:1000x1000,hub:100x1000 picks the broadcast rounds (readers x items/s; rates 100 and 1000).
-# FLUSH_INTERVAL=00:00:00.050 starts the app with Streaming:FlushInterval set; the issue 16 modes then write
+# FLUSH_INTERVAL=00:00:00.050 starts the app with Streaming:FlushInterval set; those modes then write
 # into their own section (perf16-flush) rather than the default configuration's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +37,7 @@ for i in 1 2 3 4 5 6 7 8; do
 done
 
 perf16_marker=perf16
-perf16_heading="Broadcast, the bare-Kestrel reference and fairness (issue 16)"
+perf16_heading="Broadcast, the bare-Kestrel reference and fairness"
 if [ -n "${FLUSH_INTERVAL:-}" ]; then
   settings+=("--Streaming:FlushInterval=$FLUSH_INTERVAL")
   perf16_marker=perf16-flush
@@ -63,5 +63,5 @@ run_modes() {
 }
 
 pick() { tr ',' '\n' <<<"$modes" | grep -Ex "$1" | paste -sd, || true; }
-run_modes "$(pick 'throughput|fanout|cancel|dashboard')" load "Load harness (issue 6)"
+run_modes "$(pick 'throughput|fanout|cancel|dashboard')" load "Throughput, fan-out, cancellation and the dashboard"
 run_modes "$(pick 'broadcast|reference|fairness')" "$perf16_marker" "$perf16_heading"
