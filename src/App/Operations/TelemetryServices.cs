@@ -48,26 +48,26 @@ public static class TelemetryServices
                     .AddNpgsqlInstrumentation()
                     // No cache: each scrape reads the counters as they are (Prometheus scrapes every few seconds at most).
                     .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
-                if (otlp.Metrics)
+                if (otlp.SendsMetrics)
                 {
-                    metrics.AddOtlpExporter();
+                    metrics.AddOtlpExporter(OtlpEndpoints.To(otlp.Metrics));
                 }
             });
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) => metrics.AddView(OnlyThisApp(provider.GetRequiredService<IMeterFactory>())));
 
-        if (otlp.Traces)
+        if (otlp.SendsTraces)
         {
             telemetry.WithTracing(tracing => tracing
                 .AddSource(TributaryTracing.Name)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
-                .AddOtlpExporter());
+                .AddOtlpExporter(OtlpEndpoints.To(otlp.Traces)));
         }
 
-        if (otlp.Logs)
+        if (otlp.SendsLogs)
         {
-            telemetry.WithLogging(logging => logging.AddOtlpExporter());
+            telemetry.WithLogging(logging => logging.AddOtlpExporter(OtlpEndpoints.To(otlp.Logs)));
         }
 
         // JSON console lines (for a log shipper) carry their scopes unless configured otherwise: the trace and span ids
