@@ -73,12 +73,7 @@ public static class SecurityServices
         {
             if (auth.Value.Enabled)
             {
-                // Off entirely (as appsettings.json ships it), and per built-in provider too: a provider's own
-                // rule (Logging:Console:LogLevel) would otherwise outrank a rule for every provider.
-                filters.AddFilter(RequestLineLogCategory, LogLevel.None);
-                filters.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(RequestLineLogCategory, LogLevel.None);
-                filters.AddFilter<Microsoft.Extensions.Logging.Debug.DebugLoggerProvider>(RequestLineLogCategory, LogLevel.None);
-                filters.AddFilter<Microsoft.Extensions.Logging.EventSource.EventSourceLoggerProvider>(RequestLineLogCategory, LogLevel.None);
+                SilenceRequestLine(filters);
             }
         });
         return services;
@@ -200,6 +195,18 @@ public static class SecurityServices
                 return Task.CompletedTask;
             },
         };
+    }
+
+    // Off for every provider: once a provider has rules of its own (Logging:Console:LogLevel, Logging:OpenTelemetry:
+    // LogLevel…), only those apply to it and a rule for all providers is ignored, so each such provider gets this one too.
+    private static void SilenceRequestLine(LoggerFilterOptions filters)
+    {
+        var providers = filters.Rules.Select(rule => rule.ProviderName).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        filters.AddFilter(RequestLineLogCategory, LogLevel.None);
+        foreach (var provider in providers)
+        {
+            filters.Rules.Add(new LoggerFilterRule(provider, RequestLineLogCategory, LogLevel.None, filter: null));
+        }
     }
 
     private static void ConfigureProxies(ForwardedHeadersOptions forwarded, IOptions<ProxyOptions> proxies)
