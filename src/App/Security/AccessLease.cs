@@ -55,11 +55,7 @@ public sealed class AccessLease : IDisposable
             return;
         }
 
-        // The expiry first, then whether access has ended: the clock moves between the two readings, and a key that
-        // expires in between must be found ended (the other order found it unexpired, then without an expiry to wait
-        // for, and its stream never ended).
-        var expires = _watch.ExpiresAt(_user);
-        var ended = _watch.HasEnded(_user);
+        bool ended;
         lock (_gate)
         {
             if (_disposed)
@@ -67,6 +63,12 @@ public sealed class AccessLease : IDisposable
                 return;
             }
 
+            // Read under the lock, so that of two rechecks racing (a settings change and the timer, or two reloads) the
+            // one that sets the timer last read last, and the newest expiry is the one waited for. The expiry first,
+            // then whether access has ended: the clock moves between the two readings, and a key that expires in
+            // between must be found ended (the other order found it unexpired, then without an expiry to wait for).
+            var expires = _watch.ExpiresAt(_user);
+            ended = _watch.HasEnded(_user);
             _expiry?.Dispose();
             _expiry = null;
             if (!ended && expires is { } end)
