@@ -88,6 +88,12 @@ internal static class UpstreamFeed
                 };
                 return Ended(attempt, status, UpstreamFailure.Describe(failure, feed, watch), failure);
             }
+            catch when (cancellationToken.IsCancellationRequested)
+            {
+                // The feed stopped (its last reader left, or the server is stopping) while this attempt ran: not a failure.
+                attempt?.SetTag("tributary.upstream.status", "stopped");
+                throw;
+            }
         }
 
         // One span per attempt, from dialling to the session's end; its HTTP request is a child. Named by the kind,
