@@ -14,6 +14,7 @@ const messages = {
     reloading: "The server restarted. Reloading to continue where you were…",
 };
 let blazorState = "up";
+let paused = false;
 let retryTimer = null;
 
 function show() {
@@ -27,12 +28,14 @@ function show() {
     }
 }
 
-// Blazor's states: show and retrying (attempts in progress), paused, failed (it gave up), rejected and
-// resume-failed (the server no longer has this circuit), hide (connected again).
+// Blazor's states: show and retrying (attempts in progress), failed (it gave up), paused (the circuit was paused:
+// nothing arrives until it is resumed), rejected and resume-failed (the server no longer has this circuit), hide
+// (connected again).
 function onBlazorState(event) {
     const state = event.detail.state;
+    paused = state === "paused";
     blazorState = state === "rejected" || state === "resume-failed" ? "reloading"
-        : state === "failed" ? "failed"
+        : state === "failed" || state === "paused" ? "failed"
         : state === "hide" ? "up"
         : "reconnecting";
     show();
@@ -54,7 +57,8 @@ async function retry() {
         return;
     }
     try {
-        if (!(await window.Blazor.reconnect())) {
+        // A paused circuit is resumed; a lost connection is reconnected. False: the server no longer has this circuit.
+        if (!(await (paused ? window.Blazor.resumeCircuit() : window.Blazor.reconnect()))) {
             location.reload();
             return;
         }
