@@ -12,6 +12,7 @@ namespace Tributary.Tests.Hosting;
 public sealed class LoopbackApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _disposed;
 
     private LoopbackApp(WebApplication app, Uri baseAddress)
     {
@@ -58,8 +59,14 @@ public sealed class LoopbackApp : IAsyncDisposable
     /// <summary>Stops the app as a host shutdown would, leaving open streams to end themselves.</summary>
     public Task StopAsync() => _app.StopAsync();
 
+    /// <summary>Stops and disposes the app; again is a no-op (a test may stop it early to flush what it exports).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

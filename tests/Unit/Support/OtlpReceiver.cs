@@ -58,10 +58,13 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>A KeyValue list (field <paramref name="number"/>) as a dictionary of strings, ints, doubles and bools.</summary>
     private static Dictionary<string, object> AttributesOf(IEnumerable<Field> fields, int number) =>
         fields.Where(f => f.Number == number).Select(f => f.Message)
-            .ToDictionary(kv => kv.Single(f => f.Number == 1).Text, kv => Value(kv.Single(f => f.Number == 2).Message.Single()), StringComparer.Ordinal);
+            .GroupBy(kv => kv.Single(f => f.Number == 1).Text, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Value(g.Last().FirstOrDefault(f => f.Number == 2)?.Message is { Count: > 0 } value ? value[0] : null), StringComparer.Ordinal);
 
-    private static object Value(Field any) => any.Number switch
+    // An AnyValue with nothing set is an empty (null) value.
+    private static object Value(Field? any) => any?.Number switch
     {
+        null => "",
         1 => any.Text,
         2 => any.Number64 != 0,
         3 => (long)any.Number64,
@@ -104,7 +107,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
             from record in scopeLogs.Where(f => f.Number == 2).Select(f => f.Message)
             select new LogRecord(
                 Text(record, 12),
-                record.FirstOrDefault(f => f.Number == 5) is { } body ? Value(body.Message.Single()).ToString() ?? "" : "",
+                record.FirstOrDefault(f => f.Number == 5) is { } body ? Value(body.Message is { Count: > 0 } value ? value[0] : null).ToString() ?? "" : "",
                 Hex(record, 9), Hex(record, 10), AttributesOf(record, 6));
     }
 }

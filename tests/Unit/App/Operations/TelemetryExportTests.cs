@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Text;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +25,7 @@ public sealed class TelemetryExportTests
     {
         var token = TestTimeouts.TestToken();
         await using var receiver = await OtlpReceiver.StartAsync();
-        var app = await StartAsync(receiver, "traced-http", token);
+        await using var app = await StartAsync(receiver, "traced-http", token);
 
         using (var client = new HttpClient { BaseAddress = app.BaseAddress })
         using (var response = await client.OpenStreamAsync("/api/stream?feeds=traced-http&limit=3", token))
@@ -55,7 +56,7 @@ public sealed class TelemetryExportTests
     {
         var token = TestTimeouts.TestToken();
         await using var receiver = await OtlpReceiver.StartAsync();
-        var app = await StartAsync(receiver, "traced-hub", token);
+        await using var app = await StartAsync(receiver, "traced-hub", token);
         await using (var hub = FeedHubConnection.Build(new Uri(app.BaseAddress, FeedHub.Path)))
         {
             await hub.StartAsync(token);
@@ -68,7 +69,10 @@ public sealed class TelemetryExportTests
 
         await app.DisposeAsync();
 
-        var stream = Assert.Single(receiver.Spans(), s => s.Name == "stream /hubs/feeds" && Equals(s.Attributes["tributary.feeds"], "traced-hub"));
+        var spans = receiver.Spans();
+        var stream = Assert.Single(spans, s => s.Name == "stream /hubs/feeds" && Equals(s.Attributes["tributary.feeds"], "traced-hub"));
+        var invocation = Assert.Single(spans, s => s.SpanId == stream.ParentSpanId);
+        Assert.Equal("Microsoft.AspNetCore.SignalR.Server", invocation.Scope);
         Assert.Equal("client-left", stream.Attributes["tributary.end_reason"]);
         Assert.True((long)stream.Attributes["tributary.items"] >= 1);
         Assert.Equal(0, stream.StatusCode);
@@ -79,7 +83,7 @@ public sealed class TelemetryExportTests
     {
         var token = TestTimeouts.TestToken();
         await using var receiver = await OtlpReceiver.StartAsync();
-        var app = await StartAsync(receiver, "traced-log", token);
+        await using var app = await StartAsync(receiver, "traced-log", token);
         using (var client = new HttpClient { BaseAddress = app.BaseAddress })
         using (var response = await client.OpenStreamAsync("/api/stream?feeds=traced-log&limit=2", token))
         {
@@ -106,8 +110,12 @@ public sealed class TelemetryExportTests
             .. receiver.Settings,
             ("Feeds:110:Name", "traced-upstream"),
             ("Feeds:110:Kind", "ndjson"),
-            // Nothing listens on port 1: every attempt fails at once.
-            ("Feeds:110:Url", "http://reader:hunter2@127.0.0.1:1/feed?apikey=topsecret"),
+            // Nothing listens on port 1: every attempt fails at once. Secrets no other test uses, so what is found is ours.
+            ("Feeds:110:Url", "http://reader:otlp-password-7f3@127.0.0.1:1/feed?apikey=otlp-apikey-9c1"),
+            // Every log line, at every level, to every provider the OTLP one included: still no secret may go out.
+            ("Logging:LogLevel:Default", "Trace"),
+            ("Logging:OpenTelemetry:LogLevel:Default", "Trace"),
+            ("Logging:OpenTelemetry:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Trace"),
             ("Feeds:110:ReconnectMinDelay", "00:00:00.010"),
             ("Feeds:110:ReconnectMaxDelay", "00:00:00.020"),
             ("Feeds:110:Linger", "00:00:00"),
@@ -128,10 +136,13 @@ public sealed class TelemetryExportTests
         await secured.App.DisposeAsync();
 
         var spans = receiver.Spans();
+        // An attempt the feed's stop cut short ends as stopped, with no error: only the ones that failed are checked.
         var stream = Assert.Single(spans, s => s.Name == "stream /api/stream" && Equals(s.Attributes["tributary.feeds"], "traced-upstream"));
         var attempts = spans.Where(s => s.Name == "upstream ndjson" && Equals(s.Attributes["tributary.feed"], "traced-upstream")).ToList();
-        Assert.NotEmpty(attempts);
-        Assert.All(attempts, attempt =>
+        Assert.All(attempts, attempt => Assert.Contains(attempt.Attributes["tributary.upstream.status"], new object[] { "disconnected", "stopped" }));
+        var failed = attempts.Where(a => Equals(a.Attributes["tributary.upstream.status"], "disconnected")).ToList();
+        Assert.NotEmpty(failed);
+        Assert.All(failed, attempt =>
         {
             // The shared feed's run belongs to no reader: its attempts start traces of their own.
             Assert.Equal("", attempt.ParentSpanId);
@@ -139,13 +150,83 @@ public sealed class TelemetryExportTests
             Assert.Equal(2, attempt.StatusCode);
             Assert.Equal("could not connect to the upstream", attempt.StatusMessage);
             Assert.Equal("http://127.0.0.1:1/feed", attempt.Attributes["tributary.upstream.address"]);
-            Assert.Equal("disconnected", attempt.Attributes["tributary.upstream.status"]);
         });
+        Assert.Contains(receiver.Logs(), l => l.EventName == "StreamClosed" && l.TraceId == stream.TraceId);
         var exported = string.Join("\n", receiver.Requests.Select(r => Encoding.UTF8.GetString(r.Body)));
         Assert.Contains("traced-upstream", exported, StringComparison.Ordinal);
-        Assert.DoesNotContain("hunter2", exported, StringComparison.Ordinal);
-        Assert.DoesNotContain("topsecret", exported, StringComparison.Ordinal);
+        Assert.DoesNotContain("otlp-password-7f3", exported, StringComparison.Ordinal);
+        Assert.DoesNotContain("otlp-apikey-9c1", exported, StringComparison.Ordinal);
         Assert.DoesNotContain(secured.AllKey, exported, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_attempt_that_connected_and_ran_until_its_feed_stopped_ends_as_stopped_without_an_error()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var upstream = await LoopbackPeer.StartAsync();
+        // One line, then silence until the feed lets go.
+        upstream.HttpScript = async (_, response, cancel) =>
+        {
+            await response.WriteAsync("{\"n\":1}\n", cancel);
+            await response.Body.FlushAsync(cancel);
+            await Task.Delay(Timeout.Infinite, cancel);
+        };
+        await using (var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings(
+        [
+            .. receiver.Settings,
+            ("Feeds:110:Name", "traced-quiet"),
+            ("Feeds:110:Kind", "ndjson"),
+            ("Feeds:110:Url", upstream.HttpUrl.ToString()),
+            ("Feeds:110:Linger", "00:00:00"),
+        ]), cancellationToken: token))
+        {
+            var stats = app.Services.GetRequiredService<StreamStats>();
+            using var client = new HttpClient { BaseAddress = app.BaseAddress };
+            using (var response = await client.OpenStreamAsync("/api/stream?feeds=traced-quiet&limit=2", token))
+            {
+                // The connected status, then the line.
+                await response.Content.ReadAsStringAsync(token);
+            }
+
+            await stats.SharedProducers.WaitForAsync(0, token);
+            await upstream.Open.WaitForAsync(0, token);
+        }
+
+        var attempt = Assert.Single(receiver.Spans(), s => s.Name == "upstream ndjson" && Equals(s.Attributes["tributary.feed"], "traced-quiet"));
+        Assert.Equal("stopped", attempt.Attributes["tributary.upstream.status"]);
+        Assert.Equal(0, attempt.StatusCode);
+        Assert.Contains("connected", attempt.Events);
+        Assert.Equal(1L, attempt.Attributes["tributary.upstream.attempt"]);
+    }
+
+    [Fact]
+    public async Task A_traces_only_endpoint_gets_the_traces_and_nothing_else_is_sent()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using (var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings(
+        [
+            // The address of the signal itself, as the specification gives it: used as it is.
+            ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", new Uri(receiver.Endpoint, "v1/traces").ToString()),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+            ("Feeds:110:Name", "traced-alone"),
+            ("Feeds:110:Kind", "counter"),
+            ("Feeds:110:Rate", "0"),
+        ]), cancellationToken: token))
+        {
+            using var client = new HttpClient { BaseAddress = app.BaseAddress };
+            using (var response = await client.OpenStreamAsync("/api/stream?feeds=traced-alone&limit=1", token))
+            {
+                await response.Content.ReadAsStringAsync(token);
+            }
+
+            await app.Services.GetRequiredService<StreamStats>().ActiveStreams.WaitForAsync(0, token);
+            Assert.Null(app.Services.GetService<LoggerProvider>());
+        }
+
+        Assert.Single(receiver.Spans(), s => s.Name == "stream /api/stream" && Equals(s.Attributes["tributary.feeds"], "traced-alone"));
+        Assert.All(receiver.Requests, r => Assert.Equal("traces", r.Signal));
     }
 
     [Fact]
