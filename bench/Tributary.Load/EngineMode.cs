@@ -55,18 +55,24 @@ internal static class EngineMode
         ];
     }
 
+    // The latency phase follows the unthrottled one: for its first seconds both instances and PostgreSQL are still
+    // settling from it (latencies of 100–500 ms, then a steady p99 of 5–7 ms), so it is measured after a settle, as the
+    // broadcast mode is.
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+
     private static async Task<List<LoadResult>> LatencyAsync(EngineInstance[] instances, TimeSpan hold, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stop.CancelAfter(hold);
-        var readers = instances.SelectMany(i => Enumerable.Range(0, ReadersPerInstance).Select(_ => ReadAsync(i.Url, "paced", stop.Token, latency: true))).ToList();
+        stop.CancelAfter(Settle + hold);
+        var measureFrom = DateTimeOffset.UtcNow + Settle;
+        var readers = instances.SelectMany(i => Enumerable.Range(0, ReadersPerInstance).Select(_ => ReadAsync(i.Url, "paced", stop.Token, latency: true, measureFrom))).ToList();
         var outcomes = await Task.WhenAll(readers);
         var latencies = outcomes.SelectMany(o => o.LatenciesMs).Order().ToList();
         double P(double q) => latencies.Count == 0 ? double.NaN : latencies[(int)Math.Min(latencies.Count - 1, q * latencies.Count)];
         var (p50, p99) = (P(0.50), P(0.99));
         return
         [
-            new("engine", $"1,000 items/s shared feed, {ReadersPerInstance} readers on each of 2 instances: produce→deliver p50", $"{p50:F1} ms", "≤ 5 ms", p50 <= 5),
+            new("engine", $"1,000 items/s shared feed, {ReadersPerInstance} readers on each of 2 instances, after a {Settle.TotalSeconds:F0} s settle: produce→deliver p50", $"{p50:F1} ms", "≤ 5 ms", p50 <= 5),
             new("engine", "… produce→deliver p99", $"{p99:F1} ms", "≤ 50 ms", p99 <= 50),
         ];
     }
@@ -116,7 +122,7 @@ internal static class EngineMode
         return watch;
     }
 
-    private static async Task<ReaderOutcome> ReadAsync(Uri instance, string feed, CancellationToken stop, bool latency = false)
+    private static async Task<ReaderOutcome> ReadAsync(Uri instance, string feed, CancellationToken stop, bool latency = false, DateTimeOffset measureFrom = default)
     {
         using var http = new HttpClient { BaseAddress = instance, Timeout = Timeout.InfiniteTimeSpan };
         var outcome = new ReaderOutcome();
@@ -137,11 +143,11 @@ internal static class EngineMode
                 outcome.InOrder &= last < 0 || seq == last + 1;
                 last = seq;
                 outcome.Items++;
-                if (latency)
+                if (latency && DateTimeOffset.UtcNow is var now && now >= measureFrom)
                 {
                     var ts = line.IndexOf("\"ts\":\"", StringComparison.Ordinal) + 6;
                     var sent = DateTimeOffset.Parse(line.AsSpan(ts, line.IndexOf('"', ts) - ts), CultureInfo.InvariantCulture);
-                    outcome.LatenciesMs.Add((DateTimeOffset.UtcNow - sent).TotalMilliseconds);
+                    outcome.LatenciesMs.Add((now - sent).TotalMilliseconds);
                 }
             }
         }

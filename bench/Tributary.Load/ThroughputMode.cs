@@ -26,7 +26,7 @@ internal static class ThroughputMode
         [
             Rate("raw NDJSON, 8 feeds, one client", plain, Feeds.Length * perFeed, 1_750_000),
             Rate("gzip (sync flush per coalesced write)", gzip, Feeds.Length * perFeed, 500_000),
-            Rate("hub (Stream via the SignalR client core)", hub, Feeds.Length * perFeed, 500_000),
+            Rate("hub (Stream via the SignalR .NET client)", hub, Feeds.Length * perFeed, 500_000),
             new("throughput", "time to first item (median of 50)", $"{firstItem.TotalMilliseconds:0.00} ms", "< 1 ms", firstItem.TotalMilliseconds < 1),
         ];
     }
