@@ -176,7 +176,7 @@ internal sealed record BroadcastRound(bool Hub, int Readers, int Rate, double? C
 
     public string Transport => Hub ? "hub" : "/api/stream";
 
-    /// <summary>The rounds of issue 16: its targets at 1,000 × 1,000/s, 2,000 × 1,000/s and 10,000 × 100/s.</summary>
+    /// <summary>The rounds the targets are set at: 1,000 × 1,000/s, 2,000 × 1,000/s and 10,000 × 100/s.</summary>
     public static IReadOnlyList<BroadcastRound> Parse(string spec) =>
         [.. spec.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseOne)];
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace Tributary.Load;
 
 /// <summary>
-/// Runs each fault of issue 12 against the app for a fixed time with one reader: RSS must stay within 50 MB
+/// Runs each hostile-upstream fault against the app for a fixed time with one reader: RSS must stay within 50 MB
 /// of its baseline, upstream attempts within what the backoff schedule allows, and no credential may reach
 /// the stream or the feed's history (its export).
 /// </summary>

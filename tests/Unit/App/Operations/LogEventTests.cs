@@ -88,15 +88,7 @@ public sealed class LogEventTests
         using var app = StartAppProcess(("Logging__Console__FormatterName", "json"));
         try
         {
-            var lines = new List<JsonElement>();
-            var address = await ReadUntilAsync(app, lines, line => line.GetProperty("EventId").GetInt32() == 14 && line.GetProperty("Category").GetString() == "Microsoft.Hosting.Lifetime", token);
-            var url = address.GetProperty("State").GetProperty("address").GetString()!;
-            using (var client = new HttpClient { BaseAddress = new Uri(url) })
-            {
-                await client.GetStringAsync(new Uri("/api/stream?feeds=counter&limit=2&rate=0", UriKind.Relative), token);
-            }
-
-            var closed = await ReadUntilAsync(app, lines, line => line.GetProperty("EventId").GetInt32() == 702, token);
+            var closed = await StreamTwoItemsAsync(app, token);
 
             Assert.Equal("Tributary.Streams", closed.GetProperty("Category").GetString());
             Assert.Equal("Information", closed.GetProperty("LogLevel").GetString());
@@ -118,15 +110,7 @@ public sealed class LogEventTests
         using var app = StartAppProcess([("Logging__Console__FormatterName", "json"), .. receiver.Settings]);
         try
         {
-            var lines = new List<JsonElement>();
-            var address = await ReadUntilAsync(app, lines, line => line.GetProperty("EventId").GetInt32() == 14 && line.GetProperty("Category").GetString() == "Microsoft.Hosting.Lifetime", token);
-            var url = address.GetProperty("State").GetProperty("address").GetString()!;
-            using (var client = new HttpClient { BaseAddress = new Uri(url) })
-            {
-                await client.GetStringAsync(new Uri("/api/stream?feeds=counter&limit=2&rate=0", UriKind.Relative), token);
-            }
-
-            var closed = await ReadUntilAsync(app, lines, line => line.GetProperty("EventId").GetInt32() == 702, token);
+            var closed = await StreamTwoItemsAsync(app, token);
             // Stopped as an operator's service manager stops it, so it sends the spans it holds.
             using (var terminate = Process.Start("kill", ["-TERM", app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
@@ -146,6 +130,21 @@ public sealed class LogEventTests
             app.Kill(entireProcessTree: true);
             await app.WaitForExitAsync(CancellationToken.None);
         }
+    }
+
+    // Waits for the app to say where it listens, reads a stream of two counter items from it, and returns the JSON
+    // line that says the stream closed.
+    private static async Task<JsonElement> StreamTwoItemsAsync(Process app, CancellationToken cancellationToken)
+    {
+        var lines = new List<JsonElement>();
+        var address = await ReadUntilAsync(app, lines, line => line.GetProperty("EventId").GetInt32() == 14 && line.GetProperty("Category").GetString() == "Microsoft.Hosting.Lifetime", cancellationToken);
+        var url = address.GetProperty("State").GetProperty("address").GetString()!;
+        using (var client = new HttpClient { BaseAddress = new Uri(url) })
+        {
+            await client.GetStringAsync(new Uri("/api/stream?feeds=counter&limit=2&rate=0", UriKind.Relative), cancellationToken);
+        }
+
+        return await ReadUntilAsync(app, lines, line => line.GetProperty("EventId").GetInt32() == 702, cancellationToken);
     }
 
     // The published app as an operator runs it: its own process, its console, settings from the environment.

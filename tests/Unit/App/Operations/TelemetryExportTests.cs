@@ -27,13 +27,7 @@ public sealed class TelemetryExportTests
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var app = await StartAsync(receiver, "traced-http", token);
 
-        using (var client = new HttpClient { BaseAddress = app.BaseAddress })
-        using (var response = await client.OpenStreamAsync("/api/stream?feeds=traced-http&limit=3", token))
-        {
-            await response.Content.ReadAsStringAsync(token);
-        }
-
-        await app.Services.GetRequiredService<StreamStats>().ActiveStreams.WaitForAsync(0, token);
+        await ReadStreamAsync(app, "feeds=traced-http&limit=3", token);
         await app.DisposeAsync();
 
         var spans = receiver.Spans();
@@ -84,13 +78,7 @@ public sealed class TelemetryExportTests
         var token = TestTimeouts.TestToken();
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var app = await StartAsync(receiver, "traced-log", token);
-        using (var client = new HttpClient { BaseAddress = app.BaseAddress })
-        using (var response = await client.OpenStreamAsync("/api/stream?feeds=traced-log&limit=2", token))
-        {
-            await response.Content.ReadAsStringAsync(token);
-        }
-
-        await app.Services.GetRequiredService<StreamStats>().ActiveStreams.WaitForAsync(0, token);
+        await ReadStreamAsync(app, "feeds=traced-log&limit=2", token);
         await app.DisposeAsync();
 
         var stream = Assert.Single(receiver.Spans(), s => s.Name == "stream /api/stream" && Equals(s.Attributes["tributary.feeds"], "traced-log"));
@@ -215,13 +203,7 @@ public sealed class TelemetryExportTests
             ("Feeds:110:Rate", "0"),
         ]), cancellationToken: token))
         {
-            using var client = new HttpClient { BaseAddress = app.BaseAddress };
-            using (var response = await client.OpenStreamAsync("/api/stream?feeds=traced-alone&limit=1", token))
-            {
-                await response.Content.ReadAsStringAsync(token);
-            }
-
-            await app.Services.GetRequiredService<StreamStats>().ActiveStreams.WaitForAsync(0, token);
+            await ReadStreamAsync(app, "feeds=traced-alone&limit=1", token);
             Assert.Null(app.Services.GetService<LoggerProvider>());
         }
 
@@ -237,6 +219,18 @@ public sealed class TelemetryExportTests
 
         Assert.Null(app.Services.GetService<TracerProvider>());
         Assert.Null(app.Services.GetService<LoggerProvider>());
+    }
+
+    // Reads /api/stream?<query> to its end, and waits until the app has closed the stream (and so ended its span).
+    private static async Task ReadStreamAsync(LoopbackApp app, string query, CancellationToken cancellationToken)
+    {
+        using (var client = new HttpClient { BaseAddress = app.BaseAddress })
+        using (var response = await client.OpenStreamAsync("/api/stream?" + query, cancellationToken))
+        {
+            await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+
+        await app.Services.GetRequiredService<StreamStats>().ActiveStreams.WaitForAsync(0, cancellationToken);
     }
 
     private static Task<LoopbackApp> StartAsync(OtlpReceiver receiver, string feed, CancellationToken cancellationToken) =>
