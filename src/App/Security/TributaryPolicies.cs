@@ -21,25 +21,3 @@ public static class TributaryPolicies
         options.AddPolicy(Stats, policy => policy.AddRequirements(new AccessRequirement(NeedsStats: true)));
     }
 }
-
-/// <summary>A caller with a current credential (and, if <paramref name="NeedsStats"/>, the stats permission).</summary>
-public sealed record AccessRequirement(bool NeedsStats) : IAuthorizationRequirement;
-
-/// <summary>Decides <see cref="AccessRequirement"/> from <see cref="FeedAccess"/>, the same answer the feed rules use.</summary>
-public sealed class AccessRequirementHandler(FeedAccess access) : AuthorizationHandler<AccessRequirement>
-{
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AccessRequirement requirement)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(requirement);
-        var permissions = access.For(context.User);
-        var admitted = !access.Enabled
-            || (permissions != Feeds.Requests.FeedPermissions.Nothing && (!requirement.NeedsStats || permissions.Stats));
-        if (admitted)
-        {
-            context.Succeed(requirement);
-        }
-
-        return Task.CompletedTask;
-    }
-}
