@@ -16,6 +16,7 @@ internal sealed class FakeFeedClient : IFeedClient
     private readonly ConcurrentDictionary<string, Channel<object>> _feeds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _sequences = new(StringComparer.Ordinal);
     private readonly List<(long Count, TaskCompletionSource Reached)> _consumedWaiters = [];
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _requested = new(StringComparer.Ordinal);
     private long _consumed;
     private int _open;
 
@@ -66,12 +67,16 @@ internal sealed class FakeFeedClient : IFeedClient
         }
     }
 
+    /// <summary>Completes once a stream of <paramref name="feed"/> has been asked for.</summary>
+    public Task WaitForStreamRequestAsync(string feed) => Requested(feed).Task.DefaultTimeout();
+
     public Task<IReadOnlyList<FeedInfo>> GetCatalogAsync(CancellationToken cancellationToken) => Task.FromResult(Catalog);
 
     public async IAsyncEnumerable<FeedRecord> StreamAsync(string feed, FeedStreamSettings settings, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         StreamRequests.Enqueue((feed, settings));
         StreamRequested.TrySetResult();
+        Requested(feed).TrySetResult();
         Interlocked.Increment(ref _open);
         using var registration = cancellationToken.Register(() => StreamCancelled.TrySetResult());
         try
@@ -132,6 +137,8 @@ internal sealed class FakeFeedClient : IFeedClient
         FeedChannel(feed).Writer.TryWrite(record);
         return record;
     }
+
+    private TaskCompletionSource Requested(string feed) => _requested.GetOrAdd(feed, _ => TestTimeouts.NewSignal());
 
     private Channel<object> FeedChannel(string feed) => _feeds.GetOrAdd(feed, _ => Channel.CreateUnbounded<object>());
 
