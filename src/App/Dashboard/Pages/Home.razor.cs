@@ -27,7 +27,10 @@ public partial class Home : IAsyncDisposable
     private DateTimeOffset _lastSaved;
     private bool _interactive;
     private RadzenButton? _focusNext;
-    private string? _pushed;
+    // The addresses this page pushed that the browser has not reported back yet, oldest first. On a busy machine
+    // the report of one can come after the next was pushed; each must be recognised as the page's own, or the
+    // session would follow an address from before the user's latest change (undoing a Start, say).
+    private readonly Queue<string> _pushed = new();
     private DashboardAddress? _shownAddress;
 
     [Inject]
@@ -99,14 +102,30 @@ public partial class Home : IAsyncDisposable
     // pushes come back here too; those are ignored.
     private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
     {
-        if (e.Location == _pushed)
+        if (IsOwnPush(e.Location))
         {
-            _pushed = null;
+            return;
         }
-        else if (_interactive && IsDashboard(e.Location))
+
+        if (_interactive && IsDashboard(e.Location))
         {
             _ = FollowLocationAsync();
         }
+    }
+
+    private bool IsOwnPush(string location)
+    {
+        if (!_pushed.Contains(location))
+        {
+            return false;
+        }
+
+        // Reports come in the order of the pushes: those before this one have landed too (or never will).
+        while (_pushed.Dequeue() != location)
+        {
+        }
+
+        return true;
     }
 
     private async Task FollowLocationAsync()
@@ -194,9 +213,10 @@ public partial class Home : IAsyncDisposable
     {
         _shownAddress = Session.Address;
         var wanted = Navigation.BaseUri + Session.Address.ToRelativeUri();
-        if (!string.Equals(_pushed ?? Navigation.Uri, wanted, StringComparison.Ordinal) && !string.Equals(Navigation.Uri, wanted, StringComparison.Ordinal))
+        var latest = _pushed.Count > 0 ? _pushed.Last() : Navigation.Uri;
+        if (!string.Equals(latest, wanted, StringComparison.Ordinal))
         {
-            _pushed = wanted;
+            _pushed.Enqueue(wanted);
             Navigation.NavigateTo(wanted, new NavigationOptions { ReplaceHistoryEntry = replace });
         }
     }

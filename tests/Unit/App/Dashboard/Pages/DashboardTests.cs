@@ -123,6 +123,38 @@ public sealed class DashboardTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Its_own_addresses_reported_back_late_do_not_undo_what_the_user_did_since()
+    {
+        // Arrange: the browser confirms each address the page pushes only later, as on a busy machine.
+        var navigation = new LateNavigationManager();
+        _context.Services.AddSingleton<NavigationManager>(navigation);
+        var cut = RenderDashboard();
+        while (navigation.Pending > 0)
+        {
+            navigation.LandNext();
+        }
+
+        // Act: a new selection (not running) and Start, both pushed before either comes back.
+        var picker = cut.FindComponent<FeedPicker>();
+        await cut.InvokeAsync(() => picker.Instance.SelectedChanged.InvokeAsync(["news"]));
+        await ClickAsync(cut, "#start");
+        await _client.WaitForStreamRequestAsync("news");
+        await cut.InvokeAsync(() =>
+        {
+            while (navigation.Pending > 0)
+            {
+                navigation.LandNext();
+            }
+        });
+        _ticker.Tick();
+
+        // Assert: the stream still runs, and the address says so.
+        cut.WaitForAssertion(() => Assert.NotEqual("stopped", cut.Find("#stream-state").GetAttribute("data-state")));
+        Assert.Equal(1, _client.OpenStreams);
+        Assert.EndsWith("?feeds=news&autostart=true", navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Leaving_the_page_keeps_the_streams_and_closing_the_circuit_stops_them()
     {
         var cut = RenderDashboard();
