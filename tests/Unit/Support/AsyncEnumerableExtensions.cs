@@ -28,4 +28,20 @@ internal static class AsyncEnumerableExtensions
 
         return items;
     }
+
+    /// <summary>The items up to and including the first that <paramref name="isLast"/> picks; leaving disposes the source.</summary>
+    public static async Task<List<T>> TakeThroughAsync<T>(this IAsyncEnumerable<T> source, Func<T, bool> isLast)
+    {
+        var items = new List<T>();
+        await foreach (var item in source)
+        {
+            items.Add(item);
+            if (isLast(item))
+            {
+                break;
+            }
+        }
+
+        return items;
+    }
 }

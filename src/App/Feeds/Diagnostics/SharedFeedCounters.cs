@@ -27,7 +27,7 @@ public sealed class SharedFeedCounters
 
     public void SetSubscribers(long count) => Interlocked.Exchange(ref _subscribers, count);
 
-    public void AddDropped() => Interlocked.Increment(ref _dropped);
+    public void AddDropped(long items) => Interlocked.Add(ref _dropped, items);
 
     public void SetSequence(long sequence) => Interlocked.Exchange(ref _sequence, sequence);
 

@@ -88,7 +88,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
         }
     }
 
-    void ISubscriptionOwner.CountDropped() => _counters.AddDropped();
+    void ISubscriptionOwner.CountDropped(long items) => _counters.AddDropped(items);
 
     // Adds a reader to the current run (starting one if there is none); the task gives the position its
     // live items start after, or null when it has none (the server is stopping, or the run ended first).
@@ -98,7 +98,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
         {
             // Live items wait in the buffer while a resuming reader replays from the log: room for a whole history.
             var capacity = _feed.SubscriberBuffer + extraBuffer + (replaying ? _feed.HistoryLength : 0);
-            var subscription = new FeedSubscription(this, capacity, _feed.Overflow, _position);
+            var subscription = new FeedSubscription(this, _feed.Name, capacity, _feed.Overflow, _position);
             var run = _run is { IsStopping: false } current ? current : TryStartRun();
             if (run is null)
             {
@@ -106,7 +106,6 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
                 return (subscription, Task.FromResult<FeedPosition?>(null));
             }
 
-            subscription.Run = run;
             run.Add(subscription);
             _counters.SetSubscribers(run.SubscriberCount);
             if (_ready)

@@ -1,54 +1,80 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
+using System.Threading.Tasks.Sources;
 using Tributary.Streaming.Records;
 
 namespace Tributary.App.Feeds.Sharing;
 
 /// <summary>
-/// One reader of a shared feed, with its own bounded buffer so that it can never slow the feed or the other
-/// readers. When the buffer is full the policy decides: drop the oldest waiting items (the reader then gets
-/// a <c>gap</c> record before its next item) or end this reader's stream. A gap is worked out from the
-/// sequence numbers the reader receives, so it always sits exactly where the skip happened.
+/// One reader of a shared feed: a cursor into its run's <see cref="FeedBroadcast"/>, so that it can never slow
+/// the feed or the other readers. A reader may fall its allowance of items behind; beyond that the policy
+/// decides: skip the oldest (the reader then gets a <c>gap</c> record before its next item) or end this
+/// reader's stream. Control records are never skipped. A gap is worked out from the sequence numbers the
+/// reader receives, so it always sits exactly where the skip happened, and together with the <c>reset</c>
+/// records it covers every number the reader does not get.
 /// </summary>
-public sealed class FeedSubscription : IDisposable
+public sealed class FeedSubscription : IDisposable, IValueTaskSource<bool>
 {
     private readonly ISubscriptionOwner _feed;
-    private readonly Channel<FeedItem<object>> _buffer;
+    private readonly string _feedName;
     private readonly OverflowPolicy _policy;
-    private readonly int _capacity;
+    private readonly int _allowance;
+    private readonly Queue<FeedItem<object>> _replay = new();
+    private ManualResetValueTaskSourceCore<bool> _wait = new() { RunContinuationsAsynchronously = true };
+    private FeedBroadcast? _broadcast;
+    private long _next;
+    private long _nextControl;
     private long _delivered;
     private long _skipThrough;
+    private int _waiting;
+    private volatile bool _ended;
+    private Exception? _endedWith;
     private int _disposed;
 
     // startsAfter: the sequence just before this reader's first item, so a skip before its first read shows too.
-    internal FeedSubscription(ISubscriptionOwner feed, int capacity, OverflowPolicy policy, long startsAfter)
+    internal FeedSubscription(ISubscriptionOwner feed, string feedName, int allowance, OverflowPolicy policy, long startsAfter)
     {
         _feed = feed;
-        _delivered = startsAfter;
+        _feedName = feedName;
+        _allowance = allowance;
         _policy = policy;
-        _capacity = capacity;
-        var options = new BoundedChannelOptions(capacity)
-        {
-            FullMode = policy == OverflowPolicy.DropOldest ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
-            SingleReader = true,
-        };
-        _buffer = Channel.CreateBounded<FeedItem<object>>(options, _ => OnDropped());
+        _delivered = startsAfter;
     }
 
-    /// <summary>Hands the subscriber an item; never waits.</summary>
-    internal void Offer(FeedItem<object> item)
+    /// <summary>How far behind the run this reader may fall before the overflow policy applies.</summary>
+    internal int Allowance => _allowance;
+
+    /// <summary>The run of the feed's producer this reader belongs to; set and read under the feed's lock.</summary>
+    internal SharedFeedRun? Run { get; private set; }
+
+    /// <summary>Joins a run: this reader's live items are the ones it publishes from now on. Under the feed's lock.</summary>
+    internal void Attach(SharedFeedRun run, FeedBroadcast broadcast)
     {
-        if (!_buffer.Writer.TryWrite(item) && _policy == OverflowPolicy.DisconnectSlowConsumer)
+        Run = run;
+        _next = broadcast.Tail;
+        _nextControl = broadcast.ControlCount;
+        _broadcast = broadcast;
+    }
+
+    /// <summary>Items from history this reader gets before its live ones (a resume); before it starts reading.</summary>
+    internal void Replay(IEnumerable<FeedItem<object>> items)
+    {
+        foreach (var item in items)
         {
-            _buffer.Writer.TryComplete(FeedFailedException.ReaderBehind(item.Feed, _capacity));
+            _replay.Enqueue(item);
         }
     }
 
-    internal void Complete(Exception? failure) => _buffer.Writer.TryComplete(failure);
+    /// <summary>Ends this reader alone, after what it was already given.</summary>
+    internal void Complete(Exception? failure)
+    {
+        _endedWith = failure;
+        _ended = true;
+        Wake();
+    }
 
     /// <summary>
     /// Sets the sequence just before this reader's first item, for a reader that joined before its feed knew
-    /// its position; called before the first <see cref="Offer"/>.
+    /// its position; called before it starts reading.
     /// </summary>
     internal void StartAfter(long sequence) => _delivered = sequence;
 
@@ -58,42 +84,42 @@ public sealed class FeedSubscription : IDisposable
     /// </summary>
     internal void SkipThrough(long sequence) => _skipThrough = sequence;
 
-    /// <summary>The run of the feed's producer this reader belongs to; set and read under the feed's lock.</summary>
-    internal SharedFeedRun? Run { get; set; }
-
     /// <summary>The feed's items from the moment of subscribing (after any replay), until the feed ends or the reader stops.</summary>
     public async IAsyncEnumerable<FeedItem<object>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        using var registration = cancellationToken.UnsafeRegister(static state => ((FeedSubscription)state!).Wake(), this);
         try
         {
-            var reader = _buffer.Reader;
-            while (await reader.WaitToReadAsync(cancellationToken))
+            while (true)
             {
-                while (reader.TryRead(out var item))
+                cancellationToken.ThrowIfCancellationRequested();
+                if (TryNext(out var item))
                 {
-                    if (item.Data is FeedControl { Kind: FeedControlKind.Reset })
+                    if (IsAlreadyHeld(item))
                     {
-                        // The feed resumes after the reset's seq: nothing before it counts as skipped.
-                        (_delivered, _skipThrough) = (item.Sequence, 0);
+                        continue;
                     }
-                    else if (item.Data is not FeedControl)
+
+                    if (GapBefore(item) is { } gap)
                     {
-                        if (item.Sequence <= _skipThrough)
-                        {
-                            _delivered = item.Sequence;
-                            continue;
-                        }
-
-                        if (item.Sequence - _delivered - 1 is var skipped and > 0)
-                        {
-                            yield return Gap(item, skipped);
-                        }
-
-                        _delivered = item.Sequence;
+                        yield return gap;
                     }
 
                     yield return item;
+                    continue;
                 }
+
+                if (IsFinished(out var failure))
+                {
+                    if (failure is not null)
+                    {
+                        throw failure;
+                    }
+
+                    yield break;
+                }
+
+                await WaitAsync(cancellationToken);
             }
         }
         finally
@@ -106,11 +132,144 @@ public sealed class FeedSubscription : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            _broadcast?.Unpark(this);
             _feed.Unsubscribe(this);
         }
     }
 
-    private void OnDropped() => _feed.CountDropped();
+    /// <summary>Something changed for a parked reader (published, ended, cancelled): it looks again.</summary>
+    internal void Wake()
+    {
+        if (Interlocked.Exchange(ref _waiting, 0) == 1)
+        {
+            _wait.SetResult(true);
+        }
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _wait.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _wait.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _wait.OnCompleted(continuation, state, token, flags);
+
+    // Replayed items first, then control records placed before the next data item, then that item.
+    private bool TryNext(out FeedItem<object> item)
+    {
+        if (_replay.TryDequeue(out item!))
+        {
+            return true;
+        }
+
+        if (_broadcast is not { } broadcast)
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            if (broadcast.TryReadControl(ref _nextControl, _next, out var control))
+            {
+                item = control!;
+                return true;
+            }
+
+            var behind = broadcast.Tail - _next;
+            if (behind > _allowance || (!broadcast.TryRead(_next, out var data, out var overrun) && overrun))
+            {
+                FellBehind(broadcast.Tail);
+                continue;
+            }
+
+            if (data is null)
+            {
+                return false;
+            }
+
+            _next++;
+            item = data;
+            return true;
+        }
+    }
+
+    // Beyond its allowance the reader skips to the newest items it may hold; the gap record follows from the numbers.
+    private void FellBehind(long tail)
+    {
+        if (_policy == OverflowPolicy.DisconnectSlowConsumer)
+        {
+            throw FeedFailedException.ReaderBehind(_feedName, _allowance);
+        }
+
+        var skipTo = tail - _allowance;
+        _feed.CountDropped(skipTo - _next);
+        _next = skipTo;
+    }
+
+    // A resuming reader that another instance served further already has these items.
+    private bool IsAlreadyHeld(FeedItem<object> item)
+    {
+        if (item.Data is FeedControl || item.Sequence > _skipThrough)
+        {
+            return false;
+        }
+
+        _delivered = item.Sequence;
+        return true;
+    }
+
+    // Moves the reader's place in the feed's numbering; returns the gap record an item's number reveals, if any.
+    private FeedItem<object>? GapBefore(FeedItem<object> item)
+    {
+        if (item.Data is FeedControl { Kind: FeedControlKind.Reset })
+        {
+            // The feed resumes after the reset's seq: nothing before it counts as skipped.
+            (_delivered, _skipThrough) = (item.Sequence, 0);
+            return null;
+        }
+
+        if (item.Data is FeedControl)
+        {
+            return null;
+        }
+
+        var skipped = item.Sequence - _delivered - 1;
+        _delivered = item.Sequence;
+        return skipped > 0 ? Gap(item, skipped) : null;
+    }
+
+    private bool IsFinished(out Exception? failure)
+    {
+        failure = null;
+        if (_ended)
+        {
+            failure = _endedWith;
+            return true;
+        }
+
+        if (_broadcast is { Completed: true } broadcast && _next >= broadcast.Tail && _nextControl >= broadcast.ControlCount)
+        {
+            failure = broadcast.Failure;
+            return true;
+        }
+
+        return false;
+    }
+
+    // Parks until something is published, the run or this reader ends, or the reader is cancelled.
+    private ValueTask<bool> WaitAsync(CancellationToken cancellationToken)
+    {
+        _wait.Reset();
+        // Waiting is announced before looking once more, so a wake-up (a publish, the end, a cancel) between the
+        // look and the park is not lost: either the waker sees the announcement or this sees what it did.
+        Interlocked.Exchange(ref _waiting, 1);
+        var parks = !_ended && !cancellationToken.IsCancellationRequested && (_broadcast is not { } broadcast || broadcast.Park(this, _next, _nextControl));
+        if (!parks && Interlocked.Exchange(ref _waiting, 0) == 1)
+        {
+            return new ValueTask<bool>(true);
+        }
+
+        return new ValueTask<bool>(this, _wait.Version);
+    }
 
     private static FeedItem<object> Gap(FeedItem<object> next, long skipped) => next with
     {

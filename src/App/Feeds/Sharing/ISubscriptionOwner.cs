@@ -6,6 +6,6 @@ internal interface ISubscriptionOwner
     /// <summary>The reader left: stop handing it items.</summary>
     void Unsubscribe(FeedSubscription subscription);
 
-    /// <summary>An item was dropped from a slow reader's buffer.</summary>
-    void CountDropped();
+    /// <summary>A slow reader skipped <paramref name="items"/> items.</summary>
+    void CountDropped(long items);
 }

@@ -57,9 +57,9 @@ public sealed class SharedFeed : ISubscriptionOwner
         lock (_gate)
         {
             var replay = after is { } position ? Replay(position) : [];
-            // The reader's first item follows the first replayed item's predecessor, or the feed's last item.
-            var startsAfter = replay.FirstOrDefault(i => i.Data is not FeedControl) is { } firstReplayed ? firstReplayed.Sequence - 1 : _sequence;
-            var subscription = new FeedSubscription(this, _feed.SubscriberBuffer + extraBuffer + replay.Count, _feed.Overflow, startsAfter);
+            // A resuming reader's numbering continues from its position (a reset moves it); a new one's from the feed's last item.
+            var startsAfter = after is { } resumed && !resumed.IsFromAnotherEpoch(_epoch) && resumed.Sequence <= _sequence ? resumed.Sequence : _sequence;
+            var subscription = new FeedSubscription(this, _feed.Name, _feed.SubscriberBuffer + extraBuffer, _feed.Overflow, startsAfter);
             var run = _run is { IsStopping: false } current ? current : TryStartRun();
             if (run is null)
             {
@@ -67,12 +67,7 @@ public sealed class SharedFeed : ISubscriptionOwner
                 return subscription;
             }
 
-            foreach (var item in replay)
-            {
-                subscription.Offer(item);
-            }
-
-            subscription.Run = run;
+            subscription.Replay(replay);
             run.Add(subscription);
             _counters.SetSubscribers(run.SubscriberCount);
             return subscription;
@@ -110,7 +105,7 @@ public sealed class SharedFeed : ISubscriptionOwner
         }
     }
 
-    void ISubscriptionOwner.CountDropped() => _counters.AddDropped();
+    void ISubscriptionOwner.CountDropped(long items) => _counters.AddDropped(items);
 
     private List<FeedItem<object>> Replay(FeedPosition position)
     {
@@ -120,13 +115,13 @@ public sealed class SharedFeed : ISubscriptionOwner
         var after = position.Sequence;
         if (position.IsFromAnotherEpoch(_epoch))
         {
-            items.Add(Reset($"Position {position} is from another epoch of feed '{_feed.Name}' (the server restarted, so its numbering started over at epoch {_epoch}); resuming live at seq {_sequence}."));
+            items.Add(Reset(_sequence, $"Position {position} is from another epoch of feed '{_feed.Name}' (the server restarted, so its numbering started over at epoch {_epoch}); resuming live at seq {_sequence}."));
             return items;
         }
 
         if (after > _sequence)
         {
-            items.Add(Reset($"Position {after} is ahead of feed '{_feed.Name}', which is at {_sequence} (the server may have restarted); resuming live."));
+            items.Add(Reset(_sequence, $"Position {after} is ahead of feed '{_feed.Name}', which is at {_sequence} (the server may have restarted); resuming live."));
             return items;
         }
 
@@ -134,7 +129,7 @@ public sealed class SharedFeed : ISubscriptionOwner
         var first = oldest ?? _sequence + 1;
         if (first > after + 1)
         {
-            items.Add(Reset($"{first - after - 1} items of feed '{_feed.Name}' after seq {after} are no longer in history (it keeps the last {_feed.HistoryLength} items, up to {_feed.HistoryMaxBytes} bytes{RetentionText()}); resuming from seq {first}."));
+            items.Add(Reset(first - 1, $"{first - after - 1} items of feed '{_feed.Name}' after seq {after} are no longer in history (it keeps the last {_feed.HistoryLength} items, up to {_feed.HistoryMaxBytes} bytes{RetentionText()}); resuming from seq {first}."));
         }
 
         items.AddRange(_history.After(after));
@@ -151,8 +146,9 @@ public sealed class SharedFeed : ISubscriptionOwner
         }
     }
 
-    private FeedItem<object> Reset(string message) =>
-        new(_feed.Name, _sequence, _timeProvider.GetUtcNow(), new FeedControl(FeedControlKind.Reset, message)) { Epoch = _epoch };
+    // A reset's seq is the one the reader's numbering continues after.
+    private FeedItem<object> Reset(long sequence, string message) =>
+        new(_feed.Name, sequence, _timeProvider.GetUtcNow(), new FeedControl(FeedControlKind.Reset, message)) { Epoch = _epoch };
 
     // Called under the lock. The run becomes current only once the host has taken its producer, so a host
     // that is shutting down leaves the feed as it was.

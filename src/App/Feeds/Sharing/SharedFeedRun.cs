@@ -4,14 +4,15 @@ namespace Tributary.App.Feeds.Sharing;
 
 /// <summary>
 /// One run of a shared feed's producer, from the subscribe that started it to the producer's return: its
-/// stop signal, its subscribers and its linger. Its owner, <see cref="SharedFeed"/>, creates it, changes it
+/// stop signal, its subscribers, the broadcast they read and its linger. Its owner, <see cref="SharedFeed"/>, creates it, changes it
 /// only under its lock, and disposes it when the producer has returned, so no one can cancel a source that
 /// was already disposed, and a run's end ends only its own subscribers.
 /// </summary>
 internal sealed class SharedFeedRun : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<FeedSubscription> _subscribers = [];
+    private readonly HashSet<FeedSubscription> _subscribers = [];
+    private readonly FeedBroadcast _broadcast = new();
     private CancellationTokenSource? _linger;
 
     /// <summary>Cancelled when the run is stopped: its producer should return.</summary>
@@ -25,17 +26,24 @@ internal sealed class SharedFeedRun : IDisposable
 
     public int SubscriberCount => _subscribers.Count;
 
-    /// <summary>Hands every subscriber the item (through the list itself: this runs once per item per reader).</summary>
+    /// <summary>Publishes the item to every subscriber at once: each reads it from the broadcast at its own pace.</summary>
     public void Offer(FeedItem<object> item)
     {
-        foreach (var subscriber in _subscribers)
+        if (item.Data is FeedControl)
         {
-            subscriber.Offer(item);
+            _broadcast.AppendControl(item);
+        }
+        else
+        {
+            _broadcast.Append(item);
         }
     }
 
+    /// <summary>The reader's live items are the ones published from now on.</summary>
     public void Add(FeedSubscription subscription)
     {
+        _broadcast.EnsureCapacity(subscription.Allowance);
+        subscription.Attach(this, _broadcast);
         _subscribers.Add(subscription);
         CancelLinger();
     }
@@ -79,11 +87,7 @@ internal sealed class SharedFeedRun : IDisposable
     {
         Ended = true;
         CancelLinger();
-        foreach (var subscriber in _subscribers)
-        {
-            subscriber.Complete(failure);
-        }
-
+        _broadcast.Complete(failure);
         _subscribers.Clear();
     }
 

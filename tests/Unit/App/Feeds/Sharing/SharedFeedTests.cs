@@ -139,6 +139,40 @@ public sealed class SharedFeedTests : IAsyncDisposable
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_resuming_reader_that_falls_behind_before_its_first_read_is_told_of_every_item_it_does_not_get()
+    {
+        // Arrange: history 5, a reader buffer of 2, twenty items so far.
+        var feed = NewFeed(buffer: 2, history: 5, linger: TimeSpan.FromHours(1));
+        using (var first = feed.Subscribe(after: null, extraBuffer: 100))
+        {
+            for (var i = 1; i <= 20; i++)
+            {
+                _source.Write(i);
+            }
+
+            await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(20);
+        }
+
+        // Act: resume after seq 3, and a burst of twenty more before the first read.
+        using var resumed = feed.Subscribe(after: new FeedPosition(3));
+        using (var witness = feed.Subscribe(after: null, extraBuffer: 100))
+        {
+            for (var i = 21; i <= 40; i++)
+            {
+                _source.Write(i);
+            }
+
+            await witness.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(20).DefaultTimeout();
+        }
+
+        var items = await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeThroughAsync(i => i.Sequence == 40 && i.Data is not FeedControl);
+
+        // Assert: every number after 3 is delivered, or covered by a reset or gap record the reader got.
+        Assert.Equal(Enumerable.Range(4, 37).Select(i => (long)i), FeedCoverage.Of(items, after: 3));
+        Assert.Equal("reset", Assert.IsType<FeedControl>(items[0].Data).Type);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task With_DisconnectSlowConsumer_only_the_slow_subscriber_is_ended()
     {
         var feed = NewFeed(buffer: 5, policy: OverflowPolicy.DisconnectSlowConsumer);
