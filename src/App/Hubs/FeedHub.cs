@@ -64,7 +64,12 @@ public sealed class FeedHub(
     /// <exception cref="HubException">The request breaks the same rules as <c>GET /api/stream</c>.</exception>
     public IAsyncEnumerable<FeedItem<object>> StreamWith(string[] feeds, HubStreamOptions streamOptions, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(streamOptions);
+        // Arguments come from the client: a missing one is its mistake, told to it, not a server fault.
+        if (streamOptions is null)
+        {
+            throw new HubException("The stream options are missing: pass an object such as {} or {\"rate\": 10}, or call Stream to use the feeds' own settings.");
+        }
+
         var input = new FeedRequestInput(feeds ?? [], streamOptions.Rate, streamOptions.Count, streamOptions.Limit, streamOptions.Since);
         var check = rules.Check(input, access.For(Context.User));
         if (check.Request is null)

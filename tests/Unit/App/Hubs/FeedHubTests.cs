@@ -174,6 +174,26 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
         Assert.IsType<InvalidOperationException>(logged.Exception);
     }
 
+    [Theory]
+    [InlineData("StreamWith")]
+    [InlineData("StreamBatchesWith")]
+    public async Task Missing_hub_arguments_get_a_HubException_naming_them_and_are_not_logged_as_errors(string method)
+    {
+        var logs = new CollectingLoggerProvider();
+        await using var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings(), builder => builder.Logging.AddProvider(logs));
+        await using var connection = FeedHubConnection.Build(new Uri(app.BaseAddress, FeedHub.Path));
+        await connection.StartAsync(TestTimeouts.TestToken());
+
+        var noOptions = await Assert.ThrowsAsync<HubException>(() =>
+            connection.StreamAsync<JsonElement>(method, new[] { "fast" }, null, TestTimeouts.TestToken()).TakeAsync(1));
+        var noFeeds = await Assert.ThrowsAsync<HubException>(() =>
+            connection.StreamAsync<JsonElement>(method, null, new HubStreamOptions(), TestTimeouts.TestToken()).TakeAsync(1));
+
+        Assert.Contains("options", noOptions.Message, StringComparison.Ordinal);
+        Assert.Contains("No feeds were requested.", noFeeds.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
     private async Task<HubConnection> ConnectAsync()
     {
         var connection = FeedHubConnection.Build(new Uri(fixture.App.BaseAddress, FeedHub.Path));
