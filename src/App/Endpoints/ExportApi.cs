@@ -58,17 +58,14 @@ public static class ExportApi
     {
         var (name, formatter) = SplitExportName(file);
         var permissions = access.For(context.User);
-        var feed = formatter is null ? null : catalog.Find(name);
+        // A feed the caller may not watch is unknown to it: the answer must not tell the two apart.
+        var feed = formatter is null ? null : rules.FindVisible(name, permissions);
         if (feed is null)
         {
+            HiddenFeedLog.Refused(loggers.CreateLogger<FeedRequestRules>(), context, formatter is null ? null : catalog.Find(name)?.Name);
             return Problem(StatusCodes.Status404NotFound, formatter is null
                 ? $"Export '{file}' is not a feed name ending in .csv or .ndjson."
                 : $"Unknown feed '{name}'. Known feeds: {rules.KnownFeeds(permissions)}.");
-        }
-
-        if (!permissions.CanWatch(feed))
-        {
-            return Problem(StatusCodes.Status403Forbidden, permissions.Refusal(feed));
         }
 
         var live = string.Equals(context.Request.Query["live"], "true", StringComparison.OrdinalIgnoreCase);
@@ -216,15 +213,14 @@ public static class ExportApi
             return Problem(status, error!);
         }
 
-        // Fails closed: a file named after a feed needs that feed; any other file (a README, an archive of several
-        // feeds) needs every feed, since nothing says whose data it holds.
+        // Fails closed: a file named after a feed the caller may watch needs only that feed; any other file (a README,
+        // an archive of several feeds, a file of a feed hidden from the caller) needs every feed, since nothing the
+        // caller may know says whose data it holds.
         var permissions = access.For(context.User);
-        var feed = ExportFiles.FeedOf(file.Name, catalog.Feeds);
-        if (feed is not null ? !permissions.CanWatch(feed) : !catalog.Feeds.All(permissions.CanWatch))
+        var feed = ExportFiles.FeedOf(file.Name, catalog.Feeds) is { } owner && permissions.CanWatch(owner) ? owner : null;
+        if (feed is null && !catalog.Feeds.All(permissions.CanWatch))
         {
-            return Problem(StatusCodes.Status403Forbidden, feed is not null
-                ? $"File '{file.Name}' belongs to feed '{feed.Name}'. {permissions.Refusal(feed)}"
-                : $"File '{file.Name}' is not named after one feed, so only a caller who may watch every feed may read it.");
+            return Problem(StatusCodes.Status403Forbidden, $"File '{file.Name}' is not named after one feed, so only a caller who may watch every feed may read it.");
         }
 
         context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";

@@ -50,12 +50,11 @@ public static class StreamApi
         ILogger<StreamResponder> logger)
     {
         var limits = options.Value;
-        var (request, error, forbidden) = StreamRequest.Parse(context.Request, rules, access.For(context.User));
+        var (request, error, hidden) = StreamRequest.Parse(context.Request, rules, access.For(context.User));
         if (request is null)
         {
-            return forbidden
-                ? TypedResults.Problem(detail: error, statusCode: StatusCodes.Status403Forbidden, title: "Feed not allowed")
-                : TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid stream request");
+            HiddenFeedLog.Refused(logger, context, hidden);
+            return TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid stream request");
         }
 
         if (!StreamAdmission.TryAdmit(context, limiter, limits, logger, out var lease, out var refusal))

@@ -11,9 +11,9 @@ public sealed record StreamRequest(FeedRequest Selection, StreamFormat Format)
     /// <summary>
     /// Reads the query and checks it. Returns the request, or a message naming what is wrong with it: the
     /// query's syntax is checked first, then the request against the catalog, the caller's permissions and the
-    /// limits. <c>Forbidden</c> when the caller may not watch a feed it named.
+    /// limits. <c>HiddenFeed</c> names a feed the caller may not watch (refused as unknown).
     /// </summary>
-    public static (StreamRequest? Request, string? Error, bool Forbidden) Parse(HttpRequest http, FeedRequestRules rules, FeedPermissions access)
+    public static (StreamRequest? Request, string? Error, string? HiddenFeed) Parse(HttpRequest http, FeedRequestRules rules, FeedPermissions access)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(rules);
@@ -22,11 +22,11 @@ public sealed record StreamRequest(FeedRequest Selection, StreamFormat Format)
         error ??= inputError;
         if (error is not null)
         {
-            return (null, error, false);
+            return (null, error, null);
         }
 
         var check = rules.Check(input!, access);
-        return check.Request is null ? (null, check.Error, check.Forbidden) : (new StreamRequest(check.Request, format), null, false);
+        return check.Request is null ? (null, check.Error, check.HiddenFeed) : (new StreamRequest(check.Request, format), null, null);
     }
 
     private static (StreamFormat Format, string? Error) ParseFormat(string? value, IEnumerable<string?> accept)

@@ -74,10 +74,10 @@ public sealed class FeedHub(
         var check = rules.Check(input, access.For(Context.User));
         if (check.Request is null)
         {
-            if (check.Forbidden && logger.IsEnabled(LogLevel.Information))
+            if (check.HiddenFeed is { } hidden && logger.IsEnabled(LogLevel.Information))
             {
                 var holder = StreamClient.Of(Context.User, Context.GetHttpContext()?.Connection.RemoteIpAddress);
-                SecurityLog.FeedRefused(logger, Path, holder, check.Error ?? "");
+                SecurityLog.HiddenFeedRefused(logger, Path, holder, hidden);
             }
 
             throw new HubException(check.Error);

@@ -35,4 +35,7 @@ internal static partial class SecurityLog
 
     [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "Refused {Path} to {Holder}: {Problem}")]
     public static partial void FeedRefused(ILogger logger, string path, string holder, string problem);
+
+    [LoggerMessage(EventId = 611, Level = LogLevel.Information, Message = "Refused {Path} to {Holder}: feed '{Feed}' is not among the feeds it may watch, so it was answered as unknown")]
+    public static partial void HiddenFeedRefused(ILogger logger, string path, string holder, string feed);
 }

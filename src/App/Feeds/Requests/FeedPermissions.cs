@@ -38,13 +38,4 @@ public sealed class FeedPermissions
         // The system feed is the server's own metrics: the stats permission, not a feed grant, opens it.
         return string.Equals(feed.Kind, FeedKind.System, StringComparison.Ordinal) ? Stats : _allFeeds || _feeds.Contains(feed.Name);
     }
-
-    /// <summary>Why <paramref name="feed"/> is refused, for a 403 or a <c>HubException</c>.</summary>
-    public string Refusal(FeedDefinition feed)
-    {
-        ArgumentNullException.ThrowIfNull(feed);
-        return string.Equals(feed.Kind, FeedKind.System, StringComparison.Ordinal) && !Stats
-            ? $"Feed '{feed.Name}' carries the server's own metrics; {Holder} lacks the stats permission."
-            : $"Feed '{feed.Name}' is not among the feeds {Holder} may watch.";
-    }
 }

@@ -5,8 +5,8 @@ namespace Tributary.App.Feeds.Requests;
 
 /// <summary>
 /// The rules for what a stream may ask for, in one place, so the raw endpoint, the exports and the hub answer
-/// bad input with the same words: which feeds (known, at least one, at most the limit, duplicates merged, and
-/// each one the caller may watch), the counter-only overrides within each feed's maxima, the item limit, and the
+/// bad input with the same words: which feeds (known to the caller, at least one, at most the limit, duplicates
+/// merged; a feed the caller may not watch is unknown to it), the counter-only overrides within each feed's maxima, the item limit, and the
 /// resume position.
 /// </summary>
 public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOptions> options)
@@ -16,22 +16,16 @@ public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOpti
 
     /// <summary>
     /// Checks <paramref name="input"/> for a caller with <paramref name="access"/>. Returns the request, or a message
-    /// naming what is wrong with it; <see cref="FeedRequestCheck.Forbidden"/> when the caller may not watch a feed.
+    /// naming what is wrong with it; <see cref="FeedRequestCheck.HiddenFeed"/> when it named a feed the caller may not watch.
     /// </summary>
     public FeedRequestCheck Check(FeedRequestInput input, FeedPermissions access)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(access);
-        var (feeds, error) = Resolve(input.Feeds, access);
+        var (feeds, error, hidden) = Resolve(input.Feeds, access);
         if (feeds is null)
         {
-            return new(null, error);
-        }
-
-        var refused = feeds.FirstOrDefault(f => !access.CanWatch(f));
-        if (refused is not null)
-        {
-            return new(null, access.Refusal(refused), Forbidden: true);
+            return new(null, error, hidden);
         }
 
         error = (input.Limit is { } limit ? CheckLimit(limit) : null) ?? CheckOverrides(feeds, input.Rate, input.Count);
@@ -55,7 +49,11 @@ public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOpti
     /// <summary>The names an error message may offer as "known feeds": only those the caller could watch.</summary>
     public string KnownFeeds(FeedPermissions access) => string.Join(", ", Visible(access).Select(f => f.Name));
 
-    private (IReadOnlyList<FeedDefinition>? Feeds, string? Error) Resolve(IEnumerable<string?> values, FeedPermissions access)
+    /// <summary>The feed named <paramref name="name"/> if the caller may watch it; to anyone else it does not exist.</summary>
+    public FeedDefinition? FindVisible(string name, FeedPermissions access) =>
+        catalog.Find(name) is { } feed && access.CanWatch(feed) ? feed : null;
+
+    private (IReadOnlyList<FeedDefinition>? Feeds, string? Error, string? Hidden) Resolve(IEnumerable<string?> values, FeedPermissions access)
     {
         var names = values
             .SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -64,28 +62,28 @@ public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOpti
         var known = KnownFeeds(access);
         if (names.Count == 0)
         {
-            return (null, $"No feeds were requested. Pass feeds=name[,name...]; known feeds: {known}.");
+            return (null, $"No feeds were requested. Pass feeds=name[,name...]; known feeds: {known}.", null);
         }
 
         var maxFeeds = options.Value.MaxFeedsPerRequest;
         if (names.Count > maxFeeds)
         {
-            return (null, $"{names.Count} feeds were requested; at most {maxFeeds} can be merged in one stream.");
+            return (null, $"{names.Count} feeds were requested; at most {maxFeeds} can be merged in one stream.", null);
         }
 
         var feeds = new List<FeedDefinition>(names.Count);
         foreach (var name in names)
         {
-            var feed = catalog.Find(name);
+            var feed = FindVisible(name, access);
             if (feed is null)
             {
-                return (null, $"Unknown feed '{name}'. Known feeds: {known}.");
+                return (null, $"Unknown feed '{name}'. Known feeds: {known}.", catalog.Find(name)?.Name);
             }
 
             feeds.Add(feed);
         }
 
-        return (feeds, null);
+        return (feeds, null, null);
     }
 
     private static string? CheckOverrides(IReadOnlyList<FeedDefinition> feeds, double? rate, long? count)

@@ -70,20 +70,32 @@ public sealed class EntryPointAccessTests(EntryPointAccessTests.Fixture fixture)
     }
 
     [Theory]
-    [InlineData("/api/stream?feeds=news,weather", "Feed 'weather' is not among the feeds key 'newsroom' may watch.")]
-    [InlineData("/api/stream?feeds=system", "Feed 'system' carries the server's own metrics; key 'newsroom' lacks the stats permission.")]
-    [InlineData("/api/export/weather.csv", "Feed 'weather' is not among the feeds key 'newsroom' may watch.")]
-    [InlineData("/api/export/counter.ndjson?live=true&count=3", "Feed 'counter' is not among the feeds key 'newsroom' may watch.")]
-    public async Task A_feed_the_caller_may_not_watch_is_403_naming_the_feed(string url, string detail)
+    [InlineData("/api/stream?feeds=news,{0}", "weather")]
+    [InlineData("/api/stream?feeds={0}", "system")]
+    [InlineData("/api/export/{0}.csv", "weather")]
+    [InlineData("/api/export/{0}.ndjson?live=true&count=3", "counter")]
+    [InlineData("/api/files/{0}-20260101-000000.csv", "weather")]
+    public async Task A_feed_the_caller_may_not_watch_gets_exactly_the_answer_an_unknown_feed_gets(string url, string hidden)
     {
         using var client = App.Client(App.NewsKey);
+        var unknown = new string('z', hidden.Length);
+        if (url.StartsWith("/api/files/", StringComparison.Ordinal))
+        {
+            await File.WriteAllTextAsync(Path.Combine(fixture.Exports, string.Format(System.Globalization.CultureInfo.InvariantCulture, url["/api/files/".Length..], unknown)), "t,v\n");
+        }
 
-        using var response = await client.GetAsync(url, TestTimeouts.TestToken());
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        using var refused = await client.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, url, hidden), TestTimeouts.TestToken());
+        using var missing = await client.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, url, unknown), TestTimeouts.TestToken());
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.MediaType());
-        Assert.Equal(detail, problem.GetProperty("detail").GetString());
+        Assert.Equal(missing.StatusCode, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.MediaType());
+        Assert.Equal(Problem(await missing.Content.ReadAsStringAsync()), Problem(await refused.Content.ReadAsStringAsync()).Replace(hidden, unknown, StringComparison.Ordinal));
+    }
+
+    private static string Problem(string body)
+    {
+        var problem = JsonDocument.Parse(body).RootElement;
+        return $"{problem.GetProperty("title").GetString()}: {problem.GetProperty("detail").GetString()}";
     }
 
     [Fact]
@@ -137,7 +149,7 @@ public sealed class EntryPointAccessTests(EntryPointAccessTests.Fixture fixture)
         Assert.Equal(HttpStatusCode.OK, readme.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, readmeLimited.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, weather.StatusCode);
-        Assert.Contains("belongs to feed 'weather'", await weather.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("is not named after one feed", await weather.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, news.StatusCode);
     }
 
@@ -172,16 +184,11 @@ public sealed class EntryPointAccessTests(EntryPointAccessTests.Fixture fixture)
         var catalog = await connection.InvokeAsync<FeedInfo[]>("Catalog", token);
         await using var allowed = connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "idle" }, token).GetAsyncEnumerator(token);
         Assert.True(await allowed.MoveNextAsync());
-        var denied = await Assert.ThrowsAsync<HubException>(async () =>
-        {
-            await foreach (var item in connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "weather" }, token))
-            {
-                _ = item;
-            }
-        });
+        var denied = await Assert.ThrowsAsync<HubException>(() => connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "weather" }, token).TakeAsync(1));
+        var unknown = await Assert.ThrowsAsync<HubException>(() => connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "zzzzzzz" }, token).TakeAsync(1));
 
         Assert.Equal(["news", "idle"], catalog.Select(f => f.Name));
-        Assert.Contains("Feed 'weather' is not among the feeds key 'newsroom' may watch.", denied.Message, StringComparison.Ordinal);
+        Assert.Equal(unknown.Message, denied.Message.Replace("weather", "zzzzzzz", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -195,7 +202,7 @@ public sealed class EntryPointAccessTests(EntryPointAccessTests.Fixture fixture)
         using var stats = await client.GetAsync("/api/stats", token);
 
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, denied.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, stats.StatusCode);
     }
 
@@ -244,6 +251,8 @@ public sealed class EntryPointAccessTests(EntryPointAccessTests.Fixture fixture)
     {
         private readonly string _exports = Directory.CreateTempSubdirectory("tributary-exports-").FullName;
         private SecuredApp? _app;
+
+        public string Exports => _exports;
 
         public SecuredApp App => _app ?? throw new InvalidOperationException("Not started.");
 
