@@ -96,7 +96,7 @@ public static class ExportApi
 
         using (lease)
         using (var activity = stats.BeginStream(LiveEndpoint, client, request.Feeds))
-        using (var accessLease = accessWatch.Watch(context.User))
+        using (var accessLease = accessWatch.Watch(context.User, request.Feeds))
         {
             await WriteAsync(context, feed, formatter!, mergedStreams.Open(request, context.RequestAborted), activity, timeProvider, Logger(loggers), accessLease);
         }

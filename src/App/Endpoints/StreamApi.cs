@@ -63,7 +63,7 @@ public static class StreamApi
         }
 
         using (lease)
-        using (var accessLease = accessWatch.Watch(context.User))
+        using (var accessLease = accessWatch.Watch(context.User, request.Selection.Feeds))
         {
             await responder.StreamAsync(context, request, accessLease);
         }

@@ -103,7 +103,7 @@ public sealed class FeedHub(
         using var admission = Admit(connectionId);
         using var activity = stats.BeginStream(Path, StreamClient.Of(Context.User, Context.GetHttpContext()?.Connection.RemoteIpAddress), request.Feeds);
         activity.EndsWhen(cancellationToken);
-        using var accessLease = accessWatch.Watch(Context.User ?? new System.Security.Claims.ClaimsPrincipal());
+        using var accessLease = accessWatch.Watch(Context.User ?? new System.Security.Claims.ClaimsPrincipal(), request.Feeds);
         shutdownDrain.EnsureRegistered();
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping, accessLease.Token);
         var items = mergedStreams.Open(request, stream.Token).GetAsyncEnumerator(stream.Token);

@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
+using Tributary.App.Feeds;
 
 namespace Tributary.App.Security;
 
 /// <summary>
 /// Ends a stream when its caller's access ends while it runs: the key is removed or changed in configuration, the
-/// key or token expires (or its expiry is moved), or the dashboard session signs out. A stream links
+/// key or token expires (or its expiry is moved), the dashboard session signs out, or one of the stream's feeds is
+/// taken from the key (or the stats permission a <c>system</c> feed needs). A stream links
 /// <see cref="AccessLease.Token"/> into its own lifetime and, when it fires, tells its client <see cref="AccessLease.Reason"/>.
 /// Open leases are kept in a set: each change re-checks every one, and a lease leaves the set when its stream ends.
 /// </summary>
@@ -29,16 +31,17 @@ public sealed class AccessWatch : IDisposable
         signedOut.Changed += RecheckAll;
     }
 
-    /// <summary>Watches <paramref name="user"/>'s access for one stream; dispose it when the stream ends.</summary>
-    public AccessLease Watch(ClaimsPrincipal user)
+    /// <summary>Watches <paramref name="user"/>'s access to <paramref name="feeds"/> for one stream; dispose it when the stream ends.</summary>
+    public AccessLease Watch(ClaimsPrincipal user, IReadOnlyList<FeedDefinition> feeds)
     {
         ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(feeds);
         if (!_access.Enabled)
         {
             return AccessLease.Unbounded;
         }
 
-        var lease = new AccessLease(this, user, _timeProvider);
+        var lease = new AccessLease(this, user, feeds, _timeProvider);
         _open.TryAdd(lease, 0);
         lease.Recheck();
         return lease;
@@ -50,7 +53,19 @@ public sealed class AccessWatch : IDisposable
         _signedOut.Changed -= RecheckAll;
     }
 
-    internal bool HasEnded(ClaimsPrincipal user) => _access.HasEnded(user);
+    /// <summary>Why <paramref name="user"/> may no longer watch <paramref name="feeds"/>, or null while it may.</summary>
+    internal string? Ended(ClaimsPrincipal user, IReadOnlyList<FeedDefinition> feeds)
+    {
+        if (_access.HasEnded(user))
+        {
+            return AccessLease.CredentialEnded;
+        }
+
+        var permissions = _access.For(user);
+        return feeds.FirstOrDefault(f => !permissions.CanWatch(f)) is { } withdrawn
+            ? $"Access ended: this credential may no longer watch feed '{withdrawn.Name}' (its feeds or permissions were changed). Open a stream of the feeds it may watch."
+            : null;
+    }
 
     internal DateTimeOffset? ExpiresAt(ClaimsPrincipal user) => _access.ExpiresAt(user);
 

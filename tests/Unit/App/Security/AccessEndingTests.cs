@@ -54,6 +54,56 @@ public sealed class AccessEndingTests
     }
 
     [Fact]
+    public async Task Withdrawing_a_feed_from_a_key_ends_its_open_streams_of_that_feed_on_every_entry_point_and_keeps_the_others()
+    {
+        // Arrange: the newsroom key watches idle over HTTP, the hub and a live export, and news over HTTP.
+        await using var app = await SecuredApp.StartAsync();
+        using var client = app.Client(app.NewsKey);
+        var token = TestTimeouts.TestToken();
+        using var idle = await client.OpenStreamAsync("/api/stream?feeds=idle", token);
+        var idleReader = await idle.BodyReaderAsync(token);
+        await idleReader.ReadLineOrThrowAsync(token);
+        using var export = await client.OpenStreamAsync("/api/export/idle.ndjson?live=true", token);
+        var exportReader = await export.BodyReaderAsync(token);
+        using var news = await client.OpenStreamAsync("/api/stream?feeds=news", token);
+        var newsReader = await news.BodyReaderAsync(token);
+        await newsReader.ReadLineOrThrowAsync(token);
+        await using var connection = app.Hub(app.NewsKey);
+        await connection.StartAsync(token);
+        await using var hubStream = connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "idle" }, token).GetAsyncEnumerator(token);
+        Assert.True(await hubStream.MoveNextAsync());
+
+        // Act: the operator takes idle away from the key.
+        app.Configuration["Auth:Keys:1:Feeds:1"] = "news";
+        app.Configuration.Reload();
+
+        // Assert: every idle stream ends saying why; the news stream goes on.
+        var ended = (await idleReader.ReadNdjsonToEndAsync(token)).Last();
+        Assert.Equal("error", ended.GetProperty("type").GetString());
+        Assert.Contains("Access ended: this credential may no longer watch feed 'idle'", ended.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Access ended", (await exportReader.ReadNdjsonToEndAsync(token)).Last().GetProperty("message").GetString(), StringComparison.Ordinal);
+        var hubEnded = await Assert.ThrowsAsync<HubException>(async () => await hubStream.MoveNextAsync());
+        Assert.Contains("feed 'idle'", hubEnded.Message, StringComparison.Ordinal);
+        await newsReader.ReadLineOrThrowAsync(token);
+        await app.App.Services.GetRequiredService<StreamStats>().ActiveProducers.WaitForAsync(1, token);
+    }
+
+    [Fact]
+    public async Task Withdrawing_the_stats_permission_ends_a_stream_of_the_servers_own_metrics()
+    {
+        await using var app = await SecuredApp.StartAsync();
+        using var client = app.Client(app.AllKey);
+        var token = TestTimeouts.TestToken();
+        using var response = await client.OpenStreamAsync("/api/stream?feeds=system", token);
+        var reader = await response.BodyReaderAsync(token);
+
+        app.Configuration["Auth:Keys:0:Stats"] = "false";
+        app.Configuration.Reload();
+
+        Assert.Contains("feed 'system'", (await reader.ReadNdjsonToEndAsync(token)).Last().GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_expiry_given_to_a_key_while_its_stream_runs_ends_the_stream_then()
     {
         await using var app = await SecuredApp.StartAsync();

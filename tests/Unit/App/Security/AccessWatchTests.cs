@@ -29,7 +29,7 @@ public sealed class AccessWatchTests
         using var watch = new AccessWatch(access, settings, signedOut, clock);
         var user = AccessKeys.PrincipalFor(settings.Current.Keys[0], "test");
 
-        using var lease = watch.Watch(user);
+        using var lease = watch.Watch(user, []);
 
         // Ended now, or a timer set for the expiry that has just passed: never neither.
         Assert.True(lease.Token.IsCancellationRequested || clock.TimersCreated > 0, "The lease neither ended nor set a timer: its stream would never end.");
