@@ -169,7 +169,8 @@ public sealed class FeedHub(
 
         IDisposable? clientLease = null;
         var address = Context.GetHttpContext()?.Connection.RemoteIpAddress;
-        // The exemption is for the dashboard's anonymous circuits; a signed-in user's streams count against the user.
+        // Only anonymous callers from addresses an operator chose are exempt; every dashboard circuit presents a
+        // ticket, so it counts as its viewer (or its signed-in user).
         var exempt = Context.User?.Identity?.IsAuthenticated != true && IsExemptFromClientLimit(address, limits);
         try
         {

@@ -12,12 +12,10 @@ public sealed class StreamingOptions
     public int MaxStreamsPerClient { get; set; } = 32;
 
     /// <summary>
-    /// Addresses whose hub streams are not held to <see cref="MaxStreamsPerClient"/>: the dashboard's circuits
-    /// run on the server and reach the hub from it, so every viewer would otherwise share one address's limit.
-    /// Each connection is still held to <see cref="MaxStreamsPerConnection"/>. The shipped appsettings.json lists
-    /// loopback (<c>127.0.0.1</c>, <c>::1</c>); set it to the dashboard host's address when
-    /// <c>Dashboard:FeedServerUrl</c> points at another server. (Empty here: the configuration binder adds to an
-    /// array's initial items rather than replacing them, so the default lives in configuration.)
+    /// Addresses whose anonymous hub streams are not held to <see cref="MaxStreamsPerClient"/> (each connection is
+    /// still held to <see cref="MaxStreamsPerConnection"/>). None by default: the dashboard's circuits need no
+    /// exemption (each presents a ticket naming its viewer), and exempting loopback would exempt every caller behind
+    /// a reverse proxy on the same host. For trusted clients of your own that cannot authenticate.
     /// </summary>
     public string[] HubClientLimitExempt { get; set; } = [];
 

@@ -51,6 +51,27 @@ public sealed class HubFeedClientTests
     }
 
     [Fact]
+    public async Task Each_dashboard_circuit_is_its_own_client_for_the_per_client_limit()
+    {
+        // Every circuit reaches the hub from the server itself; with authentication off its ticket still names it.
+        var token = TestTimeouts.TestToken();
+        await using var app = await LoopbackApp.StartAsync(StreamApiFixture.TestSettings(("Streaming:MaxStreamsPerClient", "1")), cancellationToken: token);
+        await using var firstCircuit = app.Services.CreateAsyncScope();
+        await using var secondCircuit = app.Services.CreateAsyncScope();
+        var first = firstCircuit.ServiceProvider.GetRequiredService<IFeedClient>();
+        var second = secondCircuit.ServiceProvider.GetRequiredService<IFeedClient>();
+
+        await using var one = first.StreamAsync("idle", new FeedStreamSettings(), token).GetAsyncEnumerator(token);
+        await using var other = second.StreamAsync("idle", new FeedStreamSettings(), token).GetAsyncEnumerator(token);
+        Assert.True(await one.MoveNextAsync());
+        Assert.True(await other.MoveNextAsync());
+        await using var third = first.StreamAsync("fast", new FeedStreamSettings(), token).GetAsyncEnumerator(token);
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(async () => await third.MoveNextAsync());
+
+        Assert.Contains("already has 1 open streams", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_hub_sees_the_circuits_signed_in_user_not_the_server()
     {
         var token = TestTimeouts.TestToken();
