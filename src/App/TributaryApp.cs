@@ -3,6 +3,7 @@ using Tributary.App.Endpoints;
 using Tributary.App.Feeds;
 using Tributary.App.Hubs;
 using Tributary.App.Operations;
+using Tributary.App.Streams;
 using Tributary.App.Security;
 
 namespace Tributary.App;
@@ -25,6 +26,7 @@ public static class TributaryApp
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddSecurity();
         builder.Services.AddFeeds();
+        builder.Services.AddStreamGate();
         builder.Services.AddStreamApi();
         builder.Services.AddExportApi();
         builder.Services.AddFeedHub();

@@ -1,13 +1,12 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Tributary.App.Feeds;
-using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Sharing;
 using Tributary.App.Feeds.Upstream;
 using Tributary.App.Security;
+using Tributary.App.Streams;
 using Tributary.Streaming.Formatting;
 using Tributary.Streaming.Records;
 
@@ -47,12 +46,9 @@ public static class ExportApi
         FeedCatalog catalog,
         FeedRequestRules rules,
         FeedAccess access,
-        AccessWatch accessWatch,
         IFeedEngine sharedFeeds,
         MergedStreams mergedStreams,
-        StreamLimiter limiter,
-        StreamStats stats,
-        IOptions<StreamingOptions> limits,
+        StreamGate gate,
         ILoggerFactory loggers,
         TimeProvider timeProvider)
     {
@@ -62,7 +58,7 @@ public static class ExportApi
         var feed = formatter is null ? null : rules.FindVisible(name, permissions);
         if (feed is null)
         {
-            HiddenFeedLog.Refused(loggers.CreateLogger<FeedRequestRules>(), context, formatter is null ? null : catalog.Find(name)?.Name);
+            HiddenFeedLog.Refused(loggers.CreateLogger(typeof(ExportApi).FullName!), context, formatter is null ? null : catalog.Find(name)?.Name);
             return Problem(StatusCodes.Status404NotFound, formatter is null
                 ? $"Export '{file}' is not a feed name ending in .csv or .ndjson."
                 : $"Unknown feed '{name}'. Known feeds: {rules.KnownFeeds(permissions)}.");
@@ -80,25 +76,18 @@ public static class ExportApi
             return Problem(StatusCodes.Status400BadRequest, error);
         }
 
-        var client = StreamClient.Of(context.User, context.Connection.RemoteIpAddress);
-        if (request is null)
-        {
-            using var history = stats.BeginStream(LiveEndpoint, client, [feed]);
-            await WriteAsync(context, feed, formatter!, sharedFeeds.HistoryAsync(feed, context.RequestAborted), history, timeProvider, Logger(loggers));
-            return TypedResults.Empty;
-        }
-
-        // A live export is a stream like any other: counted, and under the same per-client limit.
-        if (!StreamAdmission.TryAdmit(context, limiter, limits.Value, Logger(loggers), out var lease, out var refusal))
+        // History or live, an export is a stream like any other: admitted under the per-client limit, counted, and
+        // ended by the same rules (access, shutdown, duration).
+        IReadOnlyList<FeedDefinition> feeds = request?.Feeds ?? [feed];
+        if (!StreamAdmission.TryOpen(context, gate, LiveEndpoint, feeds, out var stream, out var refusal))
         {
             return refusal;
         }
 
-        using (lease)
-        using (var activity = stats.BeginStream(LiveEndpoint, client, request.Feeds))
-        using (var accessLease = accessWatch.Watch(context.User, request.Feeds))
+        using (stream)
         {
-            await WriteAsync(context, feed, formatter!, mergedStreams.Open(request, context.RequestAborted), activity, timeProvider, Logger(loggers), accessLease);
+            var items = request is null ? sharedFeeds.HistoryAsync(feed, stream.Token) : mergedStreams.Open(request, stream.Token);
+            await WriteAsync(context, feed, formatter!, items, stream, timeProvider);
         }
 
         return TypedResults.Empty;
@@ -122,10 +111,8 @@ public static class ExportApi
         FeedDefinition feed,
         FeedRecordFormatter formatter,
         IAsyncEnumerable<FeedItem<object>> items,
-        StreamActivity activity,
-        TimeProvider timeProvider,
-        ILogger logger,
-        AccessLease? access = null)
+        StreamSession stream,
+        TimeProvider timeProvider)
     {
         var response = context.Response;
         var extension = formatter is CsvFormatter ? "csv" : "ndjson";
@@ -139,51 +126,52 @@ public static class ExportApi
         {
             // An upstream's status records (connected, reconnecting…) are not rows of its data: CSV leaves them
             // out, so they cannot decide the columns. NDJSON exports keep them.
-            items = WithoutStatusRecords(items, context.RequestAborted);
+            items = WithoutStatusRecords(items, stream.Token);
         }
 
-        activity.EndsWhen(context.RequestAborted);
+        var activity = stream.Activity;
         var writer = new LiveBatchWriter(new CountingLiveOutput(new StreamLiveOutput(response.Body), activity), timeProvider);
-        using var exportLifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, access?.Token ?? CancellationToken.None);
+        StreamEnding ending;
         try
         {
-            try
-            {
-                await writer.CopyAsync(
-                    items,
-                    (item, batch) =>
-                    {
-                        activity.Delivered(item.Data);
-                        formatter.WriteRecord(item, batch);
-                    },
-                    heartbeat: null,
-                    exportLifetime.Token);
-                activity.End(StreamEndReason.Completed);
-            }
-            catch (OperationCanceledException) when (access is { Token.IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested)
-            {
-                activity.End(StreamEndReason.AccessEnded);
-                formatter.WriteControl(FeedControlKind.Error, feed.Name, access.Reason, writer.Batch);
-            }
-            catch (FeedFailedException failure)
-            {
-                // The export ends with the failure as its last record, as a stream does; logged once, here.
-                StreamApiLog.StreamEndedByFailure(logger, failure);
-                activity.End(StreamEndReason.Failed);
-                formatter.WriteControl(FeedControlKind.Error, failure.Feed, failure.ClientMessage, writer.Batch);
-            }
+            await writer.CopyAsync(
+                items,
+                (item, batch) =>
+                {
+                    activity.Delivered(item.Data);
+                    formatter.WriteRecord(item, batch);
+                },
+                heartbeat: null,
+                stream.Token);
+            ending = stream.End(null)!;
+        }
+        catch (Exception error) when (stream.End(error) is { } ended)
+        {
+            ending = ended;
+        }
 
-            formatter.WriteEnd(writer.Batch);
+        if (ending == StreamEnding.ClientLeft)
+        {
+            // The client stopped the download; the export's producers have stopped with it.
+            return;
+        }
+
+        if (ending.Record is { } last)
+        {
+            // The export ends with why as its last record, as a stream does.
+            formatter.WriteControl(last, ending.Feed ?? feed.Name, ending.Message!, writer.Batch);
+        }
+
+        formatter.WriteEnd(writer.Batch);
+        try
+        {
             await writer.FlushAsync(context.RequestAborted);
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The client stopped the download; the export's producers have stopped with it.
-            activity.End(StreamEndReason.ClientLeft);
+            // The client left while the last records were on their way.
         }
     }
-
-    private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(ExportApi).FullName!);
 
     private static async IAsyncEnumerable<FeedItem<object>> WithoutStatusRecords(IAsyncEnumerable<FeedItem<object>> items, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

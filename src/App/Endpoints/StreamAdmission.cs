@@ -1,38 +1,33 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tributary.App.Feeds.Requests;
+using Tributary.App.Feeds;
+using Tributary.App.Streams;
 
 namespace Tributary.App.Endpoints;
 
 /// <summary>
-/// Admits an HTTP stream under the per-client rule every entry point shares (<c>Streaming:MaxStreamsPerClient</c>
-/// across <c>/api/stream</c>, live exports and hub streams), or refuses it with 429 and <c>Retry-After</c>.
+/// Admits an HTTP stream through the <see cref="StreamGate"/> every entry point shares, or refuses it with 429 and
+/// <c>Retry-After</c> when the client already holds its most streams.
 /// </summary>
 internal static class StreamAdmission
 {
-    public static bool TryAdmit(
+    public static bool TryOpen(
         HttpContext context,
-        StreamLimiter limiter,
-        StreamingOptions limits,
-        ILogger logger,
-        out IDisposable? lease,
+        StreamGate gate,
+        string endpoint,
+        IReadOnlyList<FeedDefinition> feeds,
+        [NotNullWhen(true)] out StreamSession? stream,
         [NotNullWhen(false)] out ProblemHttpResult? refusal)
     {
-        var client = Security.StreamClient.Of(context.User, context.Connection.RemoteIpAddress);
-        lease = limiter.TryAcquire(client);
-        if (lease is not null)
+        stream = gate.TryOpen(endpoint, context.User, context.Connection.RemoteIpAddress, feeds, exemptFromClientLimit: false, context.RequestAborted);
+        if (stream is not null)
         {
             refusal = null;
             return true;
         }
 
-        StreamApiLog.TooManyStreams(logger, client, limits.MaxStreamsPerClient);
-        context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        refusal = TypedResults.Problem(
-            detail: $"This client already has {limits.MaxStreamsPerClient} open streams, the most allowed. Close one, or retry after {limits.RetryAfterSeconds} s.",
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many streams");
+        context.Response.Headers.RetryAfter = gate.RetryAfterSeconds;
+        refusal = TypedResults.Problem(detail: gate.TooManyStreams, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many streams");
         return false;
     }
 }

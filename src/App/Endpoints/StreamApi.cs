@@ -1,10 +1,10 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Security;
+using Tributary.App.Streams;
 
 namespace Tributary.App.Endpoints;
 
@@ -43,13 +43,10 @@ public static class StreamApi
         HttpContext context,
         FeedRequestRules rules,
         FeedAccess access,
-        AccessWatch accessWatch,
-        StreamLimiter limiter,
+        StreamGate gate,
         StreamResponder responder,
-        IOptions<StreamingOptions> options,
         ILogger<StreamResponder> logger)
     {
-        var limits = options.Value;
         var (request, error, hidden) = StreamRequest.Parse(context.Request, rules, access.For(context.User));
         if (request is null)
         {
@@ -57,15 +54,14 @@ public static class StreamApi
             return TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid stream request");
         }
 
-        if (!StreamAdmission.TryAdmit(context, limiter, limits, logger, out var lease, out var refusal))
+        if (!StreamAdmission.TryOpen(context, gate, StreamResponder.Endpoint, request.Selection.Feeds, out var stream, out var refusal))
         {
             return refusal;
         }
 
-        using (lease)
-        using (var accessLease = accessWatch.Watch(context.User, request.Selection.Feeds))
+        using (stream)
         {
-            await responder.StreamAsync(context, request, accessLease);
+            await responder.StreamAsync(context, request, stream);
         }
 
         return TypedResults.Empty;

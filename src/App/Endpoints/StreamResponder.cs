@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Tributary.App.Feeds;
-using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
-using Tributary.App.Security;
+using Tributary.App.Streams;
 using Tributary.Streaming.Compression;
 using Tributary.Streaming.Formatting;
 using Tributary.Streaming.Records;
@@ -11,40 +10,27 @@ using Tributary.Streaming.Records;
 namespace Tributary.App.Endpoints;
 
 /// <summary>
-/// Writes one merged stream to an HTTP response. The request's abort token and the server's stopping token
-/// flow into the merge's scoped producer, so a client that leaves stops every producer of its stream.
-/// Every way a stream ends is deliberate: items run out or the limit is reached (clean end), a feed fails
-/// (error record), the server stops (shutdown record), the duration limit passes (end record), the caller's
-/// access ends (error record), or the client leaves (nothing more to write).
+/// Writes one merged stream to an HTTP response. The stream's token (from its <see cref="StreamSession"/>: the client
+/// leaving, the server stopping, the caller's access ending, the duration limit) flows into the merge's scoped
+/// producer, so whichever comes first stops every producer of the stream; the open stream says how it ended, and
+/// the response's last record tells the client, unless the client is gone.
 /// </summary>
 public sealed class StreamResponder(
     MergedStreams mergedStreams,
-    StreamStats stats,
     IOptions<StreamingOptions> options,
-    IHostApplicationLifetime lifetime,
     TimeProvider timeProvider,
-    StreamFlushClock flushClock,
-    ILogger<StreamResponder> logger)
+    StreamFlushClock flushClock)
 {
     public const string Endpoint = "/api/stream";
 
     /// <param name="context">The request to answer.</param>
     /// <param name="request">What to stream.</param>
-    /// <param name="access">Ends the stream, with an error record, when the caller's access ends.</param>
-    public async Task StreamAsync(HttpContext context, StreamRequest request, AccessLease access)
+    /// <param name="stream">The admitted stream: its token, its activity and how it ends.</param>
+    public async Task StreamAsync(HttpContext context, StreamRequest request, StreamSession stream)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(access);
-        var aborted = context.RequestAborted;
-        using var activity = stats.BeginStream(Endpoint, StreamClient.Of(context.User, context.Connection.RemoteIpAddress), request.Selection.Feeds);
-        activity.EndsWhen(aborted);
-        using var streamLifetime = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping, access.Token);
-        if (options.Value.MaxStreamDuration is { } maxDuration)
-        {
-            streamLifetime.CancelAfter(maxDuration);
-        }
-
+        ArgumentNullException.ThrowIfNull(stream);
         var formatter = request.Format.CreateFormatter();
         var coding = ContentCoding.Negotiate(context.Request.Headers.AcceptEncoding);
         await StartResponseAsync(context, formatter, coding);
@@ -52,14 +38,14 @@ public sealed class StreamResponder(
         var compressor = coding is { } format ? new LiveCompressionWriter(context.Response.Body, format) : null;
         await using (compressor)
         {
-            var output = new CountingLiveOutput(compressor ?? (ILiveOutput)new StreamLiveOutput(context.Response.Body), activity);
+            var output = new CountingLiveOutput(compressor ?? (ILiveOutput)new StreamLiveOutput(context.Response.Body), stream.Activity);
             var writer = new LiveBatchWriter(output, timeProvider, flushClock.Clock);
-            if (!await CopyAsync(request, formatter, writer, activity, access, streamLifetime.Token, aborted))
+            if (!await CopyAsync(request, formatter, writer, stream))
             {
                 return;
             }
 
-            await FinishAsync(writer, compressor, aborted);
+            await FinishAsync(writer, compressor, context.RequestAborted);
         }
     }
 
@@ -82,17 +68,10 @@ public sealed class StreamResponder(
     }
 
     /// <returns>False when the client has gone and nothing more can be written.</returns>
-    private async Task<bool> CopyAsync(
-        StreamRequest request,
-        FeedRecordFormatter formatter,
-        LiveBatchWriter writer,
-        StreamActivity activity,
-        AccessLease access,
-        CancellationToken streamToken,
-        CancellationToken aborted)
+    private async Task<bool> CopyAsync(StreamRequest request, FeedRecordFormatter formatter, LiveBatchWriter writer, StreamSession stream)
     {
         var settings = options.Value;
-        // No token here: the writer enumerates with its own, linked to streamToken, and an async iterator given
+        // No token here: the writer enumerates with its own, linked to the stream's, and an async iterator given
         // a second token links the two in yet another token source, for every stream.
         var items = mergedStreams.Open(request.Selection, CancellationToken.None);
 
@@ -100,6 +79,8 @@ public sealed class StreamResponder(
             ? new LiveHeartbeat(settings.HeartbeatInterval, batch => formatter.WriteComment("heartbeat", batch))
             : null;
         var position = new StreamPositionWriter(request.Selection.Feeds, request.Selection.Since);
+        var activity = stream.Activity;
+        StreamEnding ending;
         try
         {
             await writer.CopyAsync(
@@ -123,42 +104,21 @@ public sealed class StreamResponder(
                     }
                 },
                 heartbeat,
-                streamToken);
-            activity.End(StreamEndReason.Completed);
-            return true;
+                stream.Token);
+            ending = stream.End(null)!;
         }
-        catch (Exception) when (aborted.IsCancellationRequested)
+        catch (Exception error) when (stream.End(error) is { } ended)
         {
-            // The client left: the merge has already stopped its producers; there is no one to tell.
-            activity.End(StreamEndReason.ClientLeft);
-            return false;
+            // A fault that is none of a stream's endings propagates to the host, which logs it.
+            ending = ended;
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+
+        if (ending.Record is { } last)
         {
-            activity.End(StreamEndReason.ServerStopping);
-            formatter.WriteControl(FeedControlKind.Shutdown, null, "The server is shutting down; reconnect to resume.", writer.Batch);
-            return true;
+            formatter.WriteControl(last, ending.Feed, ending.Message!, writer.Batch);
         }
-        catch (OperationCanceledException) when (access.Token.IsCancellationRequested)
-        {
-            activity.End(StreamEndReason.AccessEnded);
-            formatter.WriteControl(FeedControlKind.Error, null, access.Reason, writer.Batch);
-            return true;
-        }
-        catch (OperationCanceledException) when (streamToken.IsCancellationRequested && settings.MaxStreamDuration is { } max)
-        {
-            activity.End(StreamEndReason.MaxDuration);
-            formatter.WriteControl(FeedControlKind.End, null, $"The stream reached its maximum duration of {max}; reconnect to continue.", writer.Batch);
-            return true;
-        }
-        catch (FeedFailedException failure)
-        {
-            // The boundary logs once, with detail; the client gets the feed's name but not server internals.
-            StreamApiLog.StreamEndedByFailure(logger, failure);
-            activity.End(StreamEndReason.Failed);
-            formatter.WriteControl(FeedControlKind.Error, failure.Feed, failure.ClientMessage, writer.Batch);
-            return true;
-        }
+
+        return ending != StreamEnding.ClientLeft;
     }
 
     private static async Task FinishAsync(LiveBatchWriter writer, LiveCompressionWriter? compressor, CancellationToken aborted)

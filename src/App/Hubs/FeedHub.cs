@@ -7,7 +7,7 @@ using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Security;
-using Tributary.Streaming.Concurrency;
+using Tributary.App.Streams;
 using Tributary.Streaming.Operators;
 using Tributary.Streaming.Records;
 
@@ -22,12 +22,9 @@ namespace Tributary.App.Hubs;
 public sealed class FeedHub(
     FeedRequestRules rules,
     FeedAccess access,
-    AccessWatch accessWatch,
     MergedStreams mergedStreams,
-    StreamStats stats,
-    StreamLimiter limiter,
+    StreamGate gate,
     IOptions<StreamingOptions> options,
-    IHostApplicationLifetime lifetime,
     HubShutdownDrain shutdownDrain,
     TimeProvider timeProvider,
     ILogger<FeedHub> logger) : Hub
@@ -96,36 +93,34 @@ public sealed class FeedHub(
         return base.OnConnectedAsync();
     }
 
-    // The stream ends with a `shutdown` record, like an HTTP stream, when the server stops: the client is told
-    // why, and the invocation completes instead of being cut off with the connection.
+    // A stream ends by the gate's rules, as an HTTP stream does: the `shutdown` and `end` records travel as its last
+    // items and the invocation completes; a failure or lost access is a HubException with the same words.
     private async IAsyncEnumerable<FeedItem<object>> RunAsync(FeedRequest request, string connectionId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var admission = Admit(connectionId);
-        using var activity = stats.BeginStream(Path, StreamClient.Of(Context.User, Context.GetHttpContext()?.Connection.RemoteIpAddress), request.Feeds);
-        activity.EndsWhen(cancellationToken);
-        using var accessLease = accessWatch.Watch(Context.User ?? new System.Security.Claims.ClaimsPrincipal(), request.Feeds);
+        using var connectionLease = AdmitOnConnection(connectionId);
+        // Before the session links the server's stopping token: the drain must run after the session's own callback.
         shutdownDrain.EnsureRegistered();
-        using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping, accessLease.Token);
+        var user = Context.User ?? new System.Security.Claims.ClaimsPrincipal();
+        var address = Context.GetHttpContext()?.Connection.RemoteIpAddress;
+        using var stream = gate.TryOpen(Path, user, address, request.Feeds, IsExemptFromClientLimit(user, address), cancellationToken)
+            ?? throw new HubException(gate.TooManyStreams);
         var items = mergedStreams.Open(request, stream.Token).GetAsyncEnumerator(stream.Token);
         try
         {
-            while (await NextAsync(items, activity, accessLease, stream.Token, cancellationToken) is var next && next != Next.End)
+            StreamEnding? ending;
+            while ((ending = await NextAsync(items, stream, connectionId)) is null)
             {
-                if (next == Next.Shutdown)
-                {
-                    activity.End(StreamEndReason.ServerStopping);
-                    yield return new FeedItem<object>("", 0, timeProvider.GetUtcNow(), new FeedControl(FeedControlKind.Shutdown, "The server is shutting down; reconnect to resume."));
-                    yield break;
-                }
-
                 var item = items.Current;
-                activity.Delivered(item.Data);
+                stream.Activity.Delivered(item.Data);
                 // Each hub item is its own message: it counts as written now.
-                activity.ReportDelivered();
+                stream.Activity.ReportDelivered();
                 yield return item;
             }
 
-            activity.End(StreamEndReason.Completed);
+            if (ending.Record is FeedControlKind.Shutdown or FeedControlKind.End)
+            {
+                yield return ending.ToItem(timeProvider.GetUtcNow());
+            }
         }
         finally
         {
@@ -149,105 +144,62 @@ public sealed class FeedHub(
         }
     }
 
-    private enum Next
+    // Every hub stream of a connection counts against the connection's limit; the gate applies the client's.
+    private IDisposable AdmitOnConnection(string connectionId)
     {
-        Item,
-        End,
-        Shutdown,
-    }
-
-    // Every hub stream of a connection and of a client counts against the limits HTTP streams share.
-    private HubStreamLease Admit(string connectionId)
-    {
-        var limits = options.Value;
+        var limit = options.Value.MaxStreamsPerConnection;
         var streams = (ConnectionStreams)Context.Items[ConnectionStreams.Key]!;
-        if (!streams.TryTake(limits.MaxStreamsPerConnection, out var connectionLease))
+        if (!streams.TryTake(limit, out var lease))
         {
-            FeedHubLog.TooManyStreams(logger, connectionId, "connection", limits.MaxStreamsPerConnection);
-            throw new HubException($"This connection already has {limits.MaxStreamsPerConnection} open streams, the most allowed (Streaming:MaxStreamsPerConnection). Close one first.");
+            FeedHubLog.TooManyStreams(logger, connectionId, "connection", limit);
+            throw new HubException($"This connection already has {limit} open streams, the most allowed (Streaming:MaxStreamsPerConnection). Close one first.");
         }
 
-        IDisposable? clientLease = null;
-        var address = Context.GetHttpContext()?.Connection.RemoteIpAddress;
-        // Only anonymous callers from addresses an operator chose are exempt; every dashboard circuit presents a
-        // ticket, so it counts as its viewer (or its signed-in user).
-        var exempt = Context.User?.Identity?.IsAuthenticated != true && IsExemptFromClientLimit(address, limits);
-        try
-        {
-            clientLease = exempt ? null : limiter.TryAcquire(StreamClient.Of(Context.User, address));
-        }
-        catch
-        {
-            connectionLease!.Dispose();
-            throw;
-        }
-
-        if (!exempt && clientLease is null)
-        {
-            connectionLease!.Dispose();
-            FeedHubLog.TooManyStreams(logger, connectionId, "client", limits.MaxStreamsPerClient);
-            throw new HubException($"This client already has {limits.MaxStreamsPerClient} open streams, the most allowed (Streaming:MaxStreamsPerClient). Close one first.");
-        }
-
-        return new HubStreamLease(connectionLease!, clientLease);
+        return lease!;
     }
 
-    private static bool IsExemptFromClientLimit(IPAddress? address, StreamingOptions limits)
+    // Only anonymous callers from addresses an operator chose are exempt; every dashboard circuit presents a
+    // ticket, so it counts as its viewer (or its signed-in user).
+    private bool IsExemptFromClientLimit(System.Security.Claims.ClaimsPrincipal user, IPAddress? address)
     {
-        if (address is null)
+        if (user.Identity?.IsAuthenticated == true || address is null)
         {
             return false;
         }
 
         var normalized = StreamClient.Normalized(address);
-        return limits.HubClientLimitExempt.Any(a => IPAddress.TryParse(a, out var exempt) && exempt.Equals(normalized));
+        return options.Value.HubClientLimitExempt.Any(a => IPAddress.TryParse(a, out var exempt) && StreamClient.Normalized(exempt)!.Equals(normalized));
     }
 
-    private sealed class HubStreamLease(IDisposable connection, IDisposable? client) : IDisposable
-    {
-        public void Dispose()
-        {
-            client?.Dispose();
-            connection.Dispose();
-        }
-    }
-
-    // A feed failure reaches the client as a HubException naming the feed (other exceptions would reach it
-    // only as a generic error); the failure is logged here, once. The server stopping is a normal end, with a
-    // shutdown record. Items already waiting complete at once, and skip the async machinery: this runs for
-    // every item of every hub stream.
-    private ValueTask<Next> NextAsync(IAsyncEnumerator<FeedItem<object>> items, StreamActivity activity, AccessLease accessLease, CancellationToken streamToken, CancellationToken invocationToken)
+    // The next item (null), or how the stream ended. Items already waiting complete at once, and skip the async
+    // machinery: this runs for every item of every hub stream.
+    private ValueTask<StreamEnding?> NextAsync(IAsyncEnumerator<FeedItem<object>> items, StreamSession stream, string connectionId)
     {
         var next = items.MoveNextAsync();
-        return next.IsCompletedSuccessfully ? new(next.Result ? Next.Item : Next.End) : AwaitNextAsync(next, activity, accessLease, streamToken, invocationToken);
+        return next.IsCompletedSuccessfully ? new(next.Result ? null : stream.End(null)) : AwaitNextAsync(next, stream, connectionId);
     }
 
-    private async ValueTask<Next> AwaitNextAsync(ValueTask<bool> next, StreamActivity activity, AccessLease accessLease, CancellationToken streamToken, CancellationToken invocationToken)
+    private async ValueTask<StreamEnding?> AwaitNextAsync(ValueTask<bool> next, StreamSession stream, string connectionId)
     {
-        var connectionId = Context.ConnectionId;
+        StreamEnding? ending;
         try
         {
-            return await next ? Next.Item : Next.End;
+            return await next ? null : stream.End(null);
         }
-        catch (OperationCanceledException) when (accessLease.Token.IsCancellationRequested && !invocationToken.IsCancellationRequested)
+        catch (Exception error) when ((ending = stream.End(error)) is not null)
         {
-            activity.End(StreamEndReason.AccessEnded);
-            throw new HubException(accessLease.Reason);
+            if (ending.Reason == StreamEndReason.ClientLeft)
+            {
+                // The invocation was cancelled by its client or its connection: nobody is left to tell.
+                throw;
+            }
+
+            return ending.Record == FeedControlKind.Error ? throw new HubException(ending.Message) : ending;
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !invocationToken.IsCancellationRequested)
-        {
-            return Next.Shutdown;
-        }
-        catch (FeedFailedException failure)
-        {
-            FeedHubLog.StreamEndedByFailure(logger, failure, connectionId);
-            activity.End(StreamEndReason.Failed);
-            throw new HubException(failure.ClientMessage);
-        }
-        catch (Exception failure) when (failure is not HubException && !failure.IsCancellationOf(streamToken))
+        catch (Exception failure) when (failure is not HubException and not OperationCanceledException)
         {
             FeedHubLog.StreamFailed(logger, connectionId, failure);
-            activity.End(StreamEndReason.Failed);
+            stream.Activity.End(StreamEndReason.Failed);
             throw new HubException("The stream failed on the server.");
         }
     }

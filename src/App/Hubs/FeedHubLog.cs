@@ -1,5 +1,3 @@
-using Tributary.App.Feeds;
-
 namespace Tributary.App.Hubs;
 
 /// <summary>Log messages of the feed hub. Event ids are stable; a retired id stays here as a comment.</summary>
@@ -11,17 +9,8 @@ namespace Tributary.App.Hubs;
 /// </remarks>
 internal static partial class FeedHubLog
 {
-    [LoggerMessage(101, LogLevel.Error, "Feed '{Feed}' failed; the hub stream of connection {ConnectionId} was ended with an error.")]
-    public static partial void FeedFailed(ILogger logger, string feed, string connectionId, Exception? failure);
-
-    // 102 (stream ended): retired for StreamLog 702, stream closed, with its reason.
-
-    [LoggerMessage(103, LogLevel.Warning, "A hub reader of feed '{Feed}' on connection {ConnectionId} fell behind and was disconnected (DisconnectSlowConsumer).")]
-    public static partial void ReaderFellBehind(ILogger logger, string feed, string connectionId);
-
-    [LoggerMessage(104, LogLevel.Debug, "Feed '{Feed}' failed (logged where it failed); the hub stream of connection {ConnectionId} was ended with an error.")]
-    public static partial void EndedByLoggedFailure(ILogger logger, string feed, string connectionId);
-
+    // 101 (feed failed), 103 (reader fell behind) and 104 (failure logged where it failed): retired for the stream
+    // gate's 1, 6 and 7, the same for every entry point.
     [LoggerMessage(105, LogLevel.Error, "The hub stream of connection {ConnectionId} failed.")]
     public static partial void StreamFailed(ILogger logger, string connectionId, Exception failure);
 
@@ -35,21 +24,4 @@ internal static partial class FeedHubLog
     public static partial void TooManyStreams(ILogger logger, string connectionId, string scope, int limit);
 
     // 109 (ended by shutdown) and 110 (access ended): retired for StreamLog 702, stream closed, with its reason.
-
-    /// <summary>Logs a feed failure that ends a hub stream, once and at the level it deserves.</summary>
-    public static void StreamEndedByFailure(ILogger logger, FeedFailedException failure, string connectionId)
-    {
-        if (failure.ReaderFellBehind)
-        {
-            ReaderFellBehind(logger, failure.Feed, connectionId);
-        }
-        else if (failure.FailureLogged)
-        {
-            EndedByLoggedFailure(logger, failure.Feed, connectionId);
-        }
-        else
-        {
-            FeedFailed(logger, failure.Feed, connectionId, failure.InnerException);
-        }
-    }
 }

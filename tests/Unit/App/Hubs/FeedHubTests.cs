@@ -170,7 +170,7 @@ public sealed class FeedHubTests(StreamApiFixture fixture) : IClassFixture<Strea
         await Assert.ThrowsAsync<HubException>(() => connection.StreamAsync<FeedItem<JsonElement>>("Stream", new[] { "broken" }, TestTimeouts.TestToken()).TakeAsync(10));
 
         var logged = Assert.Single(logs.Entries, e => e.Level >= LogLevel.Warning);
-        Assert.Equal((LogLevel.Error, 101), (logged.Level, logged.Id.Id));
+        Assert.Equal((LogLevel.Error, 1), (logged.Level, logged.Id.Id));
         Assert.IsType<InvalidOperationException>(logged.Exception);
     }
 

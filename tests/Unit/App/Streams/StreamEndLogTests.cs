@@ -1,13 +1,12 @@
 using Microsoft.Extensions.Logging;
-using Tributary.App.Endpoints;
 using Tributary.App.Feeds;
-using Tributary.App.Hubs;
+using Tributary.App.Streams;
 using Tributary.Tests.Unit.Support;
 
-namespace Tributary.Tests.Unit.App.Endpoints;
+namespace Tributary.Tests.Unit.App.Streams;
 
-/// <summary>How each boundary logs the failure that ends a stream: once, at the level it deserves.</summary>
-public sealed class StreamApiLogTests
+/// <summary>How the failure that ends a stream is logged, for every entry point: once, at the level it deserves.</summary>
+public sealed class StreamEndLogTests
 {
     public static TheoryData<string, LogLevel> Failures => new()
     {
@@ -18,22 +17,11 @@ public sealed class StreamApiLogTests
 
     [Theory]
     [MemberData(nameof(Failures))]
-    public void The_http_boundary_logs_a_stream_ending_failure_once_at_its_level(string kind, LogLevel expected)
+    public void A_stream_ending_failure_is_logged_once_at_its_level(string kind, LogLevel expected)
     {
         var logs = new CollectingLoggerProvider();
 
-        StreamApiLog.StreamEndedByFailure(logs.CreateLogger("http"), Failure(kind));
-
-        Assert.Equal(expected, Assert.Single(logs.Entries).Level);
-    }
-
-    [Theory]
-    [MemberData(nameof(Failures))]
-    public void The_hub_boundary_logs_a_stream_ending_failure_once_at_its_level(string kind, LogLevel expected)
-    {
-        var logs = new CollectingLoggerProvider();
-
-        FeedHubLog.StreamEndedByFailure(logs.CreateLogger("hub"), Failure(kind), "connection-1");
+        StreamEndLog.EndedByFailure(logs.CreateLogger("streams"), Failure(kind));
 
         Assert.Equal(expected, Assert.Single(logs.Entries).Level);
     }
