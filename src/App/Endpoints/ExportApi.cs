@@ -33,7 +33,8 @@ public static class ExportApi
         var api = app.MapGroup("/api").WithTags("Exports").RequireAuthorization(TributaryPolicies.Watch).AddEndpointFilter<FeedRefusalLog>();
         api.MapGet("/export/{file}", ExportAsync).WithName("Export")
             .WithSummary("Streams a feed's history (or, with live=true, the feed itself) as CSV or NDJSON, as an attachment.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/files/{name}", GetFile).WithName("GetFile")
             .WithSummary("Serves a file from the export directory, with Range, ETag and Last-Modified.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status416RangeNotSatisfiable);
@@ -86,11 +87,40 @@ public static class ExportApi
 
         using (stream)
         {
-            var items = request is null ? sharedFeeds.HistoryAsync(feed, stream.Token) : mergedStreams.Open(request, stream.Token);
-            await WriteAsync(context, feed, formatter!, items, stream, timeProvider);
+            if (request is not null)
+            {
+                await WriteAsync(context, feed, formatter!, mergedStreams.Open(request, stream.Token), stream, timeProvider);
+                return TypedResults.Empty;
+            }
+
+            // A history is read before the response starts, so a database that cannot be read is a 503 the client can
+            // retry, not a file that ends early; once the body has started, it ends with an error record instead.
+            await using var history = sharedFeeds.HistoryAsync(feed, stream.Token).GetAsyncEnumerator(stream.Token);
+            bool first;
+            try
+            {
+                first = await history.MoveNextAsync();
+            }
+            catch (FeedFailedException failure) when (failure.EngineUnavailable)
+            {
+                stream.End(failure);
+                context.Response.Headers.RetryAfter = gate.RetryAfterSeconds;
+                return Problem(StatusCodes.Status503ServiceUnavailable, failure.ClientMessage);
+            }
+
+            await WriteAsync(context, feed, formatter!, FromStarted(history, first), stream, timeProvider);
         }
 
         return TypedResults.Empty;
+    }
+
+    // The rest of a history whose first item was already read (the enumerator stays its caller's to dispose).
+    private static async IAsyncEnumerable<FeedItem<object>> FromStarted(IAsyncEnumerator<FeedItem<object>> history, bool first)
+    {
+        for (var more = first; more; more = await history.MoveNextAsync())
+        {
+            yield return history.Current;
+        }
     }
 
     // A live export is a stream of one feed; it takes the counter overrides with the stream endpoint's rules.
@@ -227,6 +257,7 @@ public static class ExportApi
         {
             StatusCodes.Status404NotFound => "Not found",
             StatusCodes.Status403Forbidden => "Feed not allowed",
+            StatusCodes.Status503ServiceUnavailable => "Feed engine unavailable",
             _ => "Invalid request",
         });
 }

@@ -36,6 +36,19 @@ public sealed class FeedFailedException : Exception
     /// </summary>
     public bool ReaderFellBehind { get; private init; }
 
+    /// <summary>
+    /// The feed's engine (its database) could not be read: nothing is wrong with the feed or the request, and the
+    /// same request shortly may succeed (HTTP answers 503 with <c>Retry-After</c> when no body was sent yet).
+    /// </summary>
+    public bool EngineUnavailable { get; private init; }
+
+    /// <summary>The failure that ends a read of a feed whose engine's storage is unreachable.</summary>
+    public static FeedFailedException Unavailable(string feed, Exception cause, string what) =>
+        new(feed, cause, $"Feed '{feed}' could not {what}: its database is unavailable. Try again shortly.")
+        {
+            EngineUnavailable = true,
+        };
+
     /// <summary>The failure was logged where it happened (a shared feed logs once for all its readers), so the
     /// boundaries that end each reader's stream do not log it again.</summary>
     public bool FailureLogged { get; private init; }
@@ -50,5 +63,5 @@ public sealed class FeedFailedException : Exception
 
     /// <summary>The same failure, marked as logged once where it happened.</summary>
     public FeedFailedException AsLogged() =>
-        new(Feed, InnerException ?? this, ClientMessage) { FailureLogged = true, ReaderFellBehind = ReaderFellBehind };
+        new(Feed, InnerException ?? this, ClientMessage) { FailureLogged = true, ReaderFellBehind = ReaderFellBehind, EngineUnavailable = EngineUnavailable };
 }

@@ -21,12 +21,19 @@ internal static partial class StreamEndLog
     [LoggerMessage(7, LogLevel.Debug, "Feed '{Feed}' failed (logged where it failed); its stream was ended with an error.")]
     public static partial void EndedByLoggedFailure(ILogger logger, string feed);
 
+    [LoggerMessage(9, LogLevel.Warning, "Feed '{Feed}' could not be read: its engine's database is unavailable ({Reason}).")]
+    public static partial void EngineUnavailable(ILogger logger, string feed, string reason);
+
     /// <summary>Logs a feed failure that ends a stream, once and at the level it deserves.</summary>
     public static void EndedByFailure(ILogger logger, FeedFailedException failure)
     {
         if (failure.ReaderFellBehind)
         {
             ReaderFellBehind(logger, failure.Feed);
+        }
+        else if (failure.EngineUnavailable)
+        {
+            EngineUnavailable(logger, failure.Feed, failure.InnerException?.GetType().Name ?? "unreachable");
         }
         else if (failure.FailureLogged)
         {

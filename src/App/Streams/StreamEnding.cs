@@ -12,7 +12,8 @@ namespace Tributary.App.Streams;
 /// <param name="Record">The kind of the last record, or null when there is none to send.</param>
 /// <param name="Feed">The feed the record is about, if one.</param>
 /// <param name="Message">The record's words for the client.</param>
-public sealed record StreamEnding(StreamEndReason Reason, FeedControlKind? Record = null, string? Feed = null, string? Message = null)
+/// <param name="Retryable">The feed's engine could not be read: the same request shortly may succeed (503 before a body).</param>
+public sealed record StreamEnding(StreamEndReason Reason, FeedControlKind? Record = null, string? Feed = null, string? Message = null, bool Retryable = false)
 {
     public static StreamEnding Completed { get; } = new(StreamEndReason.Completed);
 

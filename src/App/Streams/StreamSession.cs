@@ -84,7 +84,7 @@ public sealed class StreamSession : IDisposable
         {
             // The client gets the feed's name and what happened, never the server's internals.
             StreamEndLog.EndedByFailure(_logger, failure);
-            return new StreamEnding(StreamEndReason.Failed, FeedControlKind.Error, failure.Feed, failure.ClientMessage);
+            return new StreamEnding(StreamEndReason.Failed, FeedControlKind.Error, failure.Feed, failure.ClientMessage, failure.EngineUnavailable);
         }
 
         if (error is not OperationCanceledException || !_lifetime.IsCancellationRequested)

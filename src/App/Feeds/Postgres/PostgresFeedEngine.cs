@@ -102,11 +102,14 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
     public async IAsyncEnumerable<FeedItem<object>> HistoryAsync(FeedDefinition feed, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feed);
-        await EnsureReadyAsync(cancellationToken);
-        var head = await _context.Log.OpenFeedAsync(feed.Name, cancellationToken);
-        var first = await _context.Log.WindowStartAsync(feed, head.LastSequence, cancellationToken);
-        await foreach (var row in _context.Log.ReadRangeAsync(feed.Name, first - 1, head.LastSequence, cancellationToken))
+        // Every read says the same thing when the database is unreachable: a failure the client may retry.
+        await PostgresReads.OrUnavailableAsync(feed.Name, "export its history", EnsureReadyAsync, cancellationToken);
+        var head = await PostgresReads.OrUnavailableAsync(feed.Name, "export its history", token => _context.Log.OpenFeedAsync(feed.Name, token), cancellationToken);
+        var first = await PostgresReads.OrUnavailableAsync(feed.Name, "export its history", token => _context.Log.WindowStartAsync(feed, head.LastSequence, token), cancellationToken);
+        await using var rows = _context.Log.ReadRangeAsync(feed.Name, first - 1, head.LastSequence, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (await PostgresReads.OrUnavailableAsync(feed.Name, "export its history", _ => rows.MoveNextAsync().AsTask(), cancellationToken))
         {
+            var row = rows.Current;
             if (row.Kind is not (PostgresRowKind.Failure or PostgresRowKind.End))
             {
                 yield return new FeedItem<object>(feed.Name, row.Sequence, row.Timestamp, PostgresRowCodec.Decode(row)) { Epoch = head.Epoch };

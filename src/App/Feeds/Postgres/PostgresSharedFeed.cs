@@ -36,6 +36,9 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
     private long _position;
     private string _epoch = "";
 
+    // While the database is unavailable, the record that said so: a reader joining meanwhile gets it at once.
+    private FeedItem<object>? _engineNotice;
+
     public PostgresSharedFeed(FeedDefinition feed, PostgresFeedContext context)
     {
         _feed = feed;
@@ -48,14 +51,24 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
 
     public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedPosition? after, int extraBuffer, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (subscription, joined) = Join(replaying: after is not null, extraBuffer);
+        var (subscription, joined, notice) = Join(replaying: after is not null, extraBuffer);
         using (subscription)
         {
-            if (await joined.WaitAsync(cancellationToken) is { } start && after is { } position)
+            // A resuming reader replays once the run knows where the log is, which waits for the database; it is told
+            // at once if the database is down (a live reader has the notice first in its own queue).
+            if (after is { } position)
             {
-                await foreach (var item in ReplayAsync(subscription, position, start, cancellationToken))
+                if (notice is not null)
                 {
-                    yield return item;
+                    yield return notice;
+                }
+
+                if (await joined.WaitAsync(cancellationToken) is { } start)
+                {
+                    await foreach (var item in ReplayAsync(subscription, position, start, cancellationToken))
+                    {
+                        yield return item;
+                    }
                 }
             }
 
@@ -92,7 +105,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
 
     // Adds a reader to the current run (starting one if there is none); the task gives the position its
     // live items start after, or null when it has none (the server is stopping, or the run ended first).
-    private (FeedSubscription Subscription, Task<FeedPosition?> Joined) Join(bool replaying, int extraBuffer)
+    private (FeedSubscription Subscription, Task<FeedPosition?> Joined, FeedItem<object>? Notice) Join(bool replaying, int extraBuffer)
     {
         lock (_gate)
         {
@@ -103,19 +116,25 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
             if (run is null)
             {
                 subscription.Complete(new OperationCanceledException($"The server is stopping; feed '{_feed.Name}' takes no new readers.", _context.Host.Token));
-                return (subscription, Task.FromResult<FeedPosition?>(null));
+                return (subscription, Task.FromResult<FeedPosition?>(null), null);
             }
 
             run.Add(subscription);
             _counters.SetSubscribers(run.SubscriberCount);
+            var notice = _engineNotice;
+            if (notice is not null && !replaying)
+            {
+                subscription.Replay([notice]);
+            }
+
             if (_ready)
             {
-                return (subscription, Task.FromResult<FeedPosition?>(new FeedPosition(_position, _epoch)));
+                return (subscription, Task.FromResult<FeedPosition?>(new FeedPosition(_position, _epoch)), notice);
             }
 
             var joined = new TaskCompletionSource<FeedPosition?>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiting.Add((subscription, joined));
-            return (subscription, joined.Task);
+            return (subscription, joined.Task, notice);
         }
     }
 
@@ -131,7 +150,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
 
         if (position.Sequence > start.Sequence)
         {
-            var head = await ReadOrFailAsync(token => _context.Log.OpenFeedAsync(_feed.Name, token), cancellationToken);
+            var head = await ReadOrWaitAsync(token => _context.Log.OpenFeedAsync(_feed.Name, token), cancellationToken);
             if (position.Sequence > head.LastSequence)
             {
                 yield return Reset(start.Sequence, epoch, $"Position {position.Sequence} is ahead of feed '{_feed.Name}', which is at {head.LastSequence}; resuming live.");
@@ -143,7 +162,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
             yield break;
         }
 
-        var windowStart = await ReadOrFailAsync(token => _context.Log.WindowStartAsync(_feed, start.Sequence, token), cancellationToken);
+        var windowStart = await ReadOrWaitAsync(token => _context.Log.WindowStartAsync(_feed, start.Sequence, token), cancellationToken);
         var cursor = position.Sequence;
         if (windowStart > cursor + 1)
         {
@@ -151,32 +170,45 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
             cursor = windowStart - 1;
         }
 
-        await using var rows = _context.Log.ReadRangeAsync(_feed.Name, cursor, start.Sequence, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (await ReadOrFailAsync(_ => rows.MoveNextAsync().AsTask(), cancellationToken))
+        // Pages of the log, each read again from its start if the database goes away meanwhile.
+        while (cursor < start.Sequence)
         {
-            var row = rows.Current;
-            if (row.Sequence > cursor + 1)
+            var from = cursor;
+            var rows = await ReadOrWaitAsync(token => _context.Log.ReadAsync(_feed.Name, from, PostgresFeedLog.PageSize, token, upTo: start.Sequence), cancellationToken);
+            foreach (var row in rows)
             {
-                yield return Reset(row.Sequence - 1, epoch, Trimmed(row.Sequence - cursor - 1, cursor, row.Sequence));
+                if (row.Sequence > cursor + 1)
+                {
+                    yield return Reset(row.Sequence - 1, epoch, Trimmed(row.Sequence - cursor - 1, cursor, row.Sequence));
+                }
+
+                cursor = row.Sequence;
+                foreach (var item in ItemsOf(row, epoch))
+                {
+                    yield return item;
+                }
             }
 
-            cursor = row.Sequence;
-            foreach (var item in ItemsOf(row, epoch))
+            if (rows.Count < PostgresFeedLog.PageSize)
             {
-                yield return item;
+                break;
             }
         }
     }
 
-    private async Task<T> ReadOrFailAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    // A replay waits out an outage, as the live part of its stream does, instead of ending the stream.
+    private async Task<T> ReadOrWaitAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await read(cancellationToken);
-        }
-        catch (Exception failure) when (!cancellationToken.IsCancellationRequested && PostgresFailure.IsUnavailable(failure))
-        {
-            throw new FeedFailedException(_feed.Name, failure, $"Feed '{_feed.Name}' could not replay its history: its database is unavailable. Try again shortly.");
+            try
+            {
+                return await read(cancellationToken);
+            }
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested && PostgresFailure.IsUnavailable(failure))
+            {
+                await Task.Delay(PostgresBackoff.Delay(attempt, _context.Options.ReconnectMaxDelay), _context.Time, cancellationToken);
+            }
         }
     }
 
@@ -277,6 +309,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
             {
                 _run = null;
                 _ready = false;
+                _engineNotice = null;
                 _counters.State = "idle";
                 _counters.SetSubscribers(0);
             }
@@ -396,7 +429,9 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
             }
 
             _counters.State = status == "unavailable" ? "unavailable" : "running";
-            run.Offer(new FeedItem<object>(_feed.Name, _position, _context.Time.GetUtcNow(), new FeedControl(FeedControlKind.Engine, message) { Status = status }) { Epoch = _epoch });
+            var record = new FeedItem<object>(_feed.Name, _position, _context.Time.GetUtcNow(), new FeedControl(FeedControlKind.Engine, message) { Status = status }) { Epoch = _epoch };
+            _engineNotice = status == "unavailable" ? record : null;
+            run.Offer(record);
         }
     }
 

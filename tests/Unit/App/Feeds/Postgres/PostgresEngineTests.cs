@@ -201,6 +201,78 @@ public sealed class PostgresEngineTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Readers_that_join_while_the_database_is_down_are_told_at_once_and_told_when_it_recovers()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var app = await LoopbackApp.StartAsync(postgres.Settings(PostgresFixture.NewSchema(), Ticks), cancellationToken: token);
+        using var client = new HttpClient { BaseAddress = app.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        await ReadDataAsync(app, "/api/stream?feeds=ticks", 2, token);
+
+        await postgres.Server.StopServerAsync();
+        JsonElement down;
+        JsonElement alsoDown;
+        HttpResponseMessage? stream = null;
+        HttpResponseMessage? resumed = null;
+        var restarted = false;
+        try
+        {
+            // A new reader, and one resuming from a position, while the database is down.
+            stream = await client.OpenStreamAsync("/api/stream?feeds=ticks", token);
+            var reader = await stream.BodyReaderAsync(token);
+            down = await ReadUntilAsync(reader, r => Type(r) is not null, token);
+            resumed = await client.OpenStreamAsync("/api/stream?feeds=ticks&since=ticks:1", token);
+            var resumedReader = await resumed.BodyReaderAsync(token);
+            alsoDown = await ReadUntilAsync(resumedReader, r => Type(r) is not null, token);
+            Assert.Equal(("engine", "unavailable"), (Type(down), down.GetProperty("status").GetString()));
+            Assert.Equal(("engine", "unavailable"), (Type(alsoDown), alsoDown.GetProperty("status").GetString()));
+
+            await postgres.Server.StartServerAsync();
+            restarted = true;
+            var up = await ReadUntilAsync(reader, r => Type(r) == "engine", token);
+            Assert.Equal("recovered", up.GetProperty("status").GetString());
+            Assert.True((await ReadUntilAsync(reader, r => Type(r) is null, token)).GetProperty("seq").GetInt64() > 0);
+            Assert.True((await ReadUntilAsync(resumedReader, r => Type(r) is null, token)).GetProperty("seq").GetInt64() > 1);
+        }
+        finally
+        {
+            if (!restarted)
+            {
+                await postgres.Server.StartServerAsync();
+            }
+
+            stream?.Dispose();
+            resumed?.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_history_export_while_the_database_is_down_is_a_503_with_Retry_After_not_an_unhandled_error()
+    {
+        var token = TestTimeouts.TestToken();
+        var logs = new CollectingLoggerProvider();
+        await using var app = await LoopbackApp.StartAsync(postgres.Settings(PostgresFixture.NewSchema(), Ticks), builder => builder.Logging.AddProvider(logs), token);
+        using var client = new HttpClient { BaseAddress = app.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        await ReadDataAsync(app, "/api/stream?feeds=ticks", 2, token);
+
+        await postgres.Server.StopServerAsync();
+        try
+        {
+            using var export = await client.GetAsync("/api/export/ticks.ndjson", token);
+            var problem = JsonDocument.Parse(await export.Content.ReadAsStringAsync(token)).RootElement;
+
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, export.StatusCode);
+            Assert.Equal("application/problem+json", export.Content.Headers.MediaType());
+            Assert.NotNull(export.Headers.RetryAfter);
+            Assert.Contains("database is unavailable", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
+        }
+        finally
+        {
+            await postgres.Server.StartServerAsync();
+        }
+    }
+
+    [Fact]
     public async Task Instances_starting_together_migrate_the_schema_once()
     {
         var token = TestTimeouts.TestToken();
