@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tributary.App.Feeds.Diagnostics;
-using Tributary.App.Feeds.Upstream;
+using Tributary.App.Feeds.Sharing;
 
 namespace Tributary.App.Operations;
 
@@ -12,10 +12,10 @@ internal sealed class UpstreamHealthCheck(StreamStats stats) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var down = stats.SharedFeeds()
-            .Where(f => f.Value.State is UpstreamStatus.Disconnected or UpstreamStatus.Reconnecting or UpstreamStatus.Stalled or UpstreamStatus.Redirected)
-            .OrderBy(f => f.Key, StringComparer.Ordinal)
-            .ToDictionary(f => f.Key, f => (object)f.Value.State, StringComparer.Ordinal);
+        var down = stats.SharedFeedStates()
+            .Where(f => f.State.IsUpstreamDown())
+            .OrderBy(f => f.Feed, StringComparer.Ordinal)
+            .ToDictionary(f => f.Feed, f => (object)f.State.Name(), StringComparer.Ordinal);
         return Task.FromResult(down.Count == 0
             ? HealthCheckResult.Healthy("Every running upstream is connected.")
             : HealthCheckResult.Degraded($"Upstream down for {string.Join(", ", down.Keys)}.", data: down));

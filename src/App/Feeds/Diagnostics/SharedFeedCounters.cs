@@ -1,3 +1,5 @@
+using Tributary.App.Feeds.Sharing;
+
 namespace Tributary.App.Feeds.Diagnostics;
 
 /// <summary>What <c>/api/stats</c>, the system feed and the <c>Tributary</c> meter show about one shared feed.</summary>
@@ -9,8 +11,8 @@ public sealed class SharedFeedCounters
     private long _upstreamConnections;
     private long _reconnects;
 
-    /// <summary><c>idle</c> (no producer), <c>running</c>, or an upstream's last status (<c>connected</c>, <c>reconnecting</c>…).</summary>
-    public string State { get; set; } = "idle";
+    /// <summary>No producer, running, storage unavailable, or an upstream's connection state.</summary>
+    public FeedState State { get; set; } = FeedState.Idle;
 
     /// <summary>Whether this instance runs the feed's producer now.</summary>
     public bool Producer { get; set; }
@@ -35,5 +37,5 @@ public sealed class SharedFeedCounters
 
     public void AddReconnect() => Interlocked.Increment(ref _reconnects);
 
-    public SharedFeedSnapshot Snapshot() => new(State, Subscribers, Dropped, Interlocked.Read(ref _sequence), UpstreamConnections, Reconnects, Producer);
+    public SharedFeedSnapshot Snapshot() => new(State.Name(), Subscribers, Dropped, Interlocked.Read(ref _sequence), UpstreamConnections, Reconnects, Producer);
 }

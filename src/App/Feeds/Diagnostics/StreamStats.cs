@@ -70,6 +70,9 @@ public sealed class StreamStats
         _endpoints.ToDictionary(e => e.Key, e => e.Value.Snapshot(), StringComparer.Ordinal),
         SharedFeeds());
 
+    internal IEnumerable<(string Feed, Sharing.FeedState State)> SharedFeedStates() =>
+        _sharedFeeds.Select(f => (f.Key, f.Value.State));
+
     internal IReadOnlyDictionary<string, SharedFeedSnapshot> SharedFeeds() =>
         _sharedFeeds.ToDictionary(f => f.Key, f => f.Value.Snapshot(), StringComparer.Ordinal);
 

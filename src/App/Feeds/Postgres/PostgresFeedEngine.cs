@@ -147,7 +147,7 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
                         failure);
                 }
 
-                var delay = PostgresBackoff.Delay(attempt, _options.ReconnectMaxDelay);
+                var delay = RetryWithBackoff.Delay(attempt, _options.ReconnectMaxDelay);
                 delay = delay < remaining ? delay : remaining;
                 PostgresEngineLog.WaitingAtStart(_context.Logger, _context.Database.Where, PostgresFailure.Reason(failure), remaining, (long)delay.TotalMilliseconds);
                 await Task.Delay(delay, _context.Time, cancellationToken);

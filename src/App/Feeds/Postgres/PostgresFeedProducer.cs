@@ -22,32 +22,28 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
     private static readonly TimeSpan FlushGrace = TimeSpan.FromSeconds(3);
 
     /// <summary>Produces until <paramref name="stop"/>, or until the source ends or fails (written to the log as such).</summary>
-    public async Task RunAsync(CancellationToken stop)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+    public Task RunAsync(CancellationToken stop) =>
+        // Any failure short of our own cancellation is retried: one bad moment must not end the engine (and the
+        // database's errors are the usual cause).
+        RetryWithBackoff.RunAsync(
+            async (progressed, token) =>
             {
-                await using var connection = await context.Database.SessionSource.OpenConnectionAsync(stop);
-                await context.Log.LockAsync(connection, feed.Name, stop);
-                attempt = 0;
-                if (await ProduceAsync(connection, stop))
+                while (true)
                 {
-                    return;
+                    await using var connection = await context.Database.SessionSource.OpenConnectionAsync(token);
+                    await context.Log.LockAsync(connection, feed.Name, token);
+                    progressed();
+                    if (await ProduceAsync(connection, token))
+                    {
+                        return true;
+                    }
                 }
-            }
-            // Any failure short of our own cancellation is retried with backoff: one bad moment must not end the
-            // engine (and the database's errors are the usual cause).
-#pragma warning disable CA1031
-            catch (Exception failure) when (!stop.IsCancellationRequested)
-#pragma warning restore CA1031
-            {
-                var delay = PostgresBackoff.Delay(attempt, context.Options.ReconnectMaxDelay);
-                PostgresEngineLog.Unavailable(context.Logger, context.Database.Where, feed.Name, PostgresFailure.Reason(failure), (long)delay.TotalMilliseconds);
-                await Task.Delay(delay, context.Time, stop);
-            }
-        }
-    }
+            },
+            isRetryable: _ => true,
+            onRetry: (failure, delay) => PostgresEngineLog.Unavailable(context.Logger, context.Database.Where, feed.Name, PostgresFailure.Reason(failure), (long)delay.TotalMilliseconds),
+            context.Options.ReconnectMaxDelay,
+            context.Time,
+            stop);
 
     // Holds the lock: claims the feed, produces, and hands it back. True when the source ended or failed.
     private async Task<bool> ProduceAsync(NpgsqlConnection connection, CancellationToken stop)

@@ -14,47 +14,41 @@ internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun r
     private bool _unavailable;
 
     /// <summary>Reads until cancelled or a row ends the source; returns the failure that ends the readers, if any.</summary>
-    public async Task<Exception?> RunAsync(CancellationToken cancellationToken)
+    public Task<Exception?> RunAsync(CancellationToken cancellationToken) =>
+        // Any failure short of our own cancellation is retried: one bad moment must not end the engine (and the
+        // database's errors are the usual cause). The readers are told once, and again when it is back.
+        RetryWithBackoff.RunAsync(ReadAsync, isRetryable: _ => true, OnUnavailable, context.Options.ReconnectMaxDelay, context.Time, cancellationToken);
+
+    private async Task<Exception?> ReadAsync(Action progressed, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        await CatchUpAfterOutageAsync(cancellationToken);
+        while (true)
         {
-            try
+            var position = owner.Position();
+            var rows = await context.Log.ReadAsync(feed.Name, position.Sequence, PostgresFeedLog.PageSize, cancellationToken);
+            var (ended, failure) = owner.Publish(run, rows);
+            if (ended)
             {
-                await CatchUpAfterOutageAsync(cancellationToken);
-                while (true)
-                {
-                    var position = owner.Position();
-                    var rows = await context.Log.ReadAsync(feed.Name, position.Sequence, PostgresFeedLog.PageSize, cancellationToken);
-                    var (ended, failure) = owner.Publish(run, rows);
-                    if (ended)
-                    {
-                        return failure;
-                    }
-
-                    attempt = 0;
-                    if (rows.Count < PostgresFeedLog.PageSize)
-                    {
-                        await owner.WaitForWakeAsync(cancellationToken);
-                    }
-                }
+                return failure;
             }
-            // Any failure short of our own cancellation is retried with backoff: one bad moment must not end the
-            // engine (and the database's errors are the usual cause).
-#pragma warning disable CA1031
-            catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
-            {
-                var delay = PostgresBackoff.Delay(attempt, context.Options.ReconnectMaxDelay);
-                if (!_unavailable)
-                {
-                    _unavailable = true;
-                    owner.Announce(run, "unavailable", $"The database behind feed '{feed.Name}' is unavailable; this stream waits for it and continues when it is back.");
-                }
 
-                PostgresEngineLog.Unavailable(context.Logger, context.Database.Where, feed.Name, PostgresFailure.Reason(failure), (long)delay.TotalMilliseconds);
-                await Task.Delay(delay, context.Time, cancellationToken);
+            progressed();
+            if (rows.Count < PostgresFeedLog.PageSize)
+            {
+                await owner.WaitForWakeAsync(cancellationToken);
             }
         }
+    }
+
+    private void OnUnavailable(Exception failure, TimeSpan delay)
+    {
+        if (!_unavailable)
+        {
+            _unavailable = true;
+            owner.Announce(run, "unavailable", $"The database behind feed '{feed.Name}' is unavailable; this stream waits for it and continues when it is back.");
+        }
+
+        PostgresEngineLog.Unavailable(context.Logger, context.Database.Where, feed.Name, PostgresFailure.Reason(failure), (long)delay.TotalMilliseconds);
     }
 
     // First the feed's head (where the run's readers start); after an outage, the head again, to notice a

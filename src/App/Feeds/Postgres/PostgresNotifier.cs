@@ -11,40 +11,40 @@ internal sealed class PostgresNotifier(PostgresFeedContext context, Action<strin
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                await using var connection = await context.Database.SessionSource.OpenConnectionAsync(cancellationToken);
-                connection.Notification += (_, notification) => wake(notification.Payload);
-                await using (var listen = new NpgsqlCommand($"listen {context.Log.Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(cancellationToken);
-                }
+            // Any failure short of our own cancellation is retried: one bad moment must not end the engine.
+            await RetryWithBackoff.RunAsync(
+                ListenAsync,
+                isRetryable: _ => true,
+                onRetry: (failure, _) => PostgresEngineLog.ListenerLost(context.Logger, context.Database.Where, PostgresFailure.Reason(failure)),
+                context.Options.ReconnectMaxDelay,
+                context.Time,
+                cancellationToken);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            // Stopping: whatever the connection threw meanwhile (terminated under it, say) is part of that stop,
+            // not a failure of the engine.
+            throw new OperationCanceledException("The listener stopped.", failure, cancellationToken);
+        }
+    }
 
-                attempt = 0;
-                // Rows may have been appended while nobody listened.
-                wakeAll();
-                while (true)
-                {
-                    await connection.WaitAsync(cancellationToken);
-                }
-            }
-            // Any failure short of our own cancellation is retried with backoff: one bad moment must not end the
-            // engine (and the database's errors are the usual cause).
-#pragma warning disable CA1031
-            catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
-            {
-                PostgresEngineLog.ListenerLost(context.Logger, context.Database.Where, PostgresFailure.Reason(failure));
-                await Task.Delay(PostgresBackoff.Delay(attempt, context.Options.ReconnectMaxDelay), context.Time, cancellationToken);
-            }
-            catch (Exception failure) when (failure is not OperationCanceledException)
-            {
-                // Stopping: whatever the connection threw meanwhile (terminated under it, say) is part of that stop,
-                // not a failure of the engine.
-                throw new OperationCanceledException("The listener stopped.", failure, cancellationToken);
-            }
+    private async Task<bool> ListenAsync(Action progressed, CancellationToken cancellationToken)
+    {
+        await using var connection = await context.Database.SessionSource.OpenConnectionAsync(cancellationToken);
+        connection.Notification += (_, notification) => wake(notification.Payload);
+        await using (var listen = new NpgsqlCommand($"listen {context.Log.Channel}", connection))
+        {
+            await listen.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        progressed();
+        // Rows may have been appended while nobody listened.
+        wakeAll();
+        while (true)
+        {
+            await connection.WaitAsync(cancellationToken);
         }
     }
 }

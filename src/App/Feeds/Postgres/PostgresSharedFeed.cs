@@ -197,20 +197,8 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
     }
 
     // A replay waits out an outage, as the live part of its stream does, instead of ending the stream.
-    private async Task<T> ReadOrWaitAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await read(cancellationToken);
-            }
-            catch (Exception failure) when (!cancellationToken.IsCancellationRequested && PostgresFailure.IsUnavailable(failure))
-            {
-                await Task.Delay(PostgresBackoff.Delay(attempt, _context.Options.ReconnectMaxDelay), _context.Time, cancellationToken);
-            }
-        }
-    }
+    private Task<T> ReadOrWaitAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        RetryWithBackoff.RunAsync((_, token) => read(token), PostgresFailure.IsUnavailable, onRetry: (_, _) => { }, _context.Options.ReconnectMaxDelay, _context.Time, cancellationToken);
 
     // A data row becomes an item (after a gap record if its producer took over uncleanly); a row that ended
     // the source is nothing to replay.
@@ -250,7 +238,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
 
         _run = run;
         _ready = false;
-        _counters.State = "running";
+        _counters.State = FeedState.Running;
         return run;
     }
 
@@ -310,7 +298,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
                 _run = null;
                 _ready = false;
                 _engineNotice = null;
-                _counters.State = "idle";
+                _counters.State = FeedState.Idle;
                 _counters.SetSubscribers(0);
             }
         }
@@ -389,9 +377,9 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
 
                 foreach (var item in ItemsOf(row, _epoch))
                 {
-                    if (item.Data is UpstreamStatus { IsState: true } status)
+                    if (item.Data is UpstreamStatus status && FeedStates.Of(status) is { } state)
                     {
-                        _counters.State = status.Status;
+                        _counters.State = state;
                     }
 
                     run.Offer(item);
@@ -428,7 +416,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
                 return;
             }
 
-            _counters.State = status == "unavailable" ? "unavailable" : "running";
+            _counters.State = status == "unavailable" ? FeedState.Unavailable : FeedState.Running;
             var record = new FeedItem<object>(_feed.Name, _position, _context.Time.GetUtcNow(), new FeedControl(FeedControlKind.Engine, message) { Status = status }) { Epoch = _epoch };
             _engineNotice = status == "unavailable" ? record : null;
             run.Offer(record);

@@ -163,7 +163,7 @@ public sealed class SharedFeed : ISubscriptionOwner
         }
 
         _run = run;
-        _counters.State = "running";
+        _counters.State = FeedState.Running;
         _counters.Producer = true;
         _stats.SharedProducers.Increment();
         return run;
@@ -217,10 +217,10 @@ public sealed class SharedFeed : ISubscriptionOwner
             var item = new FeedItem<object>(_feed.Name, ++_sequence, _timeProvider.GetUtcNow(), data) { Epoch = _epoch, DataJson = json };
             _history.Add(item);
             _counters.SetSequence(_sequence);
-            if (data is UpstreamStatus { IsState: true } status)
+            if (data is UpstreamStatus status && FeedStates.Of(status) is { } state)
             {
                 // Only the connection's state is the feed's state; a skipped malformed message is an event.
-                _counters.State = status.Status;
+                _counters.State = state;
             }
 
             run.Offer(item);
@@ -245,7 +245,7 @@ public sealed class SharedFeed : ISubscriptionOwner
             if (ReferenceEquals(_run, run))
             {
                 _run = null;
-                _counters.State = "idle";
+                _counters.State = FeedState.Idle;
                 _counters.Producer = false;
                 _counters.SetSubscribers(0);
             }

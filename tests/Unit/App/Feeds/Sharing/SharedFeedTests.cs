@@ -34,7 +34,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
 
         await _source.Stopped.Task.DefaultTimeout();
         await _stats.SharedProducers.WaitForAsync(0, TestTimeouts.TestToken());
-        Assert.Equal("idle", _stats.SharedFeed("shared").State);
+        Assert.Equal(FeedState.Idle, _stats.SharedFeed("shared").State);
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
@@ -288,7 +288,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
         using var late = feed.Subscribe(after: null);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => late.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1));
-        Assert.Equal(("idle", 0L), (_stats.SharedFeed("shared").State, _stats.SharedFeed("shared").Subscribers));
+        Assert.Equal((FeedState.Idle, 0L), (_stats.SharedFeed("shared").State, _stats.SharedFeed("shared").Subscribers));
         Assert.Equal((0L, 0), (_stats.SharedProducers.Current, _source.Opens));
     }
 
@@ -350,7 +350,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
             Assert.True(await items.MoveNextAsync());
         }
 
-        Assert.Equal("connected", _stats.SharedFeed("shared").State);
+        Assert.Equal(FeedState.Connected, _stats.SharedFeed("shared").State);
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tributary.App.Feeds.Sharing;
 using Tributary.Tests.Unit.Support;
 
 namespace Tributary.Tests.Unit.App.Feeds.Sharing;
@@ -31,7 +32,7 @@ public sealed class SharingIntegrationTests(SharingFixture fixture) : IClassFixt
         // The last reader gone and no linger: the upstream connection is closed.
         await fixture.Peer.Open.WaitForAsync(0, TestTimeouts.TestToken());
         await fixture.Stats.SharedProducers.WaitForAsync(0, TestTimeouts.TestToken());
-        Assert.Equal("idle", fixture.Stats.SharedFeed("wsfeed").State);
+        Assert.Equal(FeedState.Idle, fixture.Stats.SharedFeed("wsfeed").State);
     }
 
     [Fact]
