@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Tributary.App;
 using Tributary.App.Feeds;
-using Tributary.App.Feeds.Postgres;
+using Tributary.App.Feeds.Sharing.Postgres;
 using Tributary.App.Security;
 
 if (KeysCommand.Handles(args))

@@ -86,7 +86,7 @@ public sealed class ServerRestartTests(ITestOutputHelper output) : IAsyncLifetim
     {
         ["urls"] = address.ToString().TrimEnd('/'),
         ["Sharing:Engine"] = "Postgres",
-        ["Sharing:Schema"] = "e2e_restart",
+        ["Sharing:Postgres:Schema"] = "e2e_restart",
         ["ConnectionStrings:Tributary"] = _postgres!.ConnectionString,
         ["Feeds:10:Name"] = "ticks",
         ["Feeds:10:Kind"] = "counter",

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
 using Tributary.App.Feeds.Diagnostics;
-using Tributary.App.Feeds.Postgres;
+using Tributary.App.Feeds.Sharing.Postgres;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Sharing;
+using Tributary.App.Feeds.Sharing.Memory;
 using Tributary.App.Feeds.Upstream;
 
 namespace Tributary.App.Feeds;
@@ -37,11 +38,16 @@ public static class FeedServices
         services.AddSingleton<StreamLimiter>();
         services.AddOptions<SharingOptions>().BindConfiguration(SharingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SharingOptions>, SharingOptionsValidator>();
-        services.AddSingleton<SharedFeedHost>();
+        services.AddOptions<PostgresEngineOptions>()
+            .BindConfiguration(PostgresEngineOptions.FormerSection)
+            .BindConfiguration(PostgresEngineOptions.Section)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PostgresEngineOptions>, PostgresEngineOptionsValidator>();
+        services.AddSingleton<MemoryFeedEngine>();
         services.AddSingleton<PostgresFeedEngine>();
         services.AddSingleton<IFeedEngine>(provider => provider.GetRequiredService<IOptions<SharingOptions>>().Value.Engine == FeedEngineKind.Postgres
             ? provider.GetRequiredService<PostgresFeedEngine>()
-            : provider.GetRequiredService<SharedFeedHost>());
+            : provider.GetRequiredService<MemoryFeedEngine>());
         services.AddSingleton<IHostedService>(provider => (IHostedService)provider.GetRequiredService<IFeedEngine>());
         services.AddSingleton<MergedStreams>();
         return services;
@@ -54,9 +60,6 @@ public static class FeedServices
     public static async Task PrepareEngineAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
-        if (services.GetRequiredService<IFeedEngine>() is PostgresFeedEngine postgres)
-        {
-            await postgres.EnsureReadyAsync(cancellationToken);
-        }
+        await services.GetRequiredService<IFeedEngine>().EnsureReadyAsync(cancellationToken);
     }
 }

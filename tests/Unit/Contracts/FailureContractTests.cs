@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
-using Tributary.App.Feeds.Sharing;
+using Tributary.App.Feeds.Sharing.Memory;
 using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Merging;
 using Tributary.Streaming.Operators;
@@ -53,7 +53,7 @@ public sealed class FailureContractTests
     {
         var host = new TaskGroup();
         var definition = new FeedDefinition { Name = "news", Kind = FeedKind.News, Linger = TimeSpan.Zero };
-        var feed = new SharedFeed(definition, token => Script(failure, token), host, TimeProvider.System, new StreamStats(), NullLogger.Instance);
+        var feed = new MemorySharedFeed(definition, token => Script(failure, token), host, TimeProvider.System, new StreamStats(), NullLogger.Instance);
         var subscription = feed.Subscribe(after: null);
         return new OperatorRun(Data(subscription.ReadAllAsync(TestTimeouts.TestToken())), host);
     }

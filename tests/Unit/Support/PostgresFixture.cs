@@ -24,7 +24,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["Sharing:Engine"] = "Postgres",
-            ["Sharing:Schema"] = schema,
+            ["Sharing:Postgres:Schema"] = schema,
             ["Sharing:ReconnectMaxDelay"] = "00:00:00.500",
             ["ConnectionStrings:Tributary"] = Server.ConnectionString,
             ["Streaming:MaxStreamsPerClient"] = "500",

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tributary.App.Feeds.Requests;
 using Tributary.Streaming.Records;
 
@@ -5,7 +6,7 @@ namespace Tributary.App.Feeds.Sharing;
 
 /// <summary>
 /// Where shared feeds live: who runs each feed's producer, how its items are numbered, kept and handed to
-/// readers. <see cref="SharedFeedHost"/> keeps them in this process (the default); the PostgreSQL engine
+/// readers. <see cref="Memory.MemoryFeedEngine"/> keeps them in this process (the default); the PostgreSQL engine
 /// keeps one producer per feed across instances and the history in a table. Every entry point reads shared
 /// feeds only through here.
 /// </summary>
@@ -13,6 +14,15 @@ public interface IFeedEngine
 {
     /// <summary><c>memory</c> or <c>postgres</c>, as <c>/api/stats</c> shows it.</summary>
     string Name { get; }
+
+    /// <summary>
+    /// The engine's start-up work (the PostgreSQL engine migrates its schema and starts listening), done once before
+    /// the app serves anything, so storage that cannot be reached stops start-up with one clear line.
+    /// </summary>
+    Task EnsureReadyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether the engine can serve readers now (the readiness probe): its storage answers.</summary>
+    Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Reads a shared feed for as long as the enumeration lasts; leaving unsubscribes. With

@@ -90,7 +90,7 @@ public sealed class HealthTests
         await using var app = await LoopbackApp.StartAsync(new Dictionary<string, string?>
         {
             ["Sharing:Engine"] = "Postgres",
-            ["Sharing:Schema"] = PostgresFixture.NewSchema(),
+            ["Sharing:Postgres:Schema"] = PostgresFixture.NewSchema(),
             ["ConnectionStrings:Tributary"] = database.ConnectionString + ";Password=not-in-any-answer",
         });
         using var client = new HttpClient { BaseAddress = app.BaseAddress };

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.App.Feeds.Diagnostics;
-using Tributary.App.Feeds.Postgres;
+using Tributary.App.Feeds.Sharing.Postgres;
 using Tributary.Tests.Hosting;
 using Tributary.Tests.Unit.Support;
 

@@ -4,7 +4,7 @@ using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
 using Tributary.Streaming.Concurrency;
 
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// Makes this instance a shared feed's producer whenever no other instance is: it waits for the feed's

@@ -1,26 +1,34 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
 using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Records;
 
-namespace Tributary.App.Feeds.Sharing;
+namespace Tributary.App.Feeds.Sharing.Memory;
 
 /// <summary>
 /// The memory engine: owns the shared feeds of this process and the host-level task group their producers
 /// run in, so they stay structured: stopping the app cancels and awaits every one of them. History lives
 /// as long as the process, and each feed's epoch is new in every process.
 /// </summary>
-public sealed class SharedFeedHost(FeedCatalog catalog, StreamStats stats, TimeProvider timeProvider, ILogger<SharedFeedHost> logger) : IFeedEngine, IHostedService, IAsyncDisposable
+public sealed class MemoryFeedEngine(FeedCatalog catalog, StreamStats stats, TimeProvider timeProvider, ILogger<MemoryFeedEngine> logger) : IFeedEngine, IHostedService, IAsyncDisposable
 {
     /// <inheritdoc/>
     public string Name => "memory";
 
-    private readonly ConcurrentDictionary<string, SharedFeed> _feeds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MemorySharedFeed> _feeds = new(StringComparer.Ordinal);
     private readonly TaskGroup _group = new();
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task EnsureReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(HealthCheckResult.Healthy("In-memory engine.", new Dictionary<string, object> { ["engine"] = Name }));
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -43,10 +51,10 @@ public sealed class SharedFeedHost(FeedCatalog catalog, StreamStats stats, TimeP
     }
 
     /// <summary>The shared feed for <paramref name="feed"/>, created on first use.</summary>
-    public SharedFeed Get(FeedDefinition feed)
+    public MemorySharedFeed Get(FeedDefinition feed)
     {
         ArgumentNullException.ThrowIfNull(feed);
-        return _feeds.GetOrAdd(feed.Name, _ => new SharedFeed(feed, token => catalog.ReadAsync(feed, CounterOverrides.None, token), _group, timeProvider, stats, logger));
+        return _feeds.GetOrAdd(feed.Name, _ => new MemorySharedFeed(feed, token => catalog.ReadAsync(feed, CounterOverrides.None, token), _group, timeProvider, stats, logger));
     }
 
     /// <inheritdoc/>

@@ -1,9 +1,8 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
-using Tributary.App.Feeds.Sharing;
 
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// The engine's SQL: a feed's head row, its log of items, appends in batches (one round trip, woken

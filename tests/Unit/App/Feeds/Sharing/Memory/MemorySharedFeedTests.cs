@@ -5,14 +5,15 @@ using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Kinds;
 using Tributary.App.Feeds.Sharing;
+using Tributary.App.Feeds.Sharing.Memory;
 using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Records;
 using Tributary.Tests.Unit.Support;
 
-namespace Tributary.Tests.Unit.App.Feeds.Sharing;
+namespace Tributary.Tests.Unit.App.Feeds.Sharing.Memory;
 
-public sealed class SharedFeedTests : IAsyncDisposable
+public sealed class MemorySharedFeedTests : IAsyncDisposable
 {
     private readonly TaskGroup _host = new();
     private readonly StreamStats _stats = new();
@@ -455,7 +456,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
         Assert.Equal([3L], feed.History().Select(i => i.Sequence));
     }
 
-    private SharedFeed NewFeed(int buffer = 256, int history = 1000, TimeSpan? linger = null, OverflowPolicy policy = OverflowPolicy.DropOldest, TimeProvider? clock = null, ILogger? logger = null, TimeSpan? retention = null)
+    private MemorySharedFeed NewFeed(int buffer = 256, int history = 1000, TimeSpan? linger = null, OverflowPolicy policy = OverflowPolicy.DropOldest, TimeProvider? clock = null, ILogger? logger = null, TimeSpan? retention = null)
     {
         var definition = new FeedDefinition
         {
@@ -468,7 +469,7 @@ public sealed class SharedFeedTests : IAsyncDisposable
             Overflow = policy,
             HistoryRetention = retention,
         };
-        return new SharedFeed(definition, _source.OpenAsync, _host, clock ?? TimeProvider.System, _stats, logger ?? NullLogger.Instance);
+        return new MemorySharedFeed(definition, _source.OpenAsync, _host, clock ?? TimeProvider.System, _stats, logger ?? NullLogger.Instance);
     }
 
     private static async Task<FeedItem<object>> FirstAsync(FeedSubscription subscription) => (await subscription.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1))[0];

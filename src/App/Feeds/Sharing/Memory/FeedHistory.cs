@@ -1,14 +1,14 @@
 using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Records;
 
-namespace Tributary.App.Feeds.Sharing;
+namespace Tributary.App.Feeds.Sharing.Memory;
 
 /// <summary>
 /// The newest items of a shared feed, oldest first, at most <c>capacity</c> of them and at most
 /// <c>maxBytes</c> (by <see cref="FeedItemSize"/>), so a feed of large items cannot hold gigabytes for resume.
 /// A status record goes in only while there is room: it never pushes data out. An item larger than the
 /// whole bound is not kept. Not thread-safe:
-/// <see cref="SharedFeed"/> guards it.
+/// <see cref="MemorySharedFeed"/> guards it.
 /// </summary>
 internal sealed class FeedHistory(int capacity, long maxBytes)
 {

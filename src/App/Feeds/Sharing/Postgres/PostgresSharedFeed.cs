@@ -3,12 +3,11 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
-using Tributary.App.Feeds.Sharing;
 using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Records;
 
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// One shared feed on this instance, with the PostgreSQL engine. While it has readers here, a run reads

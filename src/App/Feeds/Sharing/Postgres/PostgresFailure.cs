@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>Which exceptions mean the database is unreachable or went away, and how to say so in a short phrase.</summary>
 internal static class PostgresFailure

@@ -5,11 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
-using Tributary.App.Feeds.Postgres;
+using Tributary.App.Feeds.Sharing.Postgres;
 using Tributary.Tests.Hosting;
 using Tributary.Tests.Unit.Support;
 
-namespace Tributary.Tests.Unit.App.Feeds.Postgres;
+namespace Tributary.Tests.Unit.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// The PostgreSQL engine against a real server: several app instances in one test, each a real Kestrel

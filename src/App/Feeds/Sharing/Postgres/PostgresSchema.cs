@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// Creates and migrates the engine's tables. Every step runs in one transaction under an advisory lock, so
@@ -45,7 +45,7 @@ internal static class PostgresSchema
             var current = await read.ExecuteScalarAsync(cancellationToken) is int version ? version : 0;
             if (current > Version)
             {
-                throw new InvalidOperationException($"Schema '{schema}' is at version {current}, newer than this build's {Version}: run a newer build, or use another Sharing:Schema.");
+                throw new InvalidOperationException($"Schema '{schema}' is at version {current}, newer than this build's {Version}: run a newer build, or use another Sharing:Postgres:Schema.");
             }
 
             for (var step = current; step < Version; step++)

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Tributary.App.Feeds.Upstream;
 
-namespace Tributary.App.Feeds.Sharing;
+namespace Tributary.App.Feeds.Sharing.Memory;
 
 /// <summary>
 /// What an item costs history, roughly: the memory its data takes (JSON as UTF-8, text as UTF-16, SSE fields)

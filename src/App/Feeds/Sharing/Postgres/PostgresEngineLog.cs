@@ -1,4 +1,4 @@
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// Log messages of the PostgreSQL engine. They name the database as <c>host:port/database</c>, never the
@@ -21,7 +21,7 @@ internal static partial class PostgresEngineLog
     [LoggerMessage(405, LogLevel.Information, "This instance ({Instance}) no longer produces shared feed '{Feed}'.")]
     public static partial void Released(ILogger logger, string instance, string feed);
 
-    [LoggerMessage(406, LogLevel.Warning, "PostgreSQL at {Where} is unreachable ({Reason}); Sharing:StartupWait allows {Remaining} more, retrying in {DelayMs} ms.")]
+    [LoggerMessage(406, LogLevel.Warning, "PostgreSQL at {Where} is unreachable ({Reason}); Sharing:Postgres:StartupWait allows {Remaining} more, retrying in {DelayMs} ms.")]
     public static partial void WaitingAtStart(ILogger logger, string where, string reason, TimeSpan remaining, long delayMs);
 
     [LoggerMessage(407, LogLevel.Warning, "The PostgreSQL listener at {Where} lost its connection ({Reason}); readers fall back to polling until it is back.")]

@@ -1,6 +1,5 @@
-using Tributary.App.Feeds.Sharing;
 
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// A run's reader of the feed's log: reads the feed's head, then the rows after its position whenever it is

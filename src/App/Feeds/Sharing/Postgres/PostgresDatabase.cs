@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// The engine's connections: one data source for the configured database, with an application name that

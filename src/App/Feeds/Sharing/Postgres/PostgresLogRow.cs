@@ -1,4 +1,4 @@
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// One row of a feed's log. <c>Gap</c> is set on the first row a producer wrote after one that stopped

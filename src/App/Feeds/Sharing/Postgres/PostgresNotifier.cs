@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// The instance's one <c>LISTEN</c> connection: each notification names a feed whose log grew, and wakes

@@ -5,7 +5,7 @@ using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Records;
 
-namespace Tributary.App.Feeds.Sharing;
+namespace Tributary.App.Feeds.Sharing.Memory;
 
 /// <summary>
 /// One feed, one producer, any number of readers. The first subscriber starts a run of the producer as a
@@ -17,7 +17,7 @@ namespace Tributary.App.Feeds.Sharing;
 /// lock) and disposes. A subscribe that finds no run, or one that is stopping, starts a new one; a run's end
 /// ends only its own subscribers.
 /// </remarks>
-public sealed class SharedFeed : ISubscriptionOwner
+public sealed class MemorySharedFeed : ISubscriptionOwner
 {
     private readonly FeedDefinition _feed;
     private readonly Func<CancellationToken, IAsyncEnumerable<object>> _open;
@@ -32,7 +32,7 @@ public sealed class SharedFeed : ISubscriptionOwner
     private long _sequence;
     private SharedFeedRun? _run;
 
-    internal SharedFeed(FeedDefinition feed, Func<CancellationToken, IAsyncEnumerable<object>> open, TaskGroup host, TimeProvider timeProvider, StreamStats stats, ILogger logger)
+    internal MemorySharedFeed(FeedDefinition feed, Func<CancellationToken, IAsyncEnumerable<object>> open, TaskGroup host, TimeProvider timeProvider, StreamStats stats, ILogger logger)
     {
         _logger = logger;
         _feed = feed;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Tributary.App.Feeds.Upstream;
 
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// Turns item data into a log row's kind and text, and back. JSON is stored as the text the app writes on

@@ -1,4 +1,4 @@
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>What a row of the log holds, in its <c>kind</c> column.</summary>
 internal enum PostgresRowKind : short

@@ -1,4 +1,4 @@
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// One mapping for every read of the engine's storage on a reader's behalf: a database that cannot be reached

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
-using Tributary.App.Feeds.Sharing;
 using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Records;
 
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// The PostgreSQL engine: shared feeds whose items are numbered and kept in a table, so that every instance
@@ -20,11 +20,11 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
     private readonly ConcurrentDictionary<string, PostgresSharedFeed> _feeds = new(StringComparer.Ordinal);
     private readonly TaskGroup _group = new();
     private readonly PostgresFeedContext _context;
-    private readonly SharingOptions _options;
+    private readonly PostgresEngineOptions _options;
     private readonly Lock _startGate = new();
     private Task? _ready;
 
-    public PostgresFeedEngine(IOptions<SharingOptions> options, IConfiguration configuration, FeedCatalog catalog, StreamStats stats, TimeProvider time, ILogger<PostgresFeedEngine> logger)
+    public PostgresFeedEngine(IOptions<PostgresEngineOptions> options, IConfiguration configuration, FeedCatalog catalog, StreamStats stats, TimeProvider time, ILogger<PostgresFeedEngine> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(stats);
@@ -44,7 +44,7 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
     /// <summary>
     /// Migrates the schema and starts listening, once (later calls wait for the first). Fails with a
     /// <see cref="FeedEngineUnavailableException"/> whose message names the server and the setting to check
-    /// when the database cannot be reached within <c>Sharing:StartupWait</c>.
+    /// when the database cannot be reached within <c>Sharing:Postgres:StartupWait</c>.
     /// </summary>
     public Task EnsureReadyAsync(CancellationToken cancellationToken)
     {
@@ -59,8 +59,33 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
     /// <summary><c>host:port/database</c>, never the password.</summary>
     public string Where => _context.Database.Where;
 
-    /// <summary>Asks the database for a trivial answer (the readiness probe): throws when it does not give one.</summary>
-    public async Task PingAsync(CancellationToken cancellationToken)
+    /// <summary>How long the readiness probe waits for the database to answer.</summary>
+    public static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(3);
+
+    /// <inheritdoc/>
+    public async Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var data = new Dictionary<string, object> { ["engine"] = "postgres", ["database"] = Where };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(HealthTimeout);
+        try
+        {
+            await PingAsync(deadline.Token);
+            return HealthCheckResult.Healthy($"PostgreSQL at {Where} answers.", data);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy($"PostgreSQL at {Where} did not answer within {HealthTimeout.TotalSeconds:0} s.", data: data);
+        }
+        catch (Exception failure) when (PostgresFailure.IsUnavailable(failure))
+        {
+            // The reason only: an exception's text could carry connection details.
+            return HealthCheckResult.Unhealthy($"PostgreSQL at {Where} does not answer: {PostgresFailure.Reason(failure)}.", data: data);
+        }
+    }
+
+    // Asks the database for a trivial answer: throws when it does not give one.
+    private async Task PingAsync(CancellationToken cancellationToken)
     {
         await using var command = _context.Database.Source.CreateCommand("SELECT 1");
         await command.ExecuteScalarAsync(cancellationToken);
@@ -143,7 +168,7 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
                 if (remaining <= TimeSpan.Zero)
                 {
                     throw new FeedEngineUnavailableException(
-                        $"PostgreSQL at {_context.Database.Where} is unreachable ({PostgresFailure.Reason(failure)}). Check ConnectionStrings:{SharingOptions.ConnectionStringName}, or set Sharing:StartupWait to wait for the database, or Sharing:Engine to Memory.",
+                        $"PostgreSQL at {_context.Database.Where} is unreachable ({PostgresFailure.Reason(failure)}). Check ConnectionStrings:{SharingOptions.ConnectionStringName}, or set Sharing:Postgres:StartupWait to wait for the database, or Sharing:Engine to Memory.",
                         failure);
                 }
 

@@ -1,8 +1,8 @@
-using Tributary.App.Feeds.Sharing;
+using Tributary.App.Feeds.Sharing.Memory;
 using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Records;
 
-namespace Tributary.Tests.Unit.App.Feeds.Sharing;
+namespace Tributary.Tests.Unit.App.Feeds.Sharing.Memory;
 
 public sealed class FeedHistoryTests
 {

@@ -1,4 +1,4 @@
-namespace Tributary.App.Feeds.Postgres;
+namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// The engine's one way of trying again: runs an attempt until it returns, and after a failure the caller calls
