@@ -95,11 +95,23 @@ internal sealed class PostgresFeedLog(PostgresDatabase database, string schema)
     /// Waits, on <paramref name="connection"/>, until this session holds the feed's producer lock. The lock
     /// lasts as long as the session: if the instance dies or loses the connection, PostgreSQL lets it go.
     /// </summary>
-    public async Task LockAsync(NpgsqlConnection connection, string feed, CancellationToken cancellationToken)
+    /// <returns>True when another session held the lock and this one waited for it to be handed over.</returns>
+    public async Task<bool> LockAsync(NpgsqlConnection connection, string feed, CancellationToken cancellationToken)
     {
+        var key = PostgresLockKey.For(schema, feed);
+        await using (var attempt = new NpgsqlCommand("select pg_try_advisory_lock($1)", connection))
+        {
+            attempt.Parameters.Add(new NpgsqlParameter { Value = key });
+            if (await attempt.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                return false;
+            }
+        }
+
         await using var command = new NpgsqlCommand("select pg_advisory_lock($1)", connection) { CommandTimeout = 0 };
-        command.Parameters.Add(new NpgsqlParameter { Value = PostgresLockKey.For(schema, feed) });
+        command.Parameters.Add(new NpgsqlParameter { Value = key });
         await command.ExecuteNonQueryAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>Records <paramref name="instance"/> as the feed's producer; returns the head as it was before.</summary>

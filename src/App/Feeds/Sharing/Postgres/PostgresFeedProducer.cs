@@ -21,6 +21,9 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
     // How long a stopping producer may take to write what it already has and hand the feed back.
     private static readonly TimeSpan FlushGrace = TimeSpan.FromSeconds(3);
 
+    // How long handing the feed back may take once everything is written.
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(3);
+
     /// <summary>Produces until <paramref name="stop"/>, or until the source ends or fails (written to the log as such).</summary>
     public Task RunAsync(CancellationToken stop) =>
         // Any failure short of our own cancellation is retried: one bad moment must not end the engine (and the
@@ -31,9 +34,9 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
                 while (true)
                 {
                     await using var connection = await context.Database.SessionSource.OpenConnectionAsync(token);
-                    await context.Log.LockAsync(connection, feed.Name, token);
+                    var handedOver = await context.Log.LockAsync(connection, feed.Name, token);
                     progressed();
-                    if (await ProduceAsync(connection, token))
+                    if (await ProduceAsync(connection, handedOver, token))
                     {
                         return true;
                     }
@@ -46,7 +49,8 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
             stop);
 
     // Holds the lock: claims the feed, produces, and hands it back. True when the source ended or failed.
-    private async Task<bool> ProduceAsync(NpgsqlConnection connection, CancellationToken stop)
+    // handedOver: this instance waited for another to let the feed go, so its readers watched through the change.
+    private async Task<bool> ProduceAsync(NpgsqlConnection connection, bool handedOver, CancellationToken stop)
     {
         var head = await context.Log.ClaimAsync(connection, feed.Name, context.Instance, stop);
         counters.Producer = true;
@@ -54,11 +58,14 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
         PostgresEngineLog.Producing(context.Logger, context.Instance, feed.Name, head.LastSequence);
         try
         {
-            var gap = head.Producer is { } previous ? TakeOverNote(previous) : null;
+            var gap = head.Producer is { } previous ? TakeOverNote(previous) : handedOver && head.LastSequence > 0 ? HandOverNote() : null;
             using var flush = new CancellationTokenSource();
             using var grace = stop.Register(() => flush.CancelAfter(FlushGrace));
             var ended = await PumpAsync(connection, head.LastSequence, gap, stop, flush.Token);
-            await context.Log.ReleaseAsync(connection, feed.Name, context.Instance, flush.Token);
+            // Its own deadline: a flush that used up the grace must still hand the feed back, or the next producer
+            // would take the name left on the feed for a crash.
+            using var release = new CancellationTokenSource(ReleaseTimeout);
+            await context.Log.ReleaseAsync(connection, feed.Name, context.Instance, release.Token);
             PostgresEngineLog.Released(context.Logger, context.Instance, feed.Name);
             return ended;
         }
@@ -68,6 +75,10 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
             context.Stats.SharedProducers.Decrement();
         }
     }
+
+    // A clean handover still loses what the source sent between the old producer's stop and this one's start.
+    private string HandOverNote() =>
+        $"Feed '{feed.Name}' changed producer: the instance producing it handed it over, so items its source sent before another instance took over are missing here.";
 
     private string TakeOverNote(string previous)
     {

@@ -116,6 +116,34 @@ public sealed class PostgresEngineTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_clean_handover_while_another_instance_watches_is_marked_with_a_gap_record_too()
+    {
+        var token = TestTimeouts.TestToken();
+        var schema = PostgresFixture.NewSchema();
+        await using var a = await LoopbackApp.StartAsync(postgres.Settings(schema, Ticks), cancellationToken: token);
+        await using var b = await LoopbackApp.StartAsync(postgres.Settings(schema, Ticks), cancellationToken: token);
+        using var clientA = new HttpClient { BaseAddress = a.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var clientB = new HttpClient { BaseAddress = b.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        var streamA = await clientA.OpenStreamAsync("/api/stream?feeds=ticks", token);
+        using var streamB = await clientB.OpenStreamAsync("/api/stream?feeds=ticks", token);
+        var readerA = await streamA.BodyReaderAsync(token);
+        var readerB = await streamB.BodyReaderAsync(token);
+        await readerA.ReadLineOrThrowAsync(token);
+        await readerB.ReadLineOrThrowAsync(token);
+        var (producingStream, watcher, watcherReader) = Counters(a, "ticks").Producer ? (streamA, b, readerB) : (streamB, a, readerA);
+
+        // The producing instance's reader leaves (linger 0): it hands the feed over cleanly, and the other instance,
+        // whose reader is still watching, takes it over. What the source sent in between is in no log.
+        producingStream.Dispose();
+        var gap = await ReadUntilAsync(watcherReader, r => Type(r) == "gap", token);
+
+        Assert.Contains("changed producer", gap.GetProperty("message").GetString(), StringComparison.Ordinal);
+        await ReadUntilAsync(watcherReader, r => Type(r) is null, token);
+        Assert.True(Counters(watcher, "ticks").Producer);
+        streamA.Dispose();
+    }
+
+    [Fact]
     public async Task History_survives_an_app_restart_and_a_position_from_another_epoch_gets_a_reset()
     {
         var token = TestTimeouts.TestToken();
