@@ -5,7 +5,7 @@
 # The broadcast, reference and fairness modes go to their own section (perf16:begin / perf16:end); they
 # compare with bench/Tributary.Reference, a bare Kestrel app started here on $REFERENCE_PORT.
 # MODES=throughput,cancel ./bench/run.sh runs a subset; FANOUT=100,1000 limits the fan-out sizes;
-# BROADCAST=http:1000x1000,hub:100x1000 picks the broadcast rounds (readers x items/s; rates 100 and 1000).
+# BROADCAST=http:1000x1000,hub:100x1000 picks the broadcast rounds (readers x items/s; rates 1, 100 and 1000).
 # FLUSH_INTERVAL=00:00:00.050 starts the app with Streaming:FlushInterval set; those modes then write
 # into their own section (perf16-flush) rather than the default configuration's.
 set -euo pipefail
@@ -17,7 +17,7 @@ port="${PORT:-5080}"
 # Broadcast runs last: its 10,000 connections leave the server with a grown heap and thread pool, which
 # lowered the reference mode's throughput by a third when it ran after them.
 modes="${MODES:-throughput,fanout,cancel,dashboard,reference,fairness,broadcast}"
-broadcast="${BROADCAST:-http:100x1000,http:1000x1000,http:2000x1000,http:10000x100,hub:100x1000,hub:1000x100}"
+broadcast="${BROADCAST:-http:100x1000,http:1000x1000,http:2000x1000,http:10000x100,http:20000x1,hub:100x1000,hub:1000x100}"
 reference_port="${REFERENCE_PORT:-5079}"
 fanout="${FANOUT:-100,1000,5000,10000}"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -27,11 +27,12 @@ dotnet build bench/Tributary.Load -c Release -v quiet -nologo
 dotnet build bench/Tributary.Reference -c Release -v quiet -nologo
 
 # The load catalog: eight unthrottled counters for throughput, a 1,000 items/s counter for the dashboard, and
-# shared counters at 1,000 and 100 items/s for broadcast (one producer, every reader sees the same items).
+# shared counters at 1,000, 100 and 1 items/s for broadcast (one producer, every reader sees the same items).
 settings=(--Logging:LogLevel:Default=Warning --Streaming:MaxStreamsPerClient=20000
           --Feeds:50:Name=fast1k --Feeds:50:Kind=counter --Feeds:50:Rate=1000
           --Feeds:60:Name=shared1000 --Feeds:60:Kind=counter --Feeds:60:Rate=1000 --Feeds:60:Shared=true
-          --Feeds:61:Name=shared100 --Feeds:61:Kind=counter --Feeds:61:Rate=100 --Feeds:61:Shared=true)
+          --Feeds:61:Name=shared100 --Feeds:61:Kind=counter --Feeds:61:Rate=100 --Feeds:61:Shared=true
+          --Feeds:62:Name=shared1 --Feeds:62:Kind=counter --Feeds:62:Rate=1 --Feeds:62:Shared=true)
 for i in 1 2 3 4 5 6 7 8; do
   settings+=("--Feeds:$((50 + i)):Name=c$i" "--Feeds:$((50 + i)):Kind=counter" "--Feeds:$((50 + i)):Rate=0")
 done
