@@ -44,7 +44,7 @@ internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun r
         if (!_unavailable)
         {
             _unavailable = true;
-            owner.Announce(run, "unavailable", $"The database behind feed '{feed.Name}' is unavailable; this stream waits for it and continues when it is back.");
+            owner.Announce(run, "unavailable");
         }
 
         PostgresEngineLog.Unavailable(context.Logger, context.Database.Where, feed.Name, PostgresFailure.Reason(failure), (long)delay.TotalMilliseconds);
@@ -73,7 +73,7 @@ internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun r
         if (_unavailable)
         {
             _unavailable = false;
-            owner.Announce(run, "recovered", $"The database behind feed '{feed.Name}' is back; the stream continues (a gap or reset record marks items that were lost).");
+            owner.Announce(run, "recovered");
             PostgresEngineLog.Recovered(context.Logger, context.Database.Where, feed.Name);
         }
     }

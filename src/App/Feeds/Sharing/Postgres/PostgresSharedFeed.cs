@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Concurrency;
@@ -20,15 +18,11 @@ namespace Tributary.App.Feeds.Sharing.Postgres;
 /// (under its lock) and disposes. The position the run has handed out, and the epoch it belongs to, are
 /// known once the run has read the feed's head; readers that join before then wait for it.
 /// </remarks>
-internal sealed class PostgresSharedFeed : ISubscriptionOwner
+internal sealed class PostgresSharedFeed : SharedFeedCore
 {
-    private readonly FeedDefinition _feed;
     private readonly PostgresFeedContext _context;
-    private readonly SharedFeedCounters _counters;
-    private readonly Lock _gate = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly List<(FeedSubscription Subscription, TaskCompletionSource<FeedPosition?> Joined)> _waiting = [];
-    private SharedFeedRun? _run;
 
     // The current run's place in the log, under the lock: set when the run has read the feed's head.
     private bool _ready;
@@ -39,10 +33,9 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
     private FeedItem<object>? _engineNotice;
 
     public PostgresSharedFeed(FeedDefinition feed, PostgresFeedContext context)
+        : base(feed, context.Host, context.Time, context.Stats, context.Logger)
     {
-        _feed = feed;
         _context = context;
-        _counters = context.Stats.SharedFeed(feed.Name);
     }
 
     /// <summary>The log grew (a notification), or the listener is back: read it now.</summary>
@@ -78,48 +71,20 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
         }
     }
 
-    void ISubscriptionOwner.Unsubscribe(FeedSubscription subscription)
-    {
-        lock (_gate)
-        {
-            ForgetWaiting(subscription);
-            if (subscription.Run is not { } run || !run.Remove(subscription))
-            {
-                return;
-            }
-
-            if (ReferenceEquals(run, _run))
-            {
-                _counters.SetSubscribers(run.SubscriberCount);
-            }
-
-            if (run.SubscriberCount == 0 && !run.IsStopping)
-            {
-                RunLinger.Begin(run, _context.Host, _feed.Linger, _context.Time, _gate);
-            }
-        }
-    }
-
-    void ISubscriptionOwner.CountDropped(long items) => _counters.AddDropped(items);
+    private protected override void OnReaderLeft(FeedSubscription reader) => ForgetWaiting(reader);
 
     // Adds a reader to the current run (starting one if there is none); the task gives the position its
     // live items start after, or null when it has none (the server is stopping, or the run ended first).
     private (FeedSubscription Subscription, Task<FeedPosition?> Joined, FeedItem<object>? Notice) Join(bool replaying, int extraBuffer)
     {
-        lock (_gate)
+        lock (Gate)
         {
             // Live items wait in the buffer while a resuming reader replays from the log: room for a whole history.
-            var capacity = _feed.SubscriberBuffer + extraBuffer + (replaying ? _feed.HistoryLength : 0);
-            var subscription = new FeedSubscription(this, _feed.Name, capacity, _feed.Overflow, _position);
-            var run = _run is { IsStopping: false } current ? current : TryStartRun();
-            if (run is null)
+            var subscription = NewReader(extraBuffer + (replaying ? Feed.HistoryLength : 0), _position);
+            if (!Join(subscription))
             {
-                subscription.Complete(new OperationCanceledException($"The server is stopping; feed '{_feed.Name}' takes no new readers.", _context.Host.Token));
                 return (subscription, Task.FromResult<FeedPosition?>(null), null);
             }
-
-            run.Add(subscription);
-            _counters.SetSubscribers(run.SubscriberCount);
             var notice = _engineNotice;
             if (notice is not null && !replaying)
             {
@@ -143,16 +108,16 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
         var epoch = start.Epoch!;
         if (position.IsFromAnotherEpoch(epoch))
         {
-            yield return Reset(start.Sequence, epoch, $"Position {position} is from another epoch of feed '{_feed.Name}' (its log was created afresh, now epoch {epoch}); resuming live after seq {start.Sequence}.");
+            yield return FeedRecords.AnotherEpoch(Feed, position.ToString(), start.Sequence, epoch, Time.GetUtcNow());
             yield break;
         }
 
         if (position.Sequence > start.Sequence)
         {
-            var head = await ReadOrWaitAsync(token => _context.Log.OpenFeedAsync(_feed.Name, token), cancellationToken);
+            var head = await ReadOrWaitAsync(token => _context.Log.OpenFeedAsync(Feed.Name, token), cancellationToken);
             if (position.Sequence > head.LastSequence)
             {
-                yield return Reset(start.Sequence, epoch, $"Position {position.Sequence} is ahead of feed '{_feed.Name}', which is at {head.LastSequence}; resuming live.");
+                yield return FeedRecords.Ahead(Feed, position.Sequence, head.LastSequence, epoch, Time.GetUtcNow());
                 yield break;
             }
 
@@ -161,11 +126,11 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
             yield break;
         }
 
-        var windowStart = await ReadOrWaitAsync(token => _context.Log.WindowStartAsync(_feed, start.Sequence, token), cancellationToken);
+        var windowStart = await ReadOrWaitAsync(token => _context.Log.WindowStartAsync(Feed, start.Sequence, token), cancellationToken);
         var cursor = position.Sequence;
         if (windowStart > cursor + 1)
         {
-            yield return Reset(windowStart - 1, epoch, Trimmed(windowStart - cursor - 1, cursor, windowStart));
+            yield return FeedRecords.Trimmed(Feed, cursor, windowStart, epoch, Time.GetUtcNow(), boundedByBytes: false);
             cursor = windowStart - 1;
         }
 
@@ -173,12 +138,12 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
         while (cursor < start.Sequence)
         {
             var from = cursor;
-            var rows = await ReadOrWaitAsync(token => _context.Log.ReadAsync(_feed.Name, from, PostgresFeedLog.PageSize, token, upTo: start.Sequence), cancellationToken);
+            var rows = await ReadOrWaitAsync(token => _context.Log.ReadAsync(Feed.Name, from, PostgresFeedLog.PageSize, token, upTo: start.Sequence), cancellationToken);
             foreach (var row in rows)
             {
                 if (row.Sequence > cursor + 1)
                 {
-                    yield return Reset(row.Sequence - 1, epoch, Trimmed(row.Sequence - cursor - 1, cursor, row.Sequence));
+                    yield return FeedRecords.Trimmed(Feed, cursor, row.Sequence, epoch, Time.GetUtcNow(), boundedByBytes: false);
                 }
 
                 cursor = row.Sequence;
@@ -210,99 +175,53 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
 
         if (row.Gap is { } gap)
         {
-            yield return new FeedItem<object>(_feed.Name, row.Sequence - 1, row.Timestamp, new FeedControl(FeedControlKind.Gap, gap)) { Epoch = epoch };
+            yield return new FeedItem<object>(Feed.Name, row.Sequence - 1, row.Timestamp, new FeedControl(FeedControlKind.Gap, gap)) { Epoch = epoch };
         }
 
         var data = PostgresRowCodec.Decode(row);
         // One encoding for every reader on this instance; JSON rows already hold the bytes the wire carries.
         var json = row.Kind == PostgresRowKind.Json ? System.Text.Encoding.UTF8.GetBytes(row.Data) : FeedJson.Encode(data);
-        yield return new FeedItem<object>(_feed.Name, row.Sequence, row.Timestamp, data) { Epoch = epoch, DataJson = json };
+        yield return new FeedItem<object>(Feed.Name, row.Sequence, row.Timestamp, data) { Epoch = epoch, DataJson = json };
     }
 
-    private string Trimmed(long count, long after, long next) =>
-        $"{count} items of feed '{_feed.Name}' after seq {after} are no longer in history (it keeps the last {_feed.HistoryLength} items{(_feed.HistoryRetention is { } retention ? $", for {retention}" : "")}); resuming from seq {next}.";
-
-    private FeedItem<object> Reset(long sequence, string epoch, string message) =>
-        new(_feed.Name, sequence, _context.Time.GetUtcNow(), new FeedControl(FeedControlKind.Reset, message)) { Epoch = epoch };
-
-    // Called under the lock.
-    private SharedFeedRun? TryStartRun()
-    {
-        var run = new SharedFeedRun();
-        if (_context.Host.Token.IsCancellationRequested || !_context.Host.TryStart(token => RunAsync(run, token)))
-        {
-            run.Dispose();
-            return null;
-        }
-
-        _run = run;
-        _ready = false;
-        _counters.State = FeedState.Running;
-        return run;
-    }
+    // A new run knows nothing of the log yet, nor of an outage an earlier run saw.
+    private protected override void OnRunStarted(SharedFeedRun run) => (_ready, _engineNotice) = (false, null);
 
     // A run reads the log and competes to produce, until its readers are gone, the source ended or failed
     // (the log says so), or the server stops.
-    private async Task RunAsync(SharedFeedRun run, CancellationToken hostToken)
+    private protected override async Task RunAsync(SharedFeedRun run, CancellationToken stop)
     {
-        // The run belongs to the feed, not to the reader whose subscribe started it: its spans (upstream attempts,
-        // database commands) begin traces of their own instead of hanging off that reader's stream.
-        Activity.Current = null;
-        Exception? failure = null;
-        try
+        Exception? ended = null;
+        await using (var group = new TaskGroup(stop))
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(hostToken, run.Token);
-            try
+            var producer = new PostgresFeedProducer(_context, Feed, Counters);
+            group.Start(producer.RunAsync);
+            group.Start(async token =>
             {
-                await using var group = new TaskGroup(stop.Token);
-                var producer = new PostgresFeedProducer(_context, _feed, _counters);
-                group.Start(producer.RunAsync);
-                group.Start(async token =>
-                {
-                    failure = await new PostgresFeedTail(this, run, _context, _feed).RunAsync(token);
-                    group.Cancel();
-                });
-            }
-            catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(stop.Token))
-            {
-                // Readers left, the source ended, or the server is stopping.
-            }
-#pragma warning disable CA1031 // A run's failure goes to its readers; it must not cancel the other shared feeds.
-            catch (Exception error)
-#pragma warning restore CA1031
-            {
-                failure = error;
-                SharedFeedLog.FeedFailed(_context.Logger, _feed.Name, run.SubscriberCount, error);
-            }
+                ended = await new PostgresFeedTail(this, run, _context, Feed).RunAsync(token);
+                group.Cancel();
+            });
         }
-        finally
+
+        if (ended is not null)
         {
-            Stopped(run, failure);
+            throw ended;
         }
     }
 
-    private void Stopped(SharedFeedRun run, Exception? failure)
+    private protected override void OnRunEnded(SharedFeedRun run, bool wasCurrent)
     {
-        lock (_gate)
+        foreach (var (subscription, joined) in _waiting.Where(w => ReferenceEquals(w.Subscription.Run, run)).ToList())
         {
-            run.End(failure is FeedFailedException named ? named.AsLogged() : failure);
-            foreach (var (subscription, joined) in _waiting.Where(w => ReferenceEquals(w.Subscription.Run, run)).ToList())
-            {
-                ForgetWaiting(subscription);
-                joined.TrySetResult(null);
-            }
-
-            if (ReferenceEquals(_run, run))
-            {
-                _run = null;
-                _ready = false;
-                _engineNotice = null;
-                _counters.State = FeedState.Idle;
-                _counters.SetSubscribers(0);
-            }
+            ForgetWaiting(subscription);
+            joined.TrySetResult(null);
         }
 
-        run.Dispose();
+        if (wasCurrent)
+        {
+            _ready = false;
+            _engineNotice = null;
+        }
     }
 
     private void ForgetWaiting(FeedSubscription subscription)
@@ -318,15 +237,15 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
     /// <summary>The run has read the feed's head: readers who joined before now start after it.</summary>
     internal void Ready(SharedFeedRun run, PostgresFeedHead head)
     {
-        lock (_gate)
+        lock (Gate)
         {
-            if (!ReferenceEquals(run, _run))
+            if (!ReferenceEquals(run, CurrentRun))
             {
                 return;
             }
 
             (_ready, _position, _epoch) = (true, head.LastSequence, head.Epoch);
-            _counters.SetSequence(_position);
+            Counters.SetSequence(_position);
             foreach (var (subscription, joined) in _waiting.Where(w => ReferenceEquals(w.Subscription.Run, run)).ToList())
             {
                 subscription.StartAfter(_position);
@@ -339,7 +258,7 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
     /// <summary>The run's position: the last sequence it handed its readers, and its epoch.</summary>
     internal FeedPosition Position()
     {
-        lock (_gate)
+        lock (Gate)
         {
             return new FeedPosition(_position, _epoch);
         }
@@ -348,9 +267,9 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
     /// <summary>Hands rows read from the log to the run's readers; returns the failure a terminal row carries, or null.</summary>
     internal (bool Ended, Exception? Failure) Publish(SharedFeedRun run, IReadOnlyList<PostgresLogRow> rows)
     {
-        lock (_gate)
+        lock (Gate)
         {
-            if (run.IsStopping || !ReferenceEquals(run, _run))
+            if (run.IsStopping || !ReferenceEquals(run, CurrentRun))
             {
                 return (true, null);
             }
@@ -359,11 +278,11 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
             {
                 if (row.Sequence > _position + 1)
                 {
-                    run.Offer(Reset(row.Sequence - 1, _epoch, Trimmed(row.Sequence - _position - 1, _position, row.Sequence)));
+                    run.Offer(FeedRecords.Trimmed(Feed, _position, row.Sequence, _epoch, Time.GetUtcNow(), boundedByBytes: false));
                 }
 
                 _position = row.Sequence;
-                _counters.SetSequence(_position);
+                Counters.SetSequence(_position);
                 if (row.Kind == PostgresRowKind.End)
                 {
                     return (true, null);
@@ -371,14 +290,14 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
 
                 if (row.Kind == PostgresRowKind.Failure)
                 {
-                    return (true, new FeedFailedException(_feed.Name, new InvalidOperationException(row.Data), row.Data).AsLogged());
+                    return (true, new FeedFailedException(Feed.Name, new InvalidOperationException(row.Data), row.Data).AsLogged());
                 }
 
                 foreach (var item in ItemsOf(row, _epoch))
                 {
                     if (item.Data is UpstreamStatus status && FeedStates.Of(status) is { } state)
                     {
-                        _counters.State = state;
+                        Counters.State = state;
                     }
 
                     run.Offer(item);
@@ -392,32 +311,33 @@ internal sealed class PostgresSharedFeed : ISubscriptionOwner
     /// <summary>The log started over under the run (a new epoch): readers get a reset and continue live.</summary>
     internal void EpochChanged(SharedFeedRun run, PostgresFeedHead head)
     {
-        lock (_gate)
+        lock (Gate)
         {
-            if (run.IsStopping || !ReferenceEquals(run, _run))
+            if (run.IsStopping || !ReferenceEquals(run, CurrentRun))
             {
                 return;
             }
 
-            var message = $"The log of feed '{_feed.Name}' started over (epoch {_epoch} is gone, now {head.Epoch}: the database was replaced or its tables dropped); resuming live after seq {head.LastSequence}.";
+            var reset = FeedRecords.StartedOver(Feed, _epoch, head.LastSequence, head.Epoch, Time.GetUtcNow());
             (_position, _epoch) = (head.LastSequence, head.Epoch);
-            run.Offer(Reset(_position, _epoch, message));
+            run.Offer(reset);
         }
     }
 
     /// <summary>Tells the run's readers that the database became unavailable or recovered.</summary>
-    internal void Announce(SharedFeedRun run, string status, string message)
+    internal void Announce(SharedFeedRun run, string status)
     {
-        lock (_gate)
+        lock (Gate)
         {
-            if (run.IsStopping || !ReferenceEquals(run, _run))
+            if (run.IsStopping || !ReferenceEquals(run, CurrentRun))
             {
                 return;
             }
 
-            _counters.State = status == "unavailable" ? FeedState.Unavailable : FeedState.Running;
-            var record = new FeedItem<object>(_feed.Name, _position, _context.Time.GetUtcNow(), new FeedControl(FeedControlKind.Engine, message) { Status = status }) { Epoch = _epoch };
-            _engineNotice = status == "unavailable" ? record : null;
+            var available = status != "unavailable";
+            Counters.State = available ? FeedState.Running : FeedState.Unavailable;
+            var record = FeedRecords.Engine(Feed, available, _position, _epoch, Time.GetUtcNow());
+            _engineNotice = available ? null : record;
             run.Offer(record);
         }
     }
