@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Tributary.App.Feeds;
+using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Sharing;
 using Tributary.App.Feeds.Upstream;
@@ -97,21 +98,49 @@ public static class ExportApi
             // retry, not a file that ends early; once the body has started, it ends with an error record instead.
             await using var history = sharedFeeds.HistoryAsync(feed, stream.Token).GetAsyncEnumerator(stream.Token);
             bool first;
+            StreamEnding? before = null;
             try
             {
                 first = await history.MoveNextAsync();
             }
-            catch (FeedFailedException failure) when (failure.EngineUnavailable)
+            catch (Exception failure) when ((before = stream.End(failure)) is not null)
             {
-                stream.End(failure);
-                context.Response.Headers.RetryAfter = gate.RetryAfterSeconds;
-                return Problem(StatusCodes.Status503ServiceUnavailable, failure.ClientMessage);
+                first = false;
+            }
+
+            if (before is { } ending)
+            {
+                return Refusal(context, gate, ending);
             }
 
             await WriteAsync(context, feed, formatter!, FromStarted(history, first), stream, timeProvider);
         }
 
         return TypedResults.Empty;
+    }
+
+    // How a history export that ended before its body started is answered: the engine or the server unavailable is
+    // a 503 to retry, access that ended a 403, a feed's failure a 500; all with the ending's own words.
+    private static Results<EmptyHttpResult, ProblemHttpResult> Refusal(HttpContext context, StreamGate gate, StreamEnding ending)
+    {
+        if (ending == StreamEnding.ClientLeft)
+        {
+            return TypedResults.Empty;
+        }
+
+        var status = ending.Reason switch
+        {
+            StreamEndReason.AccessEnded => StatusCodes.Status403Forbidden,
+            StreamEndReason.ServerStopping => StatusCodes.Status503ServiceUnavailable,
+            _ when ending.Retryable => StatusCodes.Status503ServiceUnavailable,
+            _ => StatusCodes.Status500InternalServerError,
+        };
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = gate.RetryAfterSeconds;
+        }
+
+        return Problem(status, ending.Message ?? "The export ended before it began.");
     }
 
     // The rest of a history whose first item was already read (the enumerator stays its caller's to dispose).
@@ -257,7 +286,8 @@ public static class ExportApi
         {
             StatusCodes.Status404NotFound => "Not found",
             StatusCodes.Status403Forbidden => "Feed not allowed",
-            StatusCodes.Status503ServiceUnavailable => "Feed engine unavailable",
+            StatusCodes.Status503ServiceUnavailable => "Unavailable",
+            StatusCodes.Status500InternalServerError => "Export failed",
             _ => "Invalid request",
         });
 }

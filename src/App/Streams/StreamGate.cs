@@ -50,8 +50,22 @@ public sealed class StreamGate(
             return null;
         }
 
-        var activity = stats.BeginStream(endpoint, client, feeds);
-        activity.EndsWhen(clientGone);
-        return new StreamSession(lease, activity, accessWatch.Watch(user, feeds), options.Value.MaxStreamDuration, logger, lifetime.ApplicationStopping, clientGone);
+        StreamActivity? activity = null;
+        AccessLease? access = null;
+        try
+        {
+            activity = stats.BeginStream(endpoint, client, feeds);
+            activity.EndsWhen(clientGone);
+            access = accessWatch.Watch(user, feeds);
+            return new StreamSession(lease, activity, access, options.Value.MaxStreamDuration, logger, lifetime.ApplicationStopping, clientGone);
+        }
+        catch
+        {
+            // Nothing half-open is left behind: the client's place, the count and the watch are given back.
+            access?.Dispose();
+            activity?.Dispose();
+            lease?.Dispose();
+            throw;
+        }
     }
 }

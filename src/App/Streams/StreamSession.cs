@@ -80,6 +80,12 @@ public sealed class StreamSession : IDisposable
             return StreamEnding.ClientLeft;
         }
 
+        if (_stopping.IsCancellationRequested && (error is OperationCanceledException || error is FeedFailedException))
+        {
+            // A failure that surfaces while the server stops (a producer torn down mid-write) is part of the stop.
+            return new StreamEnding(StreamEndReason.ServerStopping, FeedControlKind.Shutdown, null, "The server is shutting down; reconnect to resume.");
+        }
+
         if (error is FeedFailedException failure)
         {
             // The client gets the feed's name and what happened, never the server's internals.
@@ -90,11 +96,6 @@ public sealed class StreamSession : IDisposable
         if (error is not OperationCanceledException || !_lifetime.IsCancellationRequested)
         {
             return null;
-        }
-
-        if (_stopping.IsCancellationRequested)
-        {
-            return new StreamEnding(StreamEndReason.ServerStopping, FeedControlKind.Shutdown, null, "The server is shutting down; reconnect to resume.");
         }
 
         if (Access.Token.IsCancellationRequested)

@@ -18,6 +18,8 @@ public partial class Home : IAsyncDisposable
 {
     private static readonly TimeSpan SavePositionsEvery = TimeSpan.FromSeconds(1);
 
+    private const int MaxUnconfirmedPushes = 16;
+
     private readonly CancellationTokenSource _lifetime = new();
     private LiveView? _liveView;
     private RadzenButton? _start;
@@ -217,6 +219,11 @@ public partial class Home : IAsyncDisposable
         if (!string.Equals(latest, wanted, StringComparison.Ordinal))
         {
             _pushed.Enqueue(wanted);
+            // A push the browser never reports back (lost in a reconnect) must not wait forever to be recognised.
+            if (_pushed.Count > MaxUnconfirmedPushes)
+            {
+                _pushed.Dequeue();
+            }
             Navigation.NavigateTo(wanted, new NavigationOptions { ReplaceHistoryEntry = replace });
         }
     }

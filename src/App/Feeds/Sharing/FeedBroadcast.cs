@@ -115,9 +115,11 @@ internal sealed class FeedBroadcast : IThreadPoolWorkItem
 
         var ring = Volatile.Read(ref _ring);
         item = ring[index & (ring.Length - 1)];
-        // The slot is read before the tail is looked at again: if the writer went round meanwhile, it may be another item.
+        // The slot is read before the tail is looked at again. The writer fills the slot of index tail - length before
+        // it publishes the new tail, so that index is already unsafe; and a ring that grew meanwhile may not hold an old
+        // index at all (null). Either way the reader is too far behind, and skips.
         Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _tail) - index > ring.Length)
+        if (item is null || Volatile.Read(ref _tail) - index >= ring.Length)
         {
             item = null;
             overrun = true;

@@ -168,26 +168,28 @@ public sealed class FeedSubscription : IDisposable, IValueTaskSource<bool>
 
         while (true)
         {
+            // The tail first: a control record published after this look sits at or after it, so it cannot be
+            // overtaken by a data item read below it.
+            var tail = broadcast.Tail;
             if (broadcast.TryReadControl(ref _nextControl, _next, out var control))
             {
                 item = control!;
                 return true;
             }
 
-            var behind = broadcast.Tail - _next;
-            if (behind > _allowance || (!broadcast.TryRead(_next, out var data, out var overrun) && overrun))
+            if (_next >= tail)
+            {
+                return false;
+            }
+
+            if (tail - _next > _allowance || !broadcast.TryRead(_next, out var data, out _))
             {
                 FellBehind(broadcast.Tail);
                 continue;
             }
 
-            if (data is null)
-            {
-                return false;
-            }
-
             _next++;
-            item = data;
+            item = data!;
             return true;
         }
     }
@@ -200,7 +202,8 @@ public sealed class FeedSubscription : IDisposable, IValueTaskSource<bool>
             throw FeedFailedException.ReaderBehind(_feedName, _allowance);
         }
 
-        var skipTo = tail - _allowance;
+        // Always forward: an item the reader cannot read is one it does not get.
+        var skipTo = Math.Max(tail - _allowance, _next + 1);
         _feed.CountDropped(skipTo - _next);
         _next = skipTo;
     }
@@ -232,7 +235,8 @@ public sealed class FeedSubscription : IDisposable, IValueTaskSource<bool>
             return null;
         }
 
-        var skipped = item.Sequence - _delivered - 1;
+        // A resuming reader already holds what it skips through, so a gap after that starts there.
+        var skipped = item.Sequence - Math.Max(_delivered, _skipThrough) - 1;
         _delivered = item.Sequence;
         return skipped > 0 ? Gap(item, skipped) : null;
     }

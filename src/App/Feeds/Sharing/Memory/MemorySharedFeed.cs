@@ -40,7 +40,8 @@ public sealed class MemorySharedFeed : SharedFeedCore
             var replay = after is { } position ? Replay(position) : [];
             // A resuming reader's numbering continues from its position (a reset moves it); a new one's from the feed's last item.
             var startsAfter = after is { } resumed && !resumed.IsFromAnotherEpoch(_epoch) && resumed.Sequence <= _sequence ? resumed.Sequence : _sequence;
-            var subscription = NewReader(extraBuffer, startsAfter);
+            // Live items wait behind the replay: the reader may be that much further behind while it drains it.
+            var subscription = NewReader(extraBuffer + replay.Count, startsAfter);
             subscription.Replay(replay);
             Join(subscription);
             return subscription;

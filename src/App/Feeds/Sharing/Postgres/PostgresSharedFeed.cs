@@ -158,6 +158,12 @@ internal sealed class PostgresSharedFeed : SharedFeedCore
                 break;
             }
         }
+
+        // Trimmed while the replay paged through: what it could not read is said, before the live items.
+        if (cursor < start.Sequence)
+        {
+            yield return FeedRecords.Trimmed(Feed, cursor, start.Sequence + 1, epoch, Time.GetUtcNow(), boundedByBytes: false);
+        }
     }
 
     // A replay waits out an outage, as the live part of its stream does, instead of ending the stream.

@@ -174,6 +174,39 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_resuming_reader_may_fall_its_replay_further_behind_while_it_drains_the_replay()
+    {
+        // Arrange: fifty items in history, a reader buffer of 2.
+        var feed = NewFeed(buffer: 2, history: 100, linger: TimeSpan.FromHours(1));
+        using (var first = feed.Subscribe(after: null, extraBuffer: 100))
+        {
+            for (var i = 1; i <= 50; i++)
+            {
+                _source.Write(i);
+            }
+
+            await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(50);
+        }
+
+        // Act: resume from the start; five live items arrive before the replay is read.
+        using var resumed = feed.Subscribe(after: new FeedPosition(0));
+        using (var witness = feed.Subscribe(after: null, extraBuffer: 100))
+        {
+            for (var i = 51; i <= 55; i++)
+            {
+                _source.Write(i);
+            }
+
+            await witness.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(5);
+        }
+
+        var items = await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(55);
+
+        // Assert: the live items waited behind the replay; nothing was skipped.
+        Assert.Equal(Enumerable.Range(1, 55).Select(i => (long)i), items.Select(i => i.Sequence));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task With_DisconnectSlowConsumer_only_the_slow_subscriber_is_ended()
     {
         var feed = NewFeed(buffer: 5, policy: OverflowPolicy.DisconnectSlowConsumer);
