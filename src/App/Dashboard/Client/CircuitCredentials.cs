@@ -10,7 +10,7 @@ namespace Tributary.App.Dashboard.Client;
 /// off, of this circuit's anonymous viewer. Every circuit reaches the hub from the server's own address; the ticket is
 /// what makes each viewer a client of its own under <c>Streaming:MaxStreamsPerClient</c>.
 /// </summary>
-public sealed class CircuitCredentials(AuthenticationStateProvider authentication, FeedAccess access, CircuitTickets tickets)
+public sealed class CircuitCredentials(AuthenticationStateProvider authentication, FeedAccess access, CircuitTickets tickets, FeedServerAddress server)
 {
     // Scoped: one per circuit.
     private readonly ClaimsPrincipal _viewer = new(new ClaimsIdentity([new Claim("sub", $"viewer-{Guid.NewGuid():N}")], "Viewer"));
@@ -19,7 +19,8 @@ public sealed class CircuitCredentials(AuthenticationStateProvider authenticatio
     {
         if (!access.Enabled)
         {
-            return tickets.Issue(_viewer);
+            // Another feed server could not read this app's tickets: there the dashboard host is one anonymous client.
+            return server.IsThisApp ? tickets.Issue(_viewer) : null;
         }
 
         var user = (await authentication.GetAuthenticationStateAsync()).User;

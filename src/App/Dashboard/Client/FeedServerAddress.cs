@@ -14,6 +14,9 @@ public sealed class FeedServerAddress(IOptions<DashboardOptions> options, IServe
 
     public Uri HubUrl => new(BaseUrl, Hubs.FeedHub.Path);
 
+    /// <summary>The feed server is this app itself (no <see cref="DashboardOptions.FeedServerUrl"/>): it can read this app's tickets.</summary>
+    public bool IsThisApp => string.IsNullOrWhiteSpace(options.Value.FeedServerUrl);
+
     private Uri Resolve()
     {
         if (!string.IsNullOrWhiteSpace(options.Value.FeedServerUrl))
