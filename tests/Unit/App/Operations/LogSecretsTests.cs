@@ -48,7 +48,8 @@ public sealed class LogSecretsTests
             {
                 ["Logging:LogLevel:Default"] = "Trace",
                 ["Sharing:Engine"] = "Postgres",
-                ["Sharing:StartupWait"] = "00:00:00.300",
+                // Long enough for one retry (and its log line) even when start-up is slow on a loaded machine.
+                ["Sharing:Postgres:StartupWait"] = "00:00:02",
                 ["ConnectionStrings:Tributary"] = $"Host=127.0.0.1;Port={LoopbackPort.Free()};Username=tributary;Password=pg-s3cret-pw;Timeout=1",
             },
             builder => builder.Logging.AddProvider(logs),
