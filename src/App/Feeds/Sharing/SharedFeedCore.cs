@@ -1,27 +1,44 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Concurrency;
+using Tributary.Streaming.Records;
 
 namespace Tributary.App.Feeds.Sharing;
 
 /// <summary>
-/// What every engine's shared feed does the same way: its runs, from the first reader (or the first after a
-/// run ended) to the last one leaving plus the feed's linger; adding and removing readers; the state counters; and
-/// a run's failure, logged once and handed to that run's readers after what they were given. An engine supplies
-/// what a run does (<see cref="RunAsync"/>: produce, read its storage, publish through <see cref="SharedFeedRun.Offer"/>)
-/// and keeps its own numbering and storage under <see cref="Gate"/>.
+/// A shared feed, the same for every engine: its runs, from the first reader (or the first after a run ended) to the
+/// last one leaving plus the feed's linger; joining readers, replay then live without duplicates; turning the store's
+/// entries into items and every control record (<c>gap</c>, <c>reset</c>, <c>engine</c>); the state counters; and a
+/// run's failure, logged once and handed to that run's readers after what they were given. An engine supplies its
+/// storage and ordering (<see cref="Store"/>) and what a run does (<see cref="RunAsync"/>): produce, and hand what
+/// the store took to <see cref="Ready"/>, <see cref="Deliver(SharedFeedRun, FeedLogEntry)"/>,
+/// <see cref="StartedOver"/> and <see cref="Announce"/>.
 /// </summary>
 /// <remarks>
 /// Each run is a <see cref="SharedFeedRun"/> that this feed alone creates, changes (under <see cref="Gate"/>) and
 /// disposes. It starts only once the host's task group has taken it, so a host that is stopping leaves the feed as
 /// it was; a subscribe that finds no run, or one that is stopping, starts a new one; a run's end ends only its own
-/// readers.
+/// readers. A run knows where the store is once it has read its head (<see cref="Ready"/>); readers who join before
+/// then wait for it to start their numbering and, if they resume, their replay.
 /// </remarks>
 public abstract class SharedFeedCore : ISubscriptionOwner
 {
     private readonly TaskGroup _host;
     private readonly ILogger _logger;
+    private readonly JoiningReaders _joining = new();
     private SharedFeedRun? _run;
+    private FeedReplay? _replay;
+
+    // The current run's place in the store, under the gate: set when the run has read the store's head.
+    private bool _ready;
+    private long _position;
+    private string _epoch = "";
+
+    // While the storage is unavailable, the record that said so: a reader joining meanwhile gets it at once.
+    private FeedItem<object>? _engineNotice;
 
     private protected SharedFeedCore(FeedDefinition feed, TaskGroup host, TimeProvider time, StreamStats stats, ILogger logger)
     {
@@ -35,6 +52,12 @@ public abstract class SharedFeedCore : ISubscriptionOwner
         Counters = stats.SharedFeed(feed.Name);
     }
 
+    /// <summary>The engine's storage and ordering of this feed.</summary>
+    private protected abstract IFeedStore Store { get; }
+
+    /// <summary>Reads the store on readers' behalf.</summary>
+    internal FeedReplay Replay => _replay ??= new FeedReplay(Feed, Store, Time);
+
     private protected FeedDefinition Feed { get; }
 
     private protected TimeProvider Time { get; }
@@ -46,18 +69,183 @@ public abstract class SharedFeedCore : ISubscriptionOwner
     /// <summary>Guards the runs and their readers, and whatever the engine keeps with them.</summary>
     private protected Lock Gate { get; } = new();
 
-    /// <summary>The run readers join now, if any; read and changed under <see cref="Gate"/>.</summary>
-    private protected SharedFeedRun? CurrentRun => _run;
-
-    /// <summary>A reader of this feed whose numbering continues after <paramref name="startsAfter"/>.</summary>
-    private protected FeedSubscription NewReader(int extraBuffer, long startsAfter) =>
-        new(this, Feed.Name, Feed.SubscriberBuffer + extraBuffer, Feed.Overflow, startsAfter);
-
     /// <summary>
-    /// Under <see cref="Gate"/>: adds the reader to the current run, starting one if there is none or it is stopping.
-    /// False while the server stops: the reader is ended at once.
+    /// Adds a reader. With <paramref name="after"/>, it first gets the items after that position that are still in
+    /// the store's window, with a <c>reset</c> for the numbers that are not (or for a position from another epoch, or
+    /// ahead of the feed). While the server is stopping, the reader's stream ends at once with an
+    /// <see cref="OperationCanceledException"/>.
     /// </summary>
-    private protected bool Join(FeedSubscription reader)
+    /// <param name="after">The position to resume after, if any.</param>
+    /// <param name="extraBuffer">Items the reader may hold beyond the feed's <see cref="FeedDefinition.SubscriberBuffer"/>.</param>
+    public SharedFeedReader Subscribe(FeedPosition? after, int extraBuffer = 0)
+    {
+        var replaying = after is not null;
+        lock (Gate)
+        {
+            // Live items wait in the reader's allowance while it replays: room for a whole history.
+            var reader = new FeedSubscription(this, Feed.Name, Feed.SubscriberBuffer + extraBuffer + (replaying ? Feed.HistoryLength : 0), Feed.Overflow, startsAfter: 0);
+            if (!Join(reader))
+            {
+                return new SharedFeedReader(this, reader, after, Task.FromResult<FeedPosition?>(null), notice: null);
+            }
+
+            // Its numbering continues from the run's position (joining may have started the run and set it).
+            reader.StartAfter(_position);
+
+            // A live reader has the outage notice first in its own queue; a resuming one gets it before its replay.
+            var notice = _engineNotice;
+            if (notice is not null && !replaying)
+            {
+                reader.Replay([notice]);
+            }
+
+            if (_ready)
+            {
+                return new SharedFeedReader(this, reader, after, Task.FromResult<FeedPosition?>(new FeedPosition(_position, _epoch)), notice);
+            }
+
+            return new SharedFeedReader(this, reader, after, _joining.Add(reader), notice);
+        }
+    }
+
+    /// <summary>Reads the feed for as long as the enumeration lasts (see <see cref="Subscribe"/>); leaving unsubscribes.</summary>
+    public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedPosition? after, int extraBuffer, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = Subscribe(after, extraBuffer);
+        await foreach (var item in reader.ReadAllAsync(cancellationToken))
+        {
+            yield return item;
+        }
+    }
+
+    /// <summary>The feed's history window, oldest first (for exports).</summary>
+    public IAsyncEnumerable<FeedItem<object>> HistoryAsync(CancellationToken cancellationToken) => Replay.HistoryAsync(cancellationToken);
+
+    /// <summary>The run has read the store's head: readers who joined before now start after it.</summary>
+    internal void Ready(SharedFeedRun run, FeedPosition head)
+    {
+        lock (Gate)
+        {
+            if (!IsCurrent(run))
+            {
+                return;
+            }
+
+            (_ready, _position, _epoch) = (true, head.Sequence, head.Epoch!);
+            Counters.SetSequence(_position);
+            _joining.Start(run, head);
+        }
+    }
+
+    /// <summary>The run's position: the last sequence it handed its readers, and its epoch.</summary>
+    internal FeedPosition Position()
+    {
+        lock (Gate)
+        {
+            return new FeedPosition(_position, _epoch);
+        }
+    }
+
+    /// <summary>Hands entries the store took, in order, to the run's readers.</summary>
+    /// <returns>Whether an entry ended the run's source (or the run is over), and its failure, if any.</returns>
+    internal (bool Ended, Exception? Failure) Deliver(SharedFeedRun run, IReadOnlyList<FeedLogEntry> entries)
+    {
+        lock (Gate)
+        {
+            foreach (var entry in entries)
+            {
+                if (Deliver(run, entry) is { Ended: true } ended)
+                {
+                    return ended;
+                }
+            }
+
+            return (!IsCurrent(run), null);
+        }
+    }
+
+    /// <summary>Hands one entry the store took to the run's readers (see <see cref="Deliver(SharedFeedRun, IReadOnlyList{FeedLogEntry})"/>).</summary>
+    internal (bool Ended, Exception? Failure) Deliver(SharedFeedRun run, FeedLogEntry entry)
+    {
+        lock (Gate)
+        {
+            if (!IsCurrent(run))
+            {
+                return (true, null);
+            }
+
+            // Numbers the run never saw (trimmed before it read them) are said, so every number is accounted for.
+            if (entry.Sequence > _position + 1)
+            {
+                run.Offer(Replay.Trimmed(_position, entry.Sequence, _epoch));
+            }
+
+            _position = entry.Sequence;
+            Counters.SetSequence(_position);
+            switch (entry.Kind)
+            {
+                case FeedLogEntryKind.End:
+                    return (true, null);
+                case FeedLogEntryKind.Failure:
+                    var message = entry.Note ?? $"Feed '{Feed.Name}' failed.";
+                    return (true, new FeedFailedException(Feed.Name, new InvalidOperationException(message), message).AsLogged());
+            }
+
+            if (entry.Note is { } note)
+            {
+                run.Offer(Replay.GapBefore(entry, note, _epoch));
+            }
+
+            if (entry.Data is UpstreamStatus status && FeedStates.Of(status) is { } state)
+            {
+                // Only the connection's state is the feed's state; a skipped malformed message is an event.
+                Counters.State = state;
+            }
+
+            run.Offer(Replay.ItemOf(entry, _epoch));
+            return (false, null);
+        }
+    }
+
+    /// <summary>The store's numbering started over under the run (a new epoch): readers get a <c>reset</c> and continue live.</summary>
+    internal void StartedOver(SharedFeedRun run, FeedPosition head)
+    {
+        lock (Gate)
+        {
+            if (!IsCurrent(run))
+            {
+                return;
+            }
+
+            var reset = FeedRecords.StartedOver(Feed, _epoch, head.Sequence, head.Epoch!, Time.GetUtcNow());
+            (_position, _epoch) = (head.Sequence, head.Epoch!);
+            run.Offer(reset);
+        }
+    }
+
+    /// <summary>Tells the run's readers, and readers who join until it is back, that the storage became unavailable or recovered.</summary>
+    internal void Announce(SharedFeedRun run, bool available)
+    {
+        lock (Gate)
+        {
+            if (!IsCurrent(run))
+            {
+                return;
+            }
+
+            Counters.State = available ? FeedState.Running : FeedState.Unavailable;
+            var record = FeedRecords.Engine(Feed, available, _position, _epoch, Time.GetUtcNow());
+            _engineNotice = available ? null : record;
+            run.Offer(record);
+        }
+    }
+
+    /// <summary>Whether <paramref name="run"/> is the one readers join and may still publish; under <see cref="Gate"/>.</summary>
+    private protected bool IsCurrent(SharedFeedRun run) => !run.IsStopping && ReferenceEquals(run, _run);
+
+    // Under the gate: adds the reader to the current run, starting one if there is none or it is stopping. False while
+    // the server stops: the reader is ended at once.
+    private bool Join(FeedSubscription reader)
     {
         var run = _run is { IsStopping: false } current ? current : TryStartRun();
         if (run is null)
@@ -79,21 +267,12 @@ public abstract class SharedFeedCore : ISubscriptionOwner
     {
     }
 
-    /// <summary>Under <see cref="Gate"/>: a run ended (<paramref name="wasCurrent"/>: no newer run had replaced it).</summary>
-    private protected virtual void OnRunEnded(SharedFeedRun run, bool wasCurrent)
-    {
-    }
-
-    /// <summary>Under <see cref="Gate"/>: a reader left.</summary>
-    private protected virtual void OnReaderLeft(FeedSubscription reader)
-    {
-    }
 
     void ISubscriptionOwner.Unsubscribe(FeedSubscription subscription)
     {
         lock (Gate)
         {
-            OnReaderLeft(subscription);
+            _joining.Forget(subscription);
             if (subscription.Run is not { } run || !run.Remove(subscription))
             {
                 return;
@@ -124,6 +303,8 @@ public abstract class SharedFeedCore : ISubscriptionOwner
         }
 
         _run = run;
+        // A new run knows nothing of the store yet, nor of an outage an earlier run saw.
+        (_ready, _engineNotice) = (false, null);
         Counters.State = FeedState.Running;
         OnRunStarted(run);
         return run;
@@ -173,7 +354,12 @@ public abstract class SharedFeedCore : ISubscriptionOwner
                 Counters.SetSubscribers(0);
             }
 
-            OnRunEnded(run, wasCurrent);
+            _joining.Forget(run);
+
+            if (wasCurrent)
+            {
+                (_ready, _engineNotice) = (false, null);
+            }
         }
 
         run.Dispose();

@@ -4,7 +4,7 @@ namespace Tributary.App.Feeds.Sharing;
 
 /// <summary>
 /// One run of a shared feed's producer, from the subscribe that started it to the producer's return: its
-/// stop signal, its subscribers, the broadcast they read and its linger. Its owner, the shared feed (<see cref="Memory.MemorySharedFeed"/>, <see cref="Postgres.PostgresSharedFeed"/>), creates it, changes it
+/// stop signal, its subscribers, the broadcast they read and its linger. Its owner, the shared feed (<see cref="SharedFeedCore"/>), creates it, changes it
 /// only under its lock, and disposes it when the producer has returned, so no one can cancel a source that
 /// was already disposed, and a run's end ends only its own subscribers.
 /// </summary>

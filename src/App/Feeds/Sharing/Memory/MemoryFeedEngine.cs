@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
@@ -58,24 +57,10 @@ public sealed class MemoryFeedEngine(FeedCatalog catalog, StreamStats stats, Tim
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, int extraBuffer, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var subscription = Get(feed).Subscribe(after, extraBuffer);
-        await foreach (var item in subscription.ReadAllAsync(cancellationToken))
-        {
-            yield return item;
-        }
-    }
+    public IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, int extraBuffer, CancellationToken cancellationToken) =>
+        Get(feed).SubscribeAsync(after, extraBuffer, cancellationToken);
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<FeedItem<object>> HistoryAsync(FeedDefinition feed, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var item in Get(feed).History())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return item;
-        }
-
-        await Task.CompletedTask.ConfigureAwait(false);
-    }
+    public IAsyncEnumerable<FeedItem<object>> HistoryAsync(FeedDefinition feed, CancellationToken cancellationToken) =>
+        Get(feed).HistoryAsync(cancellationToken);
 }

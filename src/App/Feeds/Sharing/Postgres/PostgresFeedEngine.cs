@@ -129,16 +129,9 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
         ArgumentNullException.ThrowIfNull(feed);
         // Every read says the same thing when the database is unreachable: a failure the client may retry.
         await PostgresReads.OrUnavailableAsync(feed.Name, "export its history", EnsureReadyAsync, cancellationToken);
-        var head = await PostgresReads.OrUnavailableAsync(feed.Name, "export its history", token => _context.Log.OpenFeedAsync(feed.Name, token), cancellationToken);
-        var first = await PostgresReads.OrUnavailableAsync(feed.Name, "export its history", token => _context.Log.WindowStartAsync(feed, head.LastSequence, token), cancellationToken);
-        await using var rows = _context.Log.ReadRangeAsync(feed.Name, first - 1, head.LastSequence, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (await PostgresReads.OrUnavailableAsync(feed.Name, "export its history", _ => rows.MoveNextAsync().AsTask(), cancellationToken))
+        await foreach (var item in Get(feed).HistoryAsync(cancellationToken))
         {
-            var row = rows.Current;
-            if (row.Kind is not (PostgresRowKind.Failure or PostgresRowKind.End))
-            {
-                yield return new FeedItem<object>(feed.Name, row.Sequence, row.Timestamp, PostgresRowCodec.Decode(row)) { Epoch = head.Epoch };
-            }
+            yield return item;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,9 +10,6 @@ namespace Tributary.App.Feeds.Sharing.Postgres;
 /// </summary>
 internal sealed class PostgresFeedLog(PostgresDatabase database, string schema)
 {
-    /// <summary>The most rows one read returns.</summary>
-    public const int PageSize = 1000;
-
     /// <summary>The <c>NOTIFY</c> channel: its payload is the feed whose log grew.</summary>
     public string Channel { get; } = $"{schema}_items";
 
@@ -70,25 +66,6 @@ internal sealed class PostgresFeedLog(PostgresDatabase database, string schema)
         }
 
         return rows;
-    }
-
-    /// <summary>The rows after <paramref name="after"/> up to <paramref name="upTo"/>, in order, a page per round trip.</summary>
-    public async IAsyncEnumerable<PostgresLogRow> ReadRangeAsync(string feed, long after, long upTo, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        while (after < upTo)
-        {
-            var rows = await ReadAsync(feed, after, PageSize, cancellationToken, upTo);
-            if (rows.Count == 0)
-            {
-                yield break;
-            }
-
-            foreach (var row in rows)
-            {
-                after = row.Sequence;
-                yield return row;
-            }
-        }
     }
 
     /// <summary>

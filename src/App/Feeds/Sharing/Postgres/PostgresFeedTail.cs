@@ -7,7 +7,7 @@ namespace Tributary.App.Feeds.Sharing.Postgres;
 /// readers once, retries with backoff, and when it is back tells them again and reads on from where it was
 /// (a <c>reset</c> where rows were trimmed meanwhile or the log started over).
 /// </summary>
-internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun run, PostgresFeedContext context, FeedDefinition feed)
+internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun run, PostgresFeedStore store, PostgresFeedContext context, FeedDefinition feed)
 {
     private bool _started;
     private bool _unavailable;
@@ -24,15 +24,15 @@ internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun r
         while (true)
         {
             var position = owner.Position();
-            var rows = await context.Log.ReadAsync(feed.Name, position.Sequence, PostgresFeedLog.PageSize, cancellationToken);
-            var (ended, failure) = owner.Publish(run, rows);
+            var entries = await store.ReadAfterAsync(position.Sequence, long.MaxValue, FeedReplay.PageSize, cancellationToken);
+            var (ended, failure) = owner.Deliver(run, entries);
             if (ended)
             {
                 return failure;
             }
 
             progressed();
-            if (rows.Count < PostgresFeedLog.PageSize)
+            if (entries.Count < FeedReplay.PageSize)
             {
                 await owner.WaitForWakeAsync(cancellationToken);
             }
@@ -44,7 +44,7 @@ internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun r
         if (!_unavailable)
         {
             _unavailable = true;
-            owner.Announce(run, "unavailable");
+            owner.Announce(run, available: false);
         }
 
         PostgresEngineLog.Unavailable(context.Logger, context.Database.Where, feed.Name, PostgresFailure.Reason(failure), (long)delay.TotalMilliseconds);
@@ -59,7 +59,7 @@ internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun r
             return;
         }
 
-        var head = await context.Log.OpenFeedAsync(feed.Name, cancellationToken);
+        var head = await store.HeadAsync(cancellationToken);
         if (!_started)
         {
             owner.Ready(run, head);
@@ -67,13 +67,13 @@ internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun r
         }
         else if (!string.Equals(head.Epoch, owner.Position().Epoch, StringComparison.Ordinal))
         {
-            owner.EpochChanged(run, head);
+            owner.StartedOver(run, head);
         }
 
         if (_unavailable)
         {
             _unavailable = false;
-            owner.Announce(run, "recovered");
+            owner.Announce(run, available: true);
             PostgresEngineLog.Recovered(context.Logger, context.Database.Where, feed.Name);
         }
     }

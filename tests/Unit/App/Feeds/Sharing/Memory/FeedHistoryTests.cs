@@ -1,6 +1,6 @@
+using Tributary.App.Feeds.Sharing;
 using Tributary.App.Feeds.Sharing.Memory;
 using Tributary.App.Feeds.Upstream;
-using Tributary.Streaming.Records;
 
 namespace Tributary.Tests.Unit.App.Feeds.Sharing.Memory;
 
@@ -18,7 +18,7 @@ public sealed class FeedHistoryTests
             history.Add(Item(new string((char)('a' + i), 1000)));
         }
 
-        Assert.Equal(["h", "i", "j"], history.All().Select(i => ((string)i.Data)[..1]));
+        Assert.Equal(["h", "i", "j"], history.After(0, long.MaxValue, int.MaxValue).Select(i => ((string)i.Data!)[..1]));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class FeedHistoryTests
         history.Add(Item("small"));
         history.Add(Item(new string('x', 1000)));
 
-        Assert.Equal(["small"], history.All().Select(i => i.Data));
+        Assert.Equal(["small"], history.After(0, long.MaxValue, int.MaxValue).Select(i => i.Data));
         Assert.True(history.Bytes <= 500);
     }
 
@@ -59,7 +59,7 @@ public sealed class FeedHistoryTests
         history.Add(Item(new UpstreamStatus(UpstreamStatus.Reconnecting, "reconnecting in 500 ms (attempt 1)", 1)));
         history.Add(Item("four"));
 
-        Assert.Equal(["two", "three", "four"], history.All().Select(i => i.Data));
+        Assert.Equal(["two", "three", "four"], history.After(0, long.MaxValue, int.MaxValue).Select(i => i.Data));
     }
 
     [Fact]
@@ -73,5 +73,5 @@ public sealed class FeedHistoryTests
         Assert.Equal(2, history.Count);
     }
 
-    private FeedItem<object> Item(object data) => new("feed", ++_sequence, DateTimeOffset.UnixEpoch, data);
+    private FeedLogEntry Item(object data) => new(++_sequence, DateTimeOffset.UnixEpoch, FeedLogEntryKind.Item, data, default);
 }

@@ -140,6 +140,32 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task An_item_too_large_for_the_history_is_covered_by_a_reset_when_a_resuming_reader_replays_past_it()
+    {
+        // Arrange: a history of 4 KB, and an item of 3 KB × 2 bytes between two small ones: the large one is delivered
+        // live but not kept.
+        var feed = NewFeed(linger: TimeSpan.FromHours(1), historyBytes: 4096);
+        using (var first = feed.Subscribe(after: null))
+        {
+            _source.Write("a");
+            _source.Write(new string('b', 3000));
+            _source.Write("c");
+            await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(3);
+        }
+
+        // Act
+        using var resumed = feed.Subscribe(after: new FeedPosition(0));
+        var items = await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(3);
+
+        // Assert: seq 2 is not replayed, and the reader is told so where it was.
+        Assert.Equal((1L, "a"), (items[0].Sequence, items[0].Data));
+        var reset = Assert.IsType<FeedControl>(items[1].Data);
+        Assert.Equal(("reset", 2L), (reset.Type, items[1].Sequence));
+        Assert.Contains("1 items of feed 'shared' after seq 1 are no longer in history", reset.Message, StringComparison.Ordinal);
+        Assert.Equal((3L, "c"), (items[2].Sequence, items[2].Data));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_resuming_reader_that_falls_behind_before_its_first_read_is_told_of_every_item_it_does_not_get()
     {
         // Arrange: history 5, a reader buffer of 2, twenty items so far.
@@ -486,10 +512,10 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
 
         Assert.Contains("2 items of feed 'shared' after seq 0 are no longer in history", Assert.IsType<FeedControl>(items[0].Data).Message, StringComparison.Ordinal);
         Assert.Equal(3, items[1].Sequence);
-        Assert.Equal([3L], feed.History().Select(i => i.Sequence));
+        Assert.Equal([3L], (await feed.HistoryAsync(TestTimeouts.TestToken()).ToListAsync()).Select(i => i.Sequence));
     }
 
-    private MemorySharedFeed NewFeed(int buffer = 256, int history = 1000, TimeSpan? linger = null, OverflowPolicy policy = OverflowPolicy.DropOldest, TimeProvider? clock = null, ILogger? logger = null, TimeSpan? retention = null)
+    private MemorySharedFeed NewFeed(int buffer = 256, int history = 1000, TimeSpan? linger = null, OverflowPolicy policy = OverflowPolicy.DropOldest, TimeProvider? clock = null, ILogger? logger = null, TimeSpan? retention = null, long historyBytes = 16 * 1024 * 1024)
     {
         var definition = new FeedDefinition
         {
@@ -501,9 +527,10 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
             Linger = linger ?? TimeSpan.Zero,
             Overflow = policy,
             HistoryRetention = retention,
+            HistoryMaxBytes = historyBytes,
         };
         return new MemorySharedFeed(definition, _source.OpenAsync, _host, clock ?? TimeProvider.System, _stats, logger ?? NullLogger.Instance);
     }
 
-    private static async Task<FeedItem<object>> FirstAsync(FeedSubscription subscription) => (await subscription.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1))[0];
+    private static async Task<FeedItem<object>> FirstAsync(SharedFeedReader subscription) => (await subscription.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1))[0];
 }

@@ -1,7 +1,7 @@
-namespace Tributary.App.Feeds.Sharing.Postgres;
+namespace Tributary.App.Feeds.Sharing;
 
 /// <summary>
-/// The engine's one way of trying again: runs an attempt until it returns, and after a failure the caller calls
+/// The one way the shared feeds and their engines try again: runs an attempt until it returns, and after a failure the caller calls
 /// retryable waits (100 ms doubling to a ceiling, with up to 20% jitter so instances that lost the same server do
 /// not come back in step) and tries again. The attempt is handed a callback to call once it has made progress, so
 /// the next failure starts the delays over. Cancellation ends it, and a failure that is not retryable propagates.

@@ -1,0 +1,144 @@
+using System.Runtime.CompilerServices;
+using Tributary.App.Feeds.Requests;
+using Tributary.Streaming.Records;
+
+namespace Tributary.App.Feeds.Sharing;
+
+/// <summary>
+/// Reads a feed's store on a reader's behalf, the same way for every engine: a resuming reader's replay (the entries
+/// after its position up to where its live items start, with a <c>reset</c> wherever numbers left the window) and a
+/// history export. A replay waits out an outage of the storage, as the live part of the stream does; an export,
+/// which has a client waiting for a file, fails at once with a failure it may retry.
+/// </summary>
+internal sealed class FeedReplay(FeedDefinition feed, IFeedStore store, TimeProvider time)
+{
+    /// <summary>The most entries one read of the store returns.</summary>
+    public const int PageSize = 1000;
+
+    /// <summary>
+    /// The items a reader resuming after <paramref name="position"/> missed, up to <paramref name="start"/> (where its
+    /// live items start), each number it will not get covered by a <c>reset</c>.
+    /// </summary>
+    public async IAsyncEnumerable<FeedItem<object>> ReplayAsync(FeedSubscription reader, FeedPosition position, FeedPosition start, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var epoch = start.Epoch!;
+        if (position.IsFromAnotherEpoch(epoch))
+        {
+            yield return FeedRecords.AnotherEpoch(feed, position.ToString(), start.Sequence, epoch, time.GetUtcNow());
+            yield break;
+        }
+
+        if (position.Sequence > start.Sequence)
+        {
+            var head = await ReadOrWaitAsync(store.HeadAsync, cancellationToken);
+            if (position.Sequence > head.Sequence)
+            {
+                yield return FeedRecords.Ahead(feed, position.Sequence, head.Sequence, epoch, time.GetUtcNow());
+                yield break;
+            }
+
+            // The store is ahead of what this instance has handed its readers (another instance wrote and told the
+            // reader first): those items come live, skipped up to its position.
+            reader.SkipThrough(position.Sequence);
+            yield break;
+        }
+
+        // Entries stored since the reader joined come live; the window is only asked about the ones before.
+        var windowStart = Math.Min(await ReadOrWaitAsync(token => store.WindowStartAsync(start.Sequence, token), cancellationToken), start.Sequence + 1);
+        var cursor = position.Sequence;
+        if (windowStart > cursor + 1)
+        {
+            yield return Trimmed(cursor, windowStart, epoch);
+            cursor = windowStart - 1;
+        }
+
+        while (cursor < start.Sequence)
+        {
+            var from = cursor;
+            var entries = await ReadOrWaitAsync(token => store.ReadAfterAsync(from, start.Sequence, PageSize, token), cancellationToken);
+            foreach (var entry in entries)
+            {
+                if (entry.Sequence > cursor + 1)
+                {
+                    yield return Trimmed(cursor, entry.Sequence, epoch);
+                }
+
+                cursor = entry.Sequence;
+                if (entry.Kind != FeedLogEntryKind.Item)
+                {
+                    continue;
+                }
+
+                if (entry.Note is { } note)
+                {
+                    yield return GapBefore(entry, note, epoch);
+                }
+
+                yield return ItemOf(entry, epoch);
+            }
+
+            if (entries.Count < PageSize)
+            {
+                break;
+            }
+        }
+
+        // Trimmed while the replay paged through: what it could not read is said, before the live items.
+        if (cursor < start.Sequence)
+        {
+            yield return Trimmed(cursor, start.Sequence + 1, epoch);
+        }
+    }
+
+    /// <summary>The feed's history window, oldest first: its items, without control records.</summary>
+    public async IAsyncEnumerable<FeedItem<object>> HistoryAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var head = await OrUnavailableAsync(store.HeadAsync, cancellationToken);
+        var cursor = await OrUnavailableAsync(token => store.WindowStartAsync(head.Sequence, token), cancellationToken) - 1;
+        while (cursor < head.Sequence)
+        {
+            var from = cursor;
+            var entries = await OrUnavailableAsync(token => store.ReadAfterAsync(from, head.Sequence, PageSize, token), cancellationToken);
+            foreach (var entry in entries)
+            {
+                cursor = entry.Sequence;
+                if (entry.Kind == FeedLogEntryKind.Item)
+                {
+                    yield return ItemOf(entry, head.Epoch!);
+                }
+            }
+
+            if (entries.Count < PageSize)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>What readers get for an item entry.</summary>
+    public FeedItem<object> ItemOf(FeedLogEntry entry, string epoch) =>
+        new(feed.Name, entry.Sequence, entry.Timestamp, entry.Data!) { Epoch = epoch, DataJson = entry.DataJson };
+
+    /// <summary>The <c>gap</c> record before an item whose producer took over from one that stopped without handing over.</summary>
+    public FeedItem<object> GapBefore(FeedLogEntry entry, string note, string epoch) =>
+        new(feed.Name, entry.Sequence - 1, entry.Timestamp, new FeedControl(FeedControlKind.Gap, note)) { Epoch = epoch };
+
+    /// <summary>The <c>reset</c> for the numbers after <paramref name="after"/> and before <paramref name="next"/> that left the window.</summary>
+    public FeedItem<object> Trimmed(long after, long next, string epoch) =>
+        FeedRecords.Trimmed(feed, after, next, epoch, time.GetUtcNow(), store.BoundedByBytes);
+
+    private Task<T> ReadOrWaitAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        RetryWithBackoff.RunAsync((_, token) => read(token), store.IsUnavailable, onRetry: (_, _) => { }, store.RetryMaxDelay, time, cancellationToken);
+
+    private async Task<T> OrUnavailableAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await read(cancellationToken);
+        }
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested && store.IsUnavailable(failure))
+        {
+            throw FeedFailedException.Unavailable(feed.Name, failure, "export its history");
+        }
+    }
+}
