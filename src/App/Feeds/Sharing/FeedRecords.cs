@@ -13,6 +13,14 @@ internal static class FeedRecords
     public static FeedItem<object> Trimmed(FeedDefinition feed, long after, long next, string epoch, DateTimeOffset at, bool boundedByBytes) =>
         Reset(feed, next - 1, epoch, at, $"{next - after - 1} items of feed '{feed.Name}' after seq {after} are no longer in history (it keeps the last {feed.HistoryLength} items{(boundedByBytes ? $", up to {feed.HistoryMaxBytes} bytes" : "")}{(feed.HistoryRetention is { } retention ? $", for {retention}" : "")}); resuming from seq {next}.");
 
+    /// <summary>
+    /// The items after <paramref name="after"/> up to <paramref name="next"/> − 1 are missing from within the history
+    /// (the memory engine's history lets a status record give way to data when full, and does not keep an item larger
+    /// than its byte bound); the reader continues at <paramref name="next"/>.
+    /// </summary>
+    public static FeedItem<object> NotKept(FeedDefinition feed, long after, long next, string epoch, DateTimeOffset at) =>
+        Reset(feed, next - 1, epoch, at, $"{next - after - 1} items of feed '{feed.Name}' after seq {after} were not kept in history (a status record gives way to data when history is full, and an item larger than its {feed.HistoryMaxBytes}-byte bound is not kept); resuming from seq {next}.");
+
     /// <summary>The reader's position was numbered in another epoch; it continues live after <paramref name="head"/>.</summary>
     public static FeedItem<object> AnotherEpoch(FeedDefinition feed, string position, long head, string epoch, DateTimeOffset at) =>
         Reset(feed, head, epoch, at, $"Position {position} is from another epoch of feed '{feed.Name}' (its numbering started over: the server restarted or its log was created afresh; now epoch {epoch}); resuming live after seq {head}.");

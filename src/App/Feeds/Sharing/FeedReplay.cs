@@ -12,14 +12,17 @@ namespace Tributary.App.Feeds.Sharing;
 /// </summary>
 internal sealed class FeedReplay(FeedDefinition feed, IFeedStore store, TimeProvider time)
 {
-    /// <summary>The most entries one read of the store returns.</summary>
-    public const int PageSize = 1000;
-
     /// <summary>
     /// The items a reader resuming after <paramref name="position"/> missed, up to <paramref name="start"/> (where its
-    /// live items start), each number it will not get covered by a <c>reset</c>.
+    /// live items start), each number it will not get covered by a <c>reset</c>. A position beyond
+    /// <paramref name="start"/> that the store has reached means the reader holds items this instance has yet to hand
+    /// out: <paramref name="skipThrough"/> is told to leave them out of its live items.
     /// </summary>
-    public async IAsyncEnumerable<FeedItem<object>> ReplayAsync(FeedSubscription reader, FeedPosition position, FeedPosition start, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <remarks>
+    /// The store's reads are awaited one after another; a store that answers at once (<see cref="IFeedStore.AnswersAtOnce"/>)
+    /// therefore completes every step synchronously, which <see cref="ReplayNow"/> relies on.
+    /// </remarks>
+    public async IAsyncEnumerable<FeedItem<object>> ReplayAsync(FeedPosition position, FeedPosition start, Action<long> skipThrough, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var epoch = start.Epoch!;
         if (position.IsFromAnotherEpoch(epoch))
@@ -39,7 +42,7 @@ internal sealed class FeedReplay(FeedDefinition feed, IFeedStore store, TimeProv
 
             // The store is ahead of what this instance has handed its readers (another instance wrote and told the
             // reader first): those items come live, skipped up to its position.
-            reader.SkipThrough(position.Sequence);
+            skipThrough(position.Sequence);
             yield break;
         }
 
@@ -55,12 +58,17 @@ internal sealed class FeedReplay(FeedDefinition feed, IFeedStore store, TimeProv
         while (cursor < start.Sequence)
         {
             var from = cursor;
-            var entries = await ReadOrWaitAsync(token => store.ReadAfterAsync(from, start.Sequence, PageSize, token), cancellationToken);
-            foreach (var entry in entries)
+            var entries = await ReadOrWaitAsync(token => store.ReadAfterAsync(from, start.Sequence, store.PageSize, token), cancellationToken);
+            for (var index = 0; index < entries.Count; index++)
             {
+                var entry = entries[index];
                 if (entry.Sequence > cursor + 1)
                 {
-                    yield return Trimmed(cursor, entry.Sequence, epoch);
+                    // Before a page's first entry, the window moved on while the replay read; within a page, the
+                    // store did not keep those entries.
+                    yield return index == 0
+                        ? Trimmed(cursor, entry.Sequence, epoch)
+                        : FeedRecords.NotKept(feed, cursor, entry.Sequence, epoch, time.GetUtcNow());
                 }
 
                 cursor = entry.Sequence;
@@ -77,7 +85,7 @@ internal sealed class FeedReplay(FeedDefinition feed, IFeedStore store, TimeProv
                 yield return ItemOf(entry, epoch);
             }
 
-            if (entries.Count < PageSize)
+            if (entries.Count < store.PageSize)
             {
                 break;
             }
@@ -90,6 +98,15 @@ internal sealed class FeedReplay(FeedDefinition feed, IFeedStore store, TimeProv
         }
     }
 
+    /// <summary>The store's head, from a store that answers at once.</summary>
+    public FeedPosition HeadNow()
+    {
+        var head = store.HeadAsync(CancellationToken.None);
+        return head.IsCompleted
+            ? head.GetAwaiter().GetResult()
+            : throw new InvalidOperationException($"The store of feed '{feed.Name}' answers at once, but a read of it waited.");
+    }
+
     /// <summary>The feed's history window, oldest first: its items, without control records.</summary>
     public async IAsyncEnumerable<FeedItem<object>> HistoryAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -98,7 +115,7 @@ internal sealed class FeedReplay(FeedDefinition feed, IFeedStore store, TimeProv
         while (cursor < head.Sequence)
         {
             var from = cursor;
-            var entries = await OrUnavailableAsync(token => store.ReadAfterAsync(from, head.Sequence, PageSize, token), cancellationToken);
+            var entries = await OrUnavailableAsync(token => store.ReadAfterAsync(from, head.Sequence, store.PageSize, token), cancellationToken);
             foreach (var entry in entries)
             {
                 cursor = entry.Sequence;
@@ -108,10 +125,35 @@ internal sealed class FeedReplay(FeedDefinition feed, IFeedStore store, TimeProv
                 }
             }
 
-            if (entries.Count < PageSize)
+            if (entries.Count < store.PageSize)
             {
                 break;
             }
+        }
+    }
+
+    /// <summary>
+    /// The whole replay at once, from a store that answers at once (see <see cref="ReplayAsync"/>): read while the
+    /// reader joins, it is the window as it was at that moment.
+    /// </summary>
+    public List<FeedItem<object>> ReplayNow(FeedPosition position, FeedPosition start, Action<long> skipThrough)
+    {
+        var items = new List<FeedItem<object>>();
+        var replay = ReplayAsync(position, start, skipThrough, CancellationToken.None).GetAsyncEnumerator();
+        while (true)
+        {
+            var next = replay.MoveNextAsync();
+            if (!next.IsCompleted)
+            {
+                throw new InvalidOperationException($"The store of feed '{feed.Name}' answers at once, but a read of it waited.");
+            }
+
+            if (!next.GetAwaiter().GetResult())
+            {
+                return items;
+            }
+
+            items.Add(replay.Current);
         }
     }
 

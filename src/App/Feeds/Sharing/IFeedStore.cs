@@ -17,16 +17,25 @@ internal interface IFeedStore
     /// <summary>Whether the history window is bounded by bytes as well as by count (for the <c>reset</c> wording).</summary>
     bool BoundedByBytes { get; }
 
+    /// <summary>
+    /// Whether reads complete at once, without I/O (the memory store): a resuming reader's replay is then read while it
+    /// joins, so it gets the window exactly as it was at that moment, however fast the feed trims it afterwards.
+    /// </summary>
+    bool AnswersAtOnce { get; }
+
+    /// <summary>The most entries one read returns; a store that answers at once hands its whole window in one read.</summary>
+    int PageSize { get; }
+
     /// <summary>The longest wait between two tries of a read while the storage is unavailable.</summary>
     TimeSpan RetryMaxDelay { get; }
 
     /// <summary>The last sequence stored and the epoch of the numbering it belongs to.</summary>
     Task<FeedPosition> HeadAsync(CancellationToken cancellationToken);
 
-    /// <summary>The first sequence the history window still keeps, for a feed whose head is <paramref name="head"/>; <c>head + 1</c> when it keeps none.</summary>
+    /// <summary>The first sequence the history window still keeps (the window of a feed whose head is <paramref name="head"/>, where the store bounds it by count from the head); <c>head + 1</c> when it keeps none.</summary>
     Task<long> WindowStartAsync(long head, CancellationToken cancellationToken);
 
-    /// <summary>Up to <paramref name="limit"/> entries after <paramref name="after"/> and up to <paramref name="upTo"/>, in order (holes where entries left the window).</summary>
+    /// <summary>Up to <paramref name="limit"/> entries after <paramref name="after"/> and up to <paramref name="upTo"/>, in order (holes where entries left the window, or were never kept).</summary>
     Task<IReadOnlyList<FeedLogEntry>> ReadAfterAsync(long after, long upTo, int limit, CancellationToken cancellationToken);
 
     /// <summary>Whether a read's failure means the storage cannot be reached for now, so the read is worth trying again.</summary>

@@ -79,11 +79,14 @@ public abstract class SharedFeedCore : ISubscriptionOwner
     /// <param name="extraBuffer">Items the reader may hold beyond the feed's <see cref="FeedDefinition.SubscriberBuffer"/>.</param>
     public SharedFeedReader Subscribe(FeedPosition? after, int extraBuffer = 0)
     {
-        var replaying = after is not null;
         lock (Gate)
         {
-            // Live items wait in the reader's allowance while it replays: room for a whole history.
-            var reader = new FeedSubscription(this, Feed.Name, Feed.SubscriberBuffer + extraBuffer + (replaying ? Feed.HistoryLength : 0), Feed.Overflow, startsAfter: 0);
+            if (after is { } position && Store.AnswersAtOnce)
+            {
+                return ResumeNow(position, extraBuffer);
+            }
+
+            var reader = new FeedSubscription(this, Feed.Name, Feed.SubscriberBuffer + extraBuffer + ReplayRoom(after), Feed.Overflow, startsAfter: 0);
             if (!Join(reader))
             {
                 return new SharedFeedReader(this, reader, after, Task.FromResult<FeedPosition?>(null), notice: null);
@@ -94,7 +97,7 @@ public abstract class SharedFeedCore : ISubscriptionOwner
 
             // A live reader has the outage notice first in its own queue; a resuming one gets it before its replay.
             var notice = _engineNotice;
-            if (notice is not null && !replaying)
+            if (notice is not null && after is null)
             {
                 reader.Replay([notice]);
             }
@@ -239,6 +242,35 @@ public abstract class SharedFeedCore : ISubscriptionOwner
             run.Offer(record);
         }
     }
+
+    // Under the gate, from a store that answers at once: the replay is read while the reader joins, so it is the
+    // window as it is now, and the live items follow it with nothing between and nothing twice.
+    private SharedFeedReader ResumeNow(FeedPosition position, int extraBuffer)
+    {
+        var start = Replay.HeadNow();
+        long skipThrough = 0;
+        var replay = Replay.ReplayNow(position, start, sequence => skipThrough = sequence);
+        // Live items wait behind the replay: the reader may be that much further behind while it drains it.
+        var reader = new FeedSubscription(this, Feed.Name, Feed.SubscriberBuffer + extraBuffer + replay.Count, Feed.Overflow, startsAfter: 0);
+        if (!Join(reader))
+        {
+            return new SharedFeedReader(this, reader, after: null, Task.FromResult<FeedPosition?>(null), notice: null);
+        }
+
+        // Its numbering continues from its position (a reset in the replay moves it), or the head if that is not one of this epoch's.
+        reader.StartAfter(!position.IsFromAnotherEpoch(start.Epoch!) && position.Sequence <= start.Sequence ? position.Sequence : start.Sequence);
+        reader.SkipThrough(skipThrough);
+        reader.Replay(_engineNotice is { } notice ? [notice, .. replay] : replay);
+        return new SharedFeedReader(this, reader, after: null, Task.FromResult<FeedPosition?>(start), notice: null);
+    }
+
+    // Under the gate: the room a resuming reader's live items need while it replays: what it missed, at most a whole history.
+    private int ReplayRoom(FeedPosition? after) => after switch
+    {
+        null => 0,
+        { } position when _ready && !position.IsFromAnotherEpoch(_epoch) => (int)Math.Clamp(_position - position.Sequence, 0, Feed.HistoryLength),
+        _ => Feed.HistoryLength,
+    };
 
     /// <summary>Whether <paramref name="run"/> is the one readers join and may still publish; under <see cref="Gate"/>.</summary>
     private protected bool IsCurrent(SharedFeedRun run) => !run.IsStopping && ReferenceEquals(run, _run);

@@ -40,7 +40,7 @@ public sealed class SharedFeedReader : IDisposable
 
             if (await _joined.WaitAsync(cancellationToken) is { } start)
             {
-                await foreach (var item in _feed.Replay.ReplayAsync(_subscription, position, start, cancellationToken))
+                await foreach (var item in _feed.Replay.ReplayAsync(position, start, _subscription.SkipThrough, cancellationToken))
                 {
                     yield return item;
                 }

@@ -25,6 +25,10 @@ internal sealed class MemoryFeedStore : IFeedStore
 
     public bool BoundedByBytes => true;
 
+    public bool AnswersAtOnce => true;
+
+    public int PageSize => int.MaxValue;
+
     public TimeSpan RetryMaxDelay => TimeSpan.Zero;
 
     /// <summary>Where the feed is now.</summary>

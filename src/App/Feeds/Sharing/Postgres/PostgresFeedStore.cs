@@ -12,6 +12,11 @@ internal sealed class PostgresFeedStore(FeedDefinition feed, PostgresFeedContext
     // The window is kept by count (and age) when the producer trims; the memory engine's byte bound is not applied.
     public bool BoundedByBytes => false;
 
+    public bool AnswersAtOnce => false;
+
+    // A page per round trip: a replay or export of a long history holds one page at a time.
+    public int PageSize => 1000;
+
     public TimeSpan RetryMaxDelay => context.Options.ReconnectMaxDelay;
 
     public async Task<FeedPosition> HeadAsync(CancellationToken cancellationToken)

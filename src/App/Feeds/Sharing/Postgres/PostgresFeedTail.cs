@@ -24,7 +24,7 @@ internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun r
         while (true)
         {
             var position = owner.Position();
-            var entries = await store.ReadAfterAsync(position.Sequence, long.MaxValue, FeedReplay.PageSize, cancellationToken);
+            var entries = await store.ReadAfterAsync(position.Sequence, long.MaxValue, store.PageSize, cancellationToken);
             var (ended, failure) = owner.Deliver(run, entries);
             if (ended)
             {
@@ -32,7 +32,7 @@ internal sealed class PostgresFeedTail(PostgresSharedFeed owner, SharedFeedRun r
             }
 
             progressed();
-            if (entries.Count < FeedReplay.PageSize)
+            if (entries.Count < store.PageSize)
             {
                 await owner.WaitForWakeAsync(cancellationToken);
             }

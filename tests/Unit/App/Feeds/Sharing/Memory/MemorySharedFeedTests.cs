@@ -161,8 +161,148 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         Assert.Equal((1L, "a"), (items[0].Sequence, items[0].Data));
         var reset = Assert.IsType<FeedControl>(items[1].Data);
         Assert.Equal(("reset", 2L), (reset.Type, items[1].Sequence));
-        Assert.Contains("1 items of feed 'shared' after seq 1 are no longer in history", reset.Message, StringComparison.Ordinal);
+        Assert.Contains("1 items of feed 'shared' after seq 1 were not kept in history", reset.Message, StringComparison.Ordinal);
         Assert.Equal((3L, "c"), (items[2].Sequence, items[2].Data));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_status_record_left_out_of_a_full_history_is_covered_by_a_reset_that_says_it_was_not_kept()
+    {
+        var feed = NewFeed(history: 3, linger: TimeSpan.FromHours(1));
+        using (var first = feed.Subscribe(after: null))
+        {
+            _source.Write("a");
+            _source.Write("b");
+            _source.Write("c");
+            _source.Write(new UpstreamStatus(UpstreamStatus.Reconnecting, "reconnecting in 500 ms (attempt 1)", 1));
+            _source.Write("e");
+            await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(5);
+        }
+
+        using var resumed = feed.Subscribe(after: new FeedPosition(2));
+        var items = await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(3);
+
+        Assert.Equal((3L, "c"), (items[0].Sequence, items[0].Data));
+        var reset = Assert.IsType<FeedControl>(items[1].Data);
+        Assert.Equal(("reset", 4L), (reset.Type, items[1].Sequence));
+        Assert.Contains("1 items of feed 'shared' after seq 3 were not kept in history (a status record gives way to data", reset.Message, StringComparison.Ordinal);
+        Assert.Equal((5L, "e"), (items[2].Sequence, items[2].Data));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_resumed_reader_replays_the_history_as_it_was_when_it_joined_however_much_the_feed_adds_before_it_reads()
+    {
+        // Arrange: 3,000 items in a history of 3,000.
+        var feed = NewFeed(history: 3000, linger: TimeSpan.FromHours(1));
+        using (var first = feed.Subscribe(after: null, extraBuffer: 5000))
+        {
+            for (var i = 1; i <= 3000; i++)
+            {
+                _source.Write(i);
+            }
+
+            await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(3000);
+        }
+
+        // Act: a reader resumes from 0 and reads a third of its replay; then 1,500 more items push the oldest out of history.
+        using var resumed = feed.Subscribe(after: new FeedPosition(0));
+        await using var reading = resumed.ReadAllAsync(TestTimeouts.TestToken()).GetAsyncEnumerator();
+        var received = new List<long>();
+        for (var i = 0; i < 1000 && await reading.MoveNextAsync(); i++)
+        {
+            received.Add(reading.Current.Sequence);
+        }
+
+        using (var witness = feed.Subscribe(after: null, extraBuffer: 5000))
+        {
+            for (var i = 3001; i <= 4500; i++)
+            {
+                _source.Write(i);
+            }
+
+            await witness.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1500);
+        }
+
+        while (received.Count < 4500 && await reading.MoveNextAsync())
+        {
+            received.Add(reading.Current.Sequence);
+        }
+
+        // Assert: every item, in order, once.
+        Assert.Equal(Enumerable.Range(1, 4500).Select(i => (long)i), received);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_position_ahead_of_the_feed_gets_a_reset_and_then_every_live_item_even_if_the_feed_passes_it_before_the_first_read()
+    {
+        var feed = NewFeed(linger: TimeSpan.FromHours(1));
+        using (var first = feed.Subscribe(after: null))
+        {
+            for (var i = 1; i <= 5; i++)
+            {
+                _source.Write(i);
+            }
+
+            await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(5);
+        }
+
+        // Act: resume after 7 while the feed is at 5; the feed reaches 8 before the reader reads.
+        using var resumed = feed.Subscribe(after: new FeedPosition(7));
+        using (var witness = feed.Subscribe(after: null))
+        {
+            for (var i = 6; i <= 8; i++)
+            {
+                _source.Write(i);
+            }
+
+            await witness.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(3);
+        }
+
+        var items = await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(4);
+
+        var reset = Assert.IsType<FeedControl>(items[0].Data);
+        Assert.Equal(("reset", 5L), (reset.Type, items[0].Sequence));
+        Assert.Contains("Position 7 is ahead of feed 'shared', which is at 5", reset.Message, StringComparison.Ordinal);
+        Assert.Equal([6L, 7, 8], items.Skip(1).Select(i => i.Sequence));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task An_export_is_the_history_as_it_was_when_it_started()
+    {
+        var feed = NewFeed(history: 3000, linger: TimeSpan.FromHours(1));
+        using (var first = feed.Subscribe(after: null, extraBuffer: 5000))
+        {
+            for (var i = 1; i <= 3000; i++)
+            {
+                _source.Write(i);
+            }
+
+            await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(3000);
+        }
+
+        await using var export = feed.HistoryAsync(TestTimeouts.TestToken()).GetAsyncEnumerator();
+        var exported = new List<long>();
+        for (var i = 0; i < 1000 && await export.MoveNextAsync(); i++)
+        {
+            exported.Add(export.Current.Sequence);
+        }
+
+        using (var witness = feed.Subscribe(after: null, extraBuffer: 5000))
+        {
+            for (var i = 3001; i <= 4500; i++)
+            {
+                _source.Write(i);
+            }
+
+            await witness.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1500);
+        }
+
+        while (await export.MoveNextAsync())
+        {
+            exported.Add(export.Current.Sequence);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 3000).Select(i => (long)i), exported);
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
