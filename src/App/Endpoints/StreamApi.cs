@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Options;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
@@ -15,6 +17,7 @@ public static class StreamApi
     {
         services.AddSingleton<StreamResponder>();
         services.AddSingleton<StreamFlushClock>();
+        services.AddSingleton<IConfigureOptions<SocketTransportOptions>, SocketScheduling>();
         services.AddProblemDetails();
         // The API writes numbers as JSON numbers and reads none as strings, so the OpenAPI document describes them
         // as numbers only (the web defaults would also accept "12", and the document would say so).

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
 using Tributary.Streaming.Records;
 
@@ -26,6 +25,7 @@ public sealed class FeedSubscription : IDisposable, IValueTaskSource<bool>
     private long _delivered;
     private long _skipThrough;
     private int _waiting;
+    private FeedItem<object>? _afterGap;
     private volatile bool _ended;
     private Exception? _endedWith;
     private int _disposed;
@@ -84,48 +84,45 @@ public sealed class FeedSubscription : IDisposable, IValueTaskSource<bool>
     /// </summary>
     internal void SkipThrough(long sequence) => _skipThrough = sequence;
 
-    /// <summary>The feed's items from the moment of subscribing (after any replay), until the feed ends or the reader stops.</summary>
-    public async IAsyncEnumerable<FeedItem<object>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The feed's items from the moment of subscribing (after any replay), until the feed ends or the reader stops.
+    /// Read once; ending the enumeration leaves the feed.
+    /// </summary>
+    public IAsyncEnumerable<FeedItem<object>> ReadAllAsync(CancellationToken cancellationToken) => new SubscriptionItems(this, cancellationToken);
+
+    /// <summary>
+    /// The reader's next record: a replayed one, a control record, or the next data item, preceded by the <c>gap</c>
+    /// record its number reveals. False when there is nothing to read now.
+    /// </summary>
+    internal bool TryTake(out FeedItem<object> item)
     {
-        using var registration = cancellationToken.UnsafeRegister(static state => ((FeedSubscription)state!).Wake(), this);
-        try
+        if (_afterGap is { } pending)
         {
-            while (true)
+            _afterGap = null;
+            item = pending;
+            return true;
+        }
+
+        while (TryNext(out var next))
+        {
+            if (IsAlreadyHeld(next))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (TryNext(out var item))
-                {
-                    if (IsAlreadyHeld(item))
-                    {
-                        continue;
-                    }
-
-                    if (GapBefore(item) is { } gap)
-                    {
-                        yield return gap;
-                    }
-
-                    yield return item;
-                    continue;
-                }
-
-                if (IsFinished(out var failure))
-                {
-                    if (failure is not null)
-                    {
-                        throw failure;
-                    }
-
-                    yield break;
-                }
-
-                await WaitAsync(cancellationToken);
+                continue;
             }
+
+            if (GapBefore(next) is { } gap)
+            {
+                _afterGap = next;
+                item = gap;
+                return true;
+            }
+
+            item = next;
+            return true;
         }
-        finally
-        {
-            Dispose();
-        }
+
+        item = null!;
+        return false;
     }
 
     public void Dispose()
@@ -241,7 +238,8 @@ public sealed class FeedSubscription : IDisposable, IValueTaskSource<bool>
         return skipped > 0 ? Gap(item, skipped) : null;
     }
 
-    private bool IsFinished(out Exception? failure)
+    /// <summary>Whether the reader has read everything it will get; with the failure that ended its run or it, if any.</summary>
+    internal bool IsFinished(out Exception? failure)
     {
         failure = null;
         if (_ended)
@@ -259,8 +257,8 @@ public sealed class FeedSubscription : IDisposable, IValueTaskSource<bool>
         return false;
     }
 
-    // Parks until something is published, the run or this reader ends, or the reader is cancelled.
-    private ValueTask<bool> WaitAsync(CancellationToken cancellationToken)
+    /// <summary>Parks until something is published, the run or this reader ends, or the reader is cancelled.</summary>
+    internal ValueTask<bool> WaitAsync(CancellationToken cancellationToken)
     {
         _wait.Reset();
         // Waiting is announced before looking once more, so a wake-up (a publish, the end, a cancel) between the

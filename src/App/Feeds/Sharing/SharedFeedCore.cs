@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Upstream;
@@ -112,14 +111,8 @@ public abstract class SharedFeedCore : ISubscriptionOwner
     }
 
     /// <summary>Reads the feed for as long as the enumeration lasts (see <see cref="Subscribe"/>); leaving unsubscribes.</summary>
-    public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedPosition? after, int extraBuffer, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var reader = Subscribe(after, extraBuffer);
-        await foreach (var item in reader.ReadAllAsync(cancellationToken))
-        {
-            yield return item;
-        }
-    }
+    public IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedPosition? after, int extraBuffer, CancellationToken cancellationToken) =>
+        new SharedFeedItems(this, after, extraBuffer, cancellationToken);
 
     /// <summary>The feed's history window, oldest first (for exports).</summary>
     public IAsyncEnumerable<FeedItem<object>> HistoryAsync(CancellationToken cancellationToken) => Replay.HistoryAsync(cancellationToken);

@@ -28,10 +28,16 @@ public sealed class SharedFeedReader : IDisposable
         _notice = notice;
     }
 
-    /// <summary>The reader's items: the replay, if it resumed, then the live items until the feed ends or the reader stops.</summary>
-    public async IAsyncEnumerable<FeedItem<object>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The reader's items: the replay, if it resumed, then the live items until the feed ends or the reader stops.
+    /// Read once; ending the enumeration leaves the feed.
+    /// </summary>
+    public IAsyncEnumerable<FeedItem<object>> ReadAllAsync(CancellationToken cancellationToken) =>
+        _after is { } position ? ResumeAsync(position, cancellationToken) : _subscription.ReadAllAsync(cancellationToken);
+
+    private async IAsyncEnumerable<FeedItem<object>> ResumeAsync(FeedPosition position, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (_after is { } position)
+        try
         {
             if (_notice is not null)
             {
@@ -45,11 +51,16 @@ public sealed class SharedFeedReader : IDisposable
                     yield return item;
                 }
             }
-        }
 
-        await foreach (var item in _subscription.ReadAllAsync(cancellationToken))
+            await foreach (var item in _subscription.ReadAllAsync(cancellationToken))
+            {
+                yield return item;
+            }
+        }
+        finally
         {
-            yield return item;
+            // Also when the reader stops during its replay.
+            Dispose();
         }
     }
 

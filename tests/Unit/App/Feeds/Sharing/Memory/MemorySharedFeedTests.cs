@@ -39,6 +39,24 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_read_holds_a_place_in_the_feed_from_its_start_to_its_end_and_none_before()
+    {
+        var feed = NewFeed();
+        var items = feed.SubscribeAsync(after: null, extraBuffer: 0, TestTimeouts.TestToken());
+        Assert.Equal(0, _stats.SharedFeed("shared").Subscribers);
+
+        await using (var reading = items.GetAsyncEnumerator())
+        {
+            Assert.Equal(1, _stats.SharedFeed("shared").Subscribers);
+            _source.Write("x");
+            Assert.True(await reading.MoveNextAsync());
+            Assert.Equal("x", reading.Current.Data);
+        }
+
+        Assert.Equal(0, _stats.SharedFeed("shared").Subscribers);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Every_reader_gets_the_same_encoding_of_an_item_so_its_data_is_serialized_once()
     {
         var feed = NewFeed();
