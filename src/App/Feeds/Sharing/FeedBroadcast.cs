@@ -8,8 +8,9 @@ namespace Tributary.App.Feeds.Sharing;
 /// readers as for ten thousand; control records (<c>gap</c>, <c>reset</c>, <c>engine</c>) go into a list
 /// beside it that a reader never skips, so a reader that falls behind loses data items (and is told so by
 /// a gap record) but never a control record. Readers with nothing to read park here; one thread-pool work
-/// item wakes every parked reader after a publish, off the producer's path, and a reader woken once reads
-/// everything published by then.
+/// item wakes every parked reader after a publish, off the producer's path, by queueing each on the pool's shared
+/// (first in, first out) queue so that every reader waits its turn alike; a reader woken once reads everything
+/// published by then.
 /// </summary>
 /// <remarks>
 /// One writer: the feed publishes under its lock. Readers read without locks, checking after each read that
@@ -213,7 +214,7 @@ internal sealed class FeedBroadcast : IThreadPoolWorkItem
 
             foreach (var reader in waking)
             {
-                reader.Wake();
+                ThreadPool.UnsafeQueueUserWorkItem(reader, preferLocal: false);
             }
 
             waking.Clear();

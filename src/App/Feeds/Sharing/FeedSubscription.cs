@@ -11,7 +11,7 @@ namespace Tributary.App.Feeds.Sharing;
 /// reader receives, so it always sits exactly where the skip happened, and together with the <c>reset</c>
 /// records it covers every number the reader does not get.
 /// </summary>
-public sealed class FeedSubscription : IDisposable, IValueTaskSource<bool>
+public sealed class FeedSubscription : IDisposable, IValueTaskSource<bool>, IThreadPoolWorkItem
 {
     private readonly ISubscriptionOwner _feed;
     private readonly string _feedName;
@@ -135,10 +135,22 @@ public sealed class FeedSubscription : IDisposable, IValueTaskSource<bool>
     }
 
     /// <summary>Something changed for a parked reader (published, ended, cancelled): it looks again.</summary>
-    internal void Wake()
+    internal void Wake() => Wake(here: false);
+
+    /// <summary>
+    /// Queued by the broadcast's waker, one per parked reader, on the thread pool's shared queue: readers woken by one
+    /// publish then run in the order they were woken. Woken through the waker's own (last in, first out) queue, the
+    /// readers woken first ran last, the same ones every time, and fell behind the others.
+    /// </summary>
+    void IThreadPoolWorkItem.Execute() => Wake(here: true);
+
+    private void Wake(bool here)
     {
         if (Interlocked.Exchange(ref _waiting, 0) == 1)
         {
+            // Only the caller that took the wait sets how its continuation runs, just before running it: on this
+            // thread when this is already the reader's own work item.
+            _wait.RunContinuationsAsynchronously = !here;
             _wait.SetResult(true);
         }
     }
