@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Tributary.App.Dashboard.Client;
@@ -40,7 +41,7 @@ internal static class BroadcastMode
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var tasks = readers.Select(reader => round.Hub
             ? ReadHubAsync(server, round.Feed, reader, stop.Token)
-            : ReadHttpAsync(http, round.Feed, reader, stop.Token)).ToList();
+            : ReadHttpAsync(server, round.Feed, reader, stop.Token)).ToList();
 
         var receiving = await WaitUntilAllReceiveAsync(readers, TimeSpan.FromSeconds(90), cancellationToken);
         await Task.Delay(Settle, cancellationToken);
@@ -113,20 +114,17 @@ internal static class BroadcastMode
         return receiving;
     }
 
-    private static async Task ReadHttpAsync(HttpClient http, string feed, BroadcastReader reader, CancellationToken cancellationToken)
+    private static async Task ReadHttpAsync(Uri server, string feed, BroadcastReader reader, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await http.GetAsync($"/api/stream?feeds={feed}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            response.EnsureSuccessStatusCode();
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            await reader.ReadNdjsonAsync(body, cancellationToken);
+            await RawStreamReader.ReadAsync(server, $"/api/stream?feeds={feed}", reader, cancellationToken);
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
             // The round is over.
         }
-        catch (HttpRequestException)
+        catch (Exception failure) when (failure is HttpRequestException or SocketException or IOException)
         {
             // Counted as not receiving.
         }
