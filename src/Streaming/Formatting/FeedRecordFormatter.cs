@@ -120,6 +120,13 @@ public abstract class FeedRecordFormatter
     protected void WriteItemJson<T>(FeedItem<T> item, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(item);
+        var record = item.RecordJson;
+        if (!record.IsEmpty)
+        {
+            Utf8Output.Write(output, record.Span);
+            return;
+        }
+
         // The envelope is the same for every record, so it is written by hand, straight into the output; only
         // the data goes through the JSON writer. This is the hot path of every stream, and the writer's
         // per-call checks and bookkeeping cost more than the bytes for these four fields.
@@ -145,6 +152,20 @@ public abstract class FeedRecordFormatter
 
         WriteDataJson(item, output);
         Utf8Output.Write(output, "}"u8);
+    }
+
+    /// <summary>
+    /// The item's record as JSON, as <see cref="WriteItemJson{T}"/> writes it: for <see cref="FeedItem{T}.RecordJson"/>,
+    /// so that a shared item is written once for all its readers. Not thread-safe, as the formatter is not.
+    /// </summary>
+    /// <typeparam name="T">The item's data type.</typeparam>
+    /// <param name="item">The item.</param>
+    /// <returns>The record's bytes.</returns>
+    public ReadOnlyMemory<byte> EncodeItemJson<T>(FeedItem<T> item)
+    {
+        var output = new ArrayBufferWriter<byte>(128);
+        WriteItemJson(item, output);
+        return output.WrittenMemory;
     }
 
     private static int Append(Span<byte> destination, int at, ReadOnlySpan<byte> bytes)

@@ -40,7 +40,24 @@ public sealed record FeedItem<T>(
     public ReadOnlyMemory<byte> DataJson
     {
         get => _encoded is { } encoded && ReferenceEquals(encoded.Of, Data) ? encoded.Json : default;
-        init => _encoded = value.IsEmpty ? null : new EncodedData(Data, value);
+        init => _encoded = value.IsEmpty && _encoded?.Record is null ? null : new EncodedData(Data, value) { Record = _encoded?.Record };
+    }
+
+    /// <summary>
+    /// The whole record (<c>{"feed":…,"data":…}</c>) already written as UTF-8 JSON, or empty. A feed that many readers
+    /// watch sets it when it publishes an item (see <c>FeedRecordFormatter.EncodeItemJson</c>), and the JSON formats copy
+    /// these bytes instead of writing the record again for each reader. The bytes belong to the values they were
+    /// written from: a copy made with <c>with</c> that changes any of them has none. Set it last, after
+    /// <see cref="Epoch"/> and <see cref="DataJson"/>. Not part of the record's equality.
+    /// </summary>
+    [JsonIgnore]
+    public ReadOnlyMemory<byte> RecordJson
+    {
+        get => _encoded?.Record is { } record && record.IsOf(Feed, Sequence, Timestamp, Epoch, Data) ? record.Json : default;
+        init => _encoded = new EncodedData(_encoded?.Of ?? Data, _encoded?.Json ?? default)
+        {
+            Record = value.IsEmpty ? null : new EncodedRecord(Feed, Sequence, Timestamp, Epoch, Data, value),
+        };
     }
 
     /// <summary>Equal when feed, position, time, data and epoch are; an encoding of the data is a cache and does not count.</summary>

@@ -3,6 +3,7 @@ using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Concurrency;
+using Tributary.Streaming.Formatting;
 using Tributary.Streaming.Records;
 
 namespace Tributary.App.Feeds.Sharing;
@@ -28,6 +29,9 @@ public abstract class SharedFeedCore : ISubscriptionOwner
     private readonly TaskGroup _host;
     private readonly ILogger _logger;
     private readonly JoiningReaders _joining = new();
+
+    // Writes each published item's record once, under the gate.
+    private readonly NdjsonFormatter _records = new(FeedJson.Options);
     private SharedFeedRun? _run;
     private FeedReplay? _replay;
 
@@ -198,7 +202,9 @@ public abstract class SharedFeedCore : ISubscriptionOwner
                 Counters.State = state;
             }
 
-            run.Offer(Replay.ItemOf(entry, _epoch));
+            var item = Replay.ItemOf(entry, _epoch);
+            // Written once for every reader: the raw streams and exports copy these bytes.
+            run.Offer(item with { RecordJson = _records.EncodeItemJson(item) });
             return (false, null);
         }
     }

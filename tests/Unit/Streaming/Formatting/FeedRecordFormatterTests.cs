@@ -27,6 +27,34 @@ public sealed class FeedRecordFormatterTests
     }
 
     [Fact]
+    public void The_json_formats_copy_an_items_encoded_record_and_it_is_what_they_would_have_written()
+    {
+        var encoded = Item with { RecordJson = new NdjsonFormatter().EncodeItemJson(Item) };
+        var marked = Item with { RecordJson = "{\"cached\":1}"u8.ToArray() };
+
+        Assert.Equal(ItemJson, Encoding.UTF8.GetString(encoded.RecordJson.Span));
+        Assert.Equal("{\"cached\":1}\n", Format(new NdjsonFormatter(), (f, output) => f.WriteItem(marked, output)));
+        Assert.Contains("data: {\"cached\":1}\n", Format(new SseFormatter(), (f, output) => f.WriteItem(marked, output)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_encoded_record_belongs_to_its_values_a_copy_that_changes_any_has_none()
+    {
+        var encoded = Item with { DataJson = "{\"shared\":true}"u8.ToArray() };
+        encoded = encoded with { RecordJson = new NdjsonFormatter().EncodeItemJson(encoded) };
+
+        Assert.False(encoded.RecordJson.IsEmpty);
+        Assert.False(encoded.DataJson.IsEmpty);
+        Assert.True((encoded with { Sequence = 13 }).RecordJson.IsEmpty);
+        Assert.True((encoded with { Epoch = "aaaaaaaaaaaa" }).RecordJson.IsEmpty);
+        Assert.True((encoded with { Feed = "weather" }).RecordJson.IsEmpty);
+        Assert.True((encoded with { Timestamp = Item.Timestamp.AddTicks(1) }).RecordJson.IsEmpty);
+        Assert.True((encoded with { Data = new object() }).RecordJson.IsEmpty);
+        Assert.Contains("\"seq\":13,", Format(new NdjsonFormatter(), (f, output) => f.WriteItem(encoded with { Sequence = 13 }, output)), StringComparison.Ordinal);
+        Assert.Equal(encoded, Item);
+    }
+
+    [Fact]
     public void An_encoding_belongs_to_its_data_a_copy_with_other_data_has_none_and_equality_ignores_it()
     {
         var encoded = Item with { DataJson = "{\"shared\":true}"u8.ToArray() };
