@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Tributary.App.Dashboard.Client;
 using Tributary.App.Hubs;
+using Tributary.App.Security;
 
 namespace Tributary.Load;
 
@@ -30,6 +31,17 @@ internal static class BroadcastMode
 
     private static async Task<List<LoadResult>> RunRoundAsync(Uri server, ServerProcess process, BroadcastRound round, TimeSpan window, CancellationToken cancellationToken)
     {
+        // Each reader is a socket in this process and one in the server's, whose connection caps follow the same
+        // open-file limit (ConnectionLimits): beyond them the round would measure refused connections, not fan-out.
+        // Said as not run instead.
+        if (ConnectionLimits.OpenFileLimit() is { } files && ConnectionLimits.Derive(files) is var (connections, upgraded)
+            && round.Readers > (round.Hub ? upgraded : connections))
+        {
+            return [new("broadcast", $"{round.Transport}: {round.Readers:N0} readers × {round.Rate:N0} items/s",
+                $"not run: the open-file limit here ({files:N0}, ulimit -Hn) lets the server hold {(round.Hub ? upgraded : connections):N0} such connections",
+                "–", null)];
+        }
+
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = TimeSpan.Zero, MaxResponseDrainSize = 0 };
         using var http = new HttpClient(handler) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
         await StatsClient.WaitForIdleAsync(http, TimeSpan.FromSeconds(30), cancellationToken);
