@@ -136,7 +136,7 @@ internal static class BroadcastMode
         {
             // The round is over.
         }
-        catch (Exception failure) when (failure is HttpRequestException or SocketException or IOException)
+        catch (Exception failure) when (failure is HttpRequestException or SocketException or IOException or InvalidDataException)
         {
             // Counted as not receiving.
         }

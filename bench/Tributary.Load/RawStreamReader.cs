@@ -50,11 +50,30 @@ internal static class RawStreamReader
                 data = data[(end + 4)..];
             }
 
-            // De-chunk what arrived into the body buffer, after any part of a record carried from the last read.
-            var consumed = decoder.Decode(data, body.AsSpan(carried), out var written);
-            data[consumed..].CopyTo(buffer);
-            filled = data.Length - consumed;
-            carried = Lines(body.AsSpan(0, carried + written), reader, now);
+            // De-chunk what arrived into the body buffer, after any part of a record carried from the last read, and
+            // again while the body buffer's room was what stopped it.
+            while (true)
+            {
+                var consumed = decoder.Decode(data, body.AsSpan(carried), out var written);
+                carried = Lines(body.AsSpan(0, carried + written), reader, now);
+                data = data[consumed..];
+                if (decoder.Finished)
+                {
+                    return;
+                }
+
+                if (consumed == 0 || data.IsEmpty)
+                {
+                    break;
+                }
+            }
+
+            data.CopyTo(buffer);
+            filled = data.Length;
+            if (filled == buffer.Length || carried == body.Length)
+            {
+                throw new InvalidDataException($"A record or chunk header is longer than the reader's {buffer.Length}-byte buffer.");
+            }
         }
     }
 
@@ -88,6 +107,9 @@ internal static class RawStreamReader
         private long _left;
         private bool _inData;
         private int _trailerLeft;
+
+        /// <summary>The last (empty) chunk was read: the response is over.</summary>
+        public bool Finished { get; private set; }
 
         /// <summary>Copies the chunk data in <paramref name="input"/> to <paramref name="output"/>; returns how much input it used (a size line cut short is left for the next read).</summary>
         public int Decode(ReadOnlySpan<byte> input, Span<byte> output, out int written)
@@ -135,7 +157,13 @@ internal static class RawStreamReader
                 }
 
                 at += lineEnd + 2;
-                (_left, _inData) = (size, size > 0);
+                if (size == 0)
+                {
+                    Finished = true;
+                    return at;
+                }
+
+                (_left, _inData) = (size, true);
             }
 
             return at;

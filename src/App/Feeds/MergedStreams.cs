@@ -51,8 +51,8 @@ public sealed class MergedStreams(
     // one wake-up per burst instead of two (measured in docs/PERFORMANCE.md). The subscription's buffer takes
     // the merge channel's capacity too, so a slow reader has the same room either way. It still counts as the
     // stream's producer, and disposing the enumerator ends the subscription as a scope's teardown would.
-    private GaugedItems<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, int extraBuffer, CancellationToken cancellationToken) =>
-        new(sharedFeeds.SubscribeAsync(feed, after, extraBuffer, cancellationToken), stats.ActiveProducers);
+    private WatchedItems<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, int extraBuffer, CancellationToken cancellationToken) =>
+        new(sharedFeeds.SubscribeAsync(feed, after, extraBuffer, cancellationToken), stats.ActiveProducers.Increment, stats.ActiveProducers.Decrement);
 
     // A private feed lives and dies with this stream, so it has no history to resume from.
     private async IAsyncEnumerable<FeedItem<object>> PrivateAsync(FeedDefinition feed, CounterOverrides overrides, FeedPosition? after, [EnumeratorCancellation] CancellationToken cancellationToken)

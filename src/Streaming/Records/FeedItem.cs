@@ -40,7 +40,8 @@ public sealed record FeedItem<T>(
     public ReadOnlyMemory<byte> DataJson
     {
         get => _encoded is { } encoded && ReferenceEquals(encoded.Of, Data) ? encoded.Json : default;
-        init => _encoded = value.IsEmpty && _encoded?.Record is null ? null : new EncodedData(Data, value) { Record = _encoded?.Record };
+        // A record holds the data's old bytes: new ones drop it.
+        init => _encoded = value.IsEmpty ? null : new EncodedData(Data, value);
     }
 
     /// <summary>

@@ -33,34 +33,29 @@ public sealed class SharedFeedReader : IDisposable
     /// Read once; ending the enumeration leaves the feed.
     /// </summary>
     public IAsyncEnumerable<FeedItem<object>> ReadAllAsync(CancellationToken cancellationToken) =>
-        _after is { } position ? ResumeAsync(position, cancellationToken) : _subscription.ReadAllAsync(cancellationToken);
+        _after is { } position
+            // Leaves the feed however the enumeration ends, even disposed before its first read.
+            ? new WatchedItems<FeedItem<object>>(ResumeAsync(position, cancellationToken), started: null, ended: Dispose)
+            : _subscription.ReadAllAsync(cancellationToken);
 
     private async IAsyncEnumerable<FeedItem<object>> ResumeAsync(FeedPosition position, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        try
+        if (_notice is not null)
         {
-            if (_notice is not null)
-            {
-                yield return _notice;
-            }
+            yield return _notice;
+        }
 
-            if (await _joined.WaitAsync(cancellationToken) is { } start)
-            {
-                await foreach (var item in _feed.Replay.ReplayAsync(position, start, _subscription.SkipThrough, cancellationToken))
-                {
-                    yield return item;
-                }
-            }
-
-            await foreach (var item in _subscription.ReadAllAsync(cancellationToken))
+        if (await _joined.WaitAsync(cancellationToken) is { } start)
+        {
+            await foreach (var item in _feed.Replay.ReplayAsync(position, start, _subscription.SkipThrough, cancellationToken))
             {
                 yield return item;
             }
         }
-        finally
+
+        await foreach (var item in _subscription.ReadAllAsync(cancellationToken))
         {
-            // Also when the reader stops during its replay.
-            Dispose();
+            yield return item;
         }
     }
 

@@ -16,6 +16,7 @@ internal sealed class SubscriptionItems : IAsyncEnumerable<FeedItem<object>>, IA
     private CancellationTokenSource? _linked;
     private CancellationTokenRegistration _registration;
     private int _enumerated;
+    private volatile bool _disposed;
 
     public SubscriptionItems(FeedSubscription subscription, CancellationToken cancellationToken)
     {
@@ -56,6 +57,11 @@ internal sealed class SubscriptionItems : IAsyncEnumerable<FeedItem<object>>, IA
         {
             while (true)
             {
+                if (_disposed)
+                {
+                    return new ValueTask<bool>(false);
+                }
+
                 _token.ThrowIfCancellationRequested();
                 if (_subscription.TryTake(out var item))
                 {
@@ -87,9 +93,12 @@ internal sealed class SubscriptionItems : IAsyncEnumerable<FeedItem<object>>, IA
 
     public ValueTask DisposeAsync()
     {
+        _disposed = true;
         _registration.Dispose();
-        _linked?.Dispose();
         _subscription.Dispose();
+        // A read still waiting (its caller disposed without waiting for it) returns false instead of waiting forever.
+        _subscription.Wake();
+        _linked?.Dispose();
         return default;
     }
 

@@ -50,6 +50,7 @@ public sealed class FeedRecordFormatterTests
         Assert.True((encoded with { Feed = "weather" }).RecordJson.IsEmpty);
         Assert.True((encoded with { Timestamp = Item.Timestamp.AddTicks(1) }).RecordJson.IsEmpty);
         Assert.True((encoded with { Data = new object() }).RecordJson.IsEmpty);
+        Assert.True((encoded with { DataJson = "{\"other\":1}"u8.ToArray() }).RecordJson.IsEmpty);
         Assert.Contains("\"seq\":13,", Format(new NdjsonFormatter(), (f, output) => f.WriteItem(encoded with { Sequence = 13 }, output)), StringComparison.Ordinal);
         Assert.Equal(encoded, Item);
     }

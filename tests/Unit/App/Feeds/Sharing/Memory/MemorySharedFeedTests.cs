@@ -57,6 +57,19 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Disposing_a_read_that_is_still_waiting_ends_that_wait_and_leaves_the_feed()
+    {
+        var feed = NewFeed();
+        var reading = feed.SubscribeAsync(after: null, extraBuffer: 0, TestTimeouts.TestToken()).GetAsyncEnumerator();
+        var waiting = reading.MoveNextAsync().AsTask();
+
+        await reading.DisposeAsync();
+
+        Assert.False(await waiting.DefaultTimeout());
+        Assert.Equal(0, _stats.SharedFeed("shared").Subscribers);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Every_reader_gets_the_same_encoding_of_an_item_so_its_data_is_serialized_once()
     {
         var feed = NewFeed();
