@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Upstream;
 using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Formatting;
