@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
-using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Records;
 
 namespace Tributary.App.Feeds.Sharing.Memory;
@@ -18,7 +17,7 @@ public sealed class MemoryFeedEngine(FeedCatalog catalog, StreamStats stats, Tim
     public string Name => "memory";
 
     private readonly ConcurrentDictionary<string, MemorySharedFeed> _feeds = new(StringComparer.Ordinal);
-    private readonly TaskGroup _group = new();
+    private readonly SharedFeedHost _host = new(logger);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -29,31 +28,15 @@ public sealed class MemoryFeedEngine(FeedCatalog catalog, StreamStats stats, Tim
     public Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken) =>
         Task.FromResult(HealthCheckResult.Healthy("In-memory engine.", new Dictionary<string, object> { ["engine"] = Name }));
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _group.Cancel();
-        await _group.DisposeAsync().AsTask().WaitAsync(cancellationToken);
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _host.StopAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        _group.Cancel();
-        try
-        {
-            await _group.DisposeAsync();
-        }
-        catch (Exception failure) when (failure is not OperationCanceledException)
-        {
-            // Shared producers report failures to their readers; nothing should reach here. Say so if it does.
-            SharedFeedLog.FailedWhileStopping(logger, failure);
-        }
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     /// <summary>The shared feed for <paramref name="feed"/>, created on first use.</summary>
     public MemorySharedFeed Get(FeedDefinition feed)
     {
         ArgumentNullException.ThrowIfNull(feed);
-        return _feeds.GetOrAdd(feed.Name, _ => new MemorySharedFeed(feed, token => catalog.ReadAsync(feed, CounterOverrides.None, token), _group, timeProvider, stats, logger));
+        return _feeds.GetOrAdd(feed.Name, _ => new MemorySharedFeed(feed, token => catalog.ReadAsync(feed, CounterOverrides.None, token), _host.Group, timeProvider, stats, logger));
     }
 
     /// <inheritdoc/>

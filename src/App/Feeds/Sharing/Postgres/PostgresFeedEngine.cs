@@ -4,7 +4,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
-using Tributary.Streaming.Concurrency;
 using Tributary.Streaming.Records;
 
 namespace Tributary.App.Feeds.Sharing.Postgres;
@@ -18,7 +17,7 @@ namespace Tributary.App.Feeds.Sharing.Postgres;
 public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, PostgresSharedFeed> _feeds = new(StringComparer.Ordinal);
-    private readonly TaskGroup _group = new();
+    private readonly SharedFeedHost _host;
     private readonly PostgresFeedContext _context;
     private readonly PostgresEngineOptions _options;
     private readonly Lock _startGate = new();
@@ -30,8 +29,9 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
         ArgumentNullException.ThrowIfNull(stats);
         _options = options.Value;
         Instance = $"{Environment.MachineName}-{Environment.ProcessId}-{FeedEpoch.New()[..6]}";
+        _host = new SharedFeedHost(logger);
         var database = new PostgresDatabase(configuration.GetConnectionString(SharingOptions.ConnectionStringName)!, Instance);
-        _context = new PostgresFeedContext(database, new PostgresFeedLog(database, _options.Schema), catalog, _options, stats, time, logger, Instance, _group);
+        _context = new PostgresFeedContext(database, new PostgresFeedLog(database, _options.Schema), catalog, _options, stats, time, logger, Instance, _host.Group);
         stats.Engine = Name;
     }
 
@@ -91,24 +91,11 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
         await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _group.Cancel();
-        await _group.DisposeAsync().AsTask().WaitAsync(cancellationToken);
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _host.StopAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        _group.Cancel();
-        try
-        {
-            await _group.DisposeAsync();
-        }
-        catch (Exception failure) when (failure is not OperationCanceledException)
-        {
-            SharedFeedLog.FailedWhileStopping(_context.Logger, failure);
-        }
-
+        await _host.DisposeAsync();
         await _context.Database.DisposeAsync();
     }
 
@@ -127,8 +114,17 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
     public async IAsyncEnumerable<FeedItem<object>> HistoryAsync(FeedDefinition feed, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feed);
-        // Every read says the same thing when the database is unreachable: a failure the client may retry.
-        await PostgresReads.OrUnavailableAsync(feed.Name, "export its history", EnsureReadyAsync, cancellationToken);
+        // Every read says the same thing when the database is unreachable: a failure the client may retry. The
+        // store's reads are mapped by the core; the start-up work, which waits out an outage, says it this way.
+        try
+        {
+            await EnsureReadyAsync(cancellationToken);
+        }
+        catch (FeedEngineUnavailableException failure) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw FeedFailedException.Unavailable(feed.Name, failure.InnerException ?? failure, "export its history");
+        }
+
         await foreach (var item in Get(feed).HistoryAsync(cancellationToken))
         {
             yield return item;
@@ -141,7 +137,7 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
     {
         await MigrateAsync(cancellationToken);
         var notifier = new PostgresNotifier(_context, Wake, WakeAll);
-        _group.Start(notifier.RunAsync);
+        _host.Group.Start(notifier.RunAsync);
         PostgresEngineLog.Ready(_context.Logger, _context.Database.Where, _options.Schema, PostgresSchema.Version, Instance);
     }
 

@@ -34,7 +34,7 @@ internal sealed class PostgresFeedStore(FeedDefinition feed, PostgresFeedContext
         return rows.ConvertAll(EntryOf);
     }
 
-    public bool IsUnavailable(Exception failure) => failure is FeedEngineUnavailableException || PostgresFailure.IsUnavailable(failure);
+    public bool IsUnavailable(Exception failure) => PostgresFailure.IsUnavailable(failure);
 
     private static FeedLogEntry EntryOf(PostgresLogRow row) => row.Kind switch
     {
