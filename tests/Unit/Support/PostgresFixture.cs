@@ -38,9 +38,13 @@ public sealed class PostgresFixture : IAsyncLifetime
     }
 
     /// <summary>Runs one SQL statement on the test database, returning its first value.</summary>
+    /// <remarks>
+    /// On a connection of its own, not a pooled one: a pooled connection would outlive the test, and a later test
+    /// that restarts the server would leave it broken for the next statement of whichever test comes after.
+    /// </remarks>
     public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(Server.ConnectionString);
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server.ConnectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync(cancellationToken);

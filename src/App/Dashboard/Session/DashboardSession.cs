@@ -483,12 +483,30 @@ public sealed class DashboardSession : IAsyncDisposable
                     continue;
                 }
 
-                await RenderAsync();
+                await RenderOrReportAsync();
             }
         }
         catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(cancellationToken))
         {
             // The circuit is going away.
+        }
+    }
+
+    // The loop is the only thing that shows what arrives: a render that fails must not end it, or the view would
+    // freeze while the status bar still says "live". The failure is logged and told; the next tick renders again.
+    private async Task RenderOrReportAsync()
+    {
+        try
+        {
+            await RenderAsync();
+        }
+#pragma warning disable CA1031 // Whatever failed, the loop must go on; the failure is logged and shown.
+        catch (Exception failure) when (failure is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            StreamLog.RenderFailed(_logger, failure);
+            Problem = "Part of the view could not be shown; the dashboard carries on. If this repeats, reload the page.";
+            MarkChanged();
         }
     }
 

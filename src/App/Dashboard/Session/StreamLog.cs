@@ -1,6 +1,6 @@
 namespace Tributary.App.Dashboard.Session;
 
-/// <summary>The dashboard session's log events (ids 501–503).</summary>
+/// <summary>The dashboard session's log events (ids 501–504).</summary>
 internal static partial class StreamLog
 {
     [LoggerMessage(EventId = 501, Level = LogLevel.Debug, Message = "Dashboard stream of {Feed} lost (attempt {Attempt}): {Reason}; it resumes after a delay.")]
@@ -11,4 +11,7 @@ internal static partial class StreamLog
 
     [LoggerMessage(EventId = 503, Level = LogLevel.Debug, Message = "Dashboard could not read the server's stats: {Reason}.")]
     public static partial void StatsUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Error, Message = "Dashboard render failed; the live view carries on with the next render.")]
+    public static partial void RenderFailed(ILogger logger, Exception failure);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Tributary.App.Dashboard.Client;
 using Tributary.App.Feeds;
 
@@ -36,6 +35,12 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
     public long Missed { get; private set; }
 
     public long Resets { get; private set; }
+
+    /// <summary>Gap records of unknown size: the feed was interrupted (its producer moved, its upstream reconnected) and what it sent meanwhile is not known.</summary>
+    public long Interruptions { get; private set; }
+
+    /// <summary>What the last interruption's record said, for the card's explanation.</summary>
+    public string? LastInterruption { get; private set; }
 
     /// <summary>Items that reached the dashboard but were dropped before they were shown, because the view fell behind.</summary>
     public long DroppedInView { get; internal set; }
@@ -83,7 +88,18 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
         {
             case TimelineKind.Gap:
                 Gaps++;
-                Missed += record.Data.ValueKind == JsonValueKind.Object && record.Data.TryGetProperty("skipped", out var skipped) && skipped.TryGetInt64(out var count) ? count : 0;
+                // A gap of unknown size (a failover's or an upstream's reconnect: what was lost was never numbered)
+                // says "skipped": null. It is not a gap of nothing: it is counted as an interruption.
+                if (JsonFields.WholeNumber(record.Data, "skipped") is { } count)
+                {
+                    Missed += count;
+                }
+                else
+                {
+                    Interruptions++;
+                    LastInterruption = record.Message;
+                }
+
                 break;
             case TimelineKind.Reset:
                 Resets++;
@@ -135,12 +151,12 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
         _series = [];
         Latest = null;
         Status = null;
-        Count = Gaps = Missed = Resets = DroppedInView = 0;
+        Count = Gaps = Missed = Resets = Interruptions = DroppedInView = 0;
+        LastInterruption = null;
         Details = [];
     }
 
-    private static bool IsHealthy(FeedRecord record) =>
-        record.Data.ValueKind == JsonValueKind.Object && record.Data.TryGetProperty("status", out var status) && status.ValueEquals("connected");
+    private static bool IsHealthy(FeedRecord record) => JsonFields.IsString(record.Data, "status", "connected");
 
     private void AddPoint(string name, DateTimeOffset at, double value)
     {

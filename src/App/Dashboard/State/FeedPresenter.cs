@@ -47,7 +47,7 @@ public static class FeedPresenter
     /// <summary>Extra lines a card lists under its chart: for <c>system</c>, each shared feed's state.</summary>
     public static IReadOnlyList<string> Details(string kind, JsonElement data)
     {
-        if (kind != FeedKind.System || data.ValueKind != JsonValueKind.Object || !data.TryGetProperty("feeds", out var feeds) || feeds.ValueKind != JsonValueKind.Object)
+        if (kind != FeedKind.System || JsonFields.Field(data, "feeds") is not { ValueKind: JsonValueKind.Object } feeds)
         {
             return [];
         }
@@ -56,11 +56,7 @@ public static class FeedPresenter
             $"{f.Name}: {Text(f.Value, "state")} · {Count(Number(f.Value, "subscribers"), "subscriber")} · {Number(f.Value, "dropped"):0} dropped")];
     }
 
-    private static string Text(JsonElement data, string property) =>
-        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(property, out var value) ? value.ToString() : "";
+    private static string Text(JsonElement data, string property) => JsonFields.Text(data, property);
 
-    private static double Number(JsonElement data, string property) =>
-        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(property, out var value) && value.TryGetDouble(out var number)
-            ? number
-            : double.NaN;
+    private static double Number(JsonElement data, string property) => JsonFields.Number(data, property);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Tributary.App.Dashboard.Client;
 using Tributary.App.Feeds;
@@ -147,12 +148,31 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
             }
         }
 
+        // One record that cannot be shown takes its row, not the rest of the batch: the others are shown, and the
+        // failure goes on to the caller (which logs it) once the batch is in.
+        Exception? failure = null;
         foreach (var record in batch)
         {
-            Show(record);
+            try
+            {
+                Show(record);
+            }
+#pragma warning disable CA1031 // Rethrown below, after the rest of the batch.
+            catch (Exception unshown)
+#pragma warning restore CA1031
+            {
+                failure ??= unshown;
+                AddRow(new TimelineEntry(++_nextId, record.Timestamp, record.Feed, record.Sequence, "This record could not be shown.", TimelineKind.Error) { Record = record });
+            }
         }
 
-        return PublishCharts() || changed || batch.Count > 0 || dropped is not null;
+        var published = PublishCharts();
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return published || changed || batch.Count > 0 || dropped is not null;
     }
 
     public void Clear()
@@ -195,7 +215,12 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
             card?.Note(record, kind);
         }
 
-        _timeline.AddFirst(new TimelineEntry(++_nextId, record.Timestamp, record.Feed, record.Sequence, summary, kind));
+        AddRow(new TimelineEntry(++_nextId, record.Timestamp, record.Feed, record.Sequence, summary, kind) { Record = record });
+    }
+
+    private void AddRow(TimelineEntry entry)
+    {
+        _timeline.AddFirst(entry);
         if (_timeline.Count > timelineCapacity)
         {
             _timeline.RemoveLast();

@@ -44,6 +44,32 @@ public sealed class DashboardSessionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_render_that_fails_is_told_and_the_next_tick_renders_again()
+    {
+        var attempts = 0;
+        var renderedAgain = TestTimeouts.NewSignal();
+        _session.Attach(work => work(), () =>
+        {
+            if (Interlocked.Increment(ref attempts) == 1)
+            {
+                throw new InvalidOperationException("a view that cannot render");
+            }
+
+            renderedAgain.TrySetResult();
+        });
+        await ReadyAsync();
+
+        await TestTimeouts.WaitUntilAsync(() =>
+        {
+            _session.MarkChanged();
+            _ticker.Tick();
+            return renderedAgain.Task.IsCompleted;
+        });
+
+        Assert.Contains("could not be shown", _session.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Adding_and_removing_feeds_while_running_leaves_the_other_streams_alone()
     {
         await ReadyAsync();

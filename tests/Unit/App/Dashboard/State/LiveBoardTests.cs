@@ -120,6 +120,44 @@ public sealed class LiveBoardTests
     }
 
     [Fact]
+    public void A_gap_of_unknown_size_is_a_row_and_counted_and_the_items_after_it_are_shown()
+    {
+        // A failover's gap: the items the dead producer never wrote have no numbers, so none can be counted.
+        var board = NewBoard();
+
+        board.Enqueue(Counter(1));
+        board.Enqueue(Control("gap", """{"type":"gap","message":"Feed 'counter' changed producer.","skipped":null}"""));
+        board.Enqueue(Counter(2));
+        board.Apply();
+
+        var card = board.Cards[0];
+        Assert.Equal([TimelineKind.Data, TimelineKind.Gap, TimelineKind.Data], board.Timeline.Select(e => e.Kind));
+        Assert.Equal((1L, 0L, 1L, 2L), (card.Gaps, card.Missed, card.Interruptions, card.Count));
+        Assert.Equal("Feed 'counter' changed producer.", card.LastInterruption);
+        Assert.Equal("value 2", card.Latest);
+    }
+
+    [Fact]
+    public void Fields_of_an_unexpected_kind_read_as_missing_and_every_record_is_shown()
+    {
+        // Records come from feeds and upstreams the dashboard does not control: a null or a string where a number
+        // was expected must not stop the view (JsonElement's getters throw on the wrong kind).
+        var board = NewBoard();
+
+        board.Enqueue(new FeedRecord("weather", 1, _clock.GetUtcNow(), JsonDocument.Parse("""{"station":null,"temperatureC":"warm","humidityPercent":null}""").RootElement));
+        board.Enqueue(Control("status", """{"status":5,"message":"odd"}"""));
+        board.Enqueue(Control("gap", """{"skipped":"many"}"""));
+        board.Enqueue(Counter(7));
+        board.Apply();
+
+        Assert.Equal(4, board.Timeline.Count);
+        Assert.Equal("value 7", board.Cards[0].Latest);
+        Assert.Equal("odd", board.Cards[0].Status);
+        Assert.Equal(1, board.Cards[0].Interruptions);
+        Assert.Equal(1, board.Cards[1].Count);
+    }
+
+    [Fact]
     public void When_the_view_falls_behind_data_is_dropped_and_counted_but_control_records_are_kept()
     {
         var board = NewBoard(timelineCapacity: 10);
