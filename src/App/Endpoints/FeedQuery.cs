@@ -12,8 +12,9 @@ internal static class FeedQuery
     public static (FeedRequestInput? Input, string? Error) Read(IQueryCollection query, string? lastEventId)
     {
         var (limit, limitError) = ReadWhole(query, "limit");
+        var (tail, tailError) = ReadWhole(query, "tail");
         var (rate, count, overrideError) = ReadOverrides(query);
-        var error = limitError ?? overrideError;
+        var error = limitError ?? tailError ?? overrideError;
         if (error is not null)
         {
             return (null, error);
@@ -21,7 +22,7 @@ internal static class FeedQuery
 
         // ?since= wins over Last-Event-ID (an EventSource sends the latter by itself when it reconnects).
         var (since, source) = query.ContainsKey("since") ? (query["since"].ToString(), "since") : (lastEventId, "Last-Event-ID");
-        return (new FeedRequestInput(query["feeds"], rate, count, limit, since, source), null);
+        return (new FeedRequestInput(query["feeds"], rate, count, limit, since, source, tail), null);
     }
 
     /// <summary>Reads the counter overrides <c>rate</c> and <c>count</c>.</summary>

@@ -32,13 +32,13 @@ public sealed class MergedStreams(
         var hasOverrides = request.Overrides.Rate is not null || request.Overrides.Count is not null;
         if (request.Feeds is [{ IsShared: true } only] && !hasOverrides)
         {
-            var single = SubscribeAsync(only, request.Since.For(only.Name), options.Value.ChannelCapacity, cancellationToken);
+            var single = SubscribeAsync(only, request.StartOf(only.Name), options.Value.ChannelCapacity, cancellationToken);
             return request.Limit is { } max ? single.TakeItems(max, cancellationToken) : single;
         }
 
         var sources = request.Feeds
             .Select(feed => feed.IsShared && !hasOverrides
-                ? (Func<CancellationToken, IAsyncEnumerable<FeedItem<object>>>)(token => sharedFeeds.SubscribeAsync(feed, request.Since.For(feed.Name), extraBuffer: 0, token))
+                ? (Func<CancellationToken, IAsyncEnumerable<FeedItem<object>>>)(token => sharedFeeds.SubscribeAsync(feed, request.StartOf(feed.Name), extraBuffer: 0, token))
                 : token => PrivateAsync(feed, request.Overrides, request.Since.For(feed.Name), token))
             .ToList();
         var scope = new ScopedProducerOptions { Capacity = options.Value.ChannelCapacity, ActiveProducers = stats.ActiveProducers };
@@ -51,8 +51,8 @@ public sealed class MergedStreams(
     // one wake-up per burst instead of two (measured in docs/PERFORMANCE.md). The subscription's buffer takes
     // the merge channel's capacity too, so a slow reader has the same room either way. It still counts as the
     // stream's producer, and disposing the enumerator ends the subscription as a scope's teardown would.
-    private WatchedItems<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, int extraBuffer, CancellationToken cancellationToken) =>
-        new(sharedFeeds.SubscribeAsync(feed, after, extraBuffer, cancellationToken), stats.ActiveProducers.Increment, stats.ActiveProducers.Decrement);
+    private WatchedItems<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedStart start, int extraBuffer, CancellationToken cancellationToken) =>
+        new(sharedFeeds.SubscribeAsync(feed, start, extraBuffer, cancellationToken), stats.ActiveProducers.Increment, stats.ActiveProducers.Decrement);
 
     // A private feed lives and dies with this stream, so it has no history to resume from.
     private async IAsyncEnumerable<FeedItem<object>> PrivateAsync(FeedDefinition feed, CounterOverrides overrides, FeedPosition? after, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -67,7 +67,7 @@ public sealed class FeedHub(
             throw new HubException("The stream options are missing: pass an object such as {} or {\"rate\": 10}, or call Stream to use the feeds' own settings.");
         }
 
-        var input = new FeedRequestInput(feeds ?? [], streamOptions.Rate, streamOptions.Count, streamOptions.Limit, streamOptions.Since);
+        var input = new FeedRequestInput(feeds ?? [], streamOptions.Rate, streamOptions.Count, streamOptions.Limit, streamOptions.Since, Tail: streamOptions.Tail);
         var check = rules.Check(input, access.For(Context.User));
         if (check.Request is null)
         {

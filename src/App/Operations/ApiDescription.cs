@@ -130,6 +130,7 @@ public static class ApiDescription
         Query(operation, "format", "The wire format. Without it: SSE when Accept asks for text/event-stream, else NDJSON.", FeedRecordSchemas.Enum("ndjson", "sse", "text"));
         RateAndCount(operation, maxRate, maxCount);
         Query(operation, "limit", "End the stream after this many data items.", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "1" });
+        Query(operation, "tail", "Shared feeds without a position in since: begin with up to this many of their newest items from history, then go on live (at most the feeds' HistoryLength).", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0" });
         Query(operation, "since", "Resume after these positions, one per feed: feed:seq or feed:seq@epoch, comma-separated (an SSE event's id). Overrides Last-Event-ID.", new OpenApiSchema { Type = JsonSchemaType.String, Examples = [JsonValue.Create("news:41@3fydzwtlllym")] });
         operation.Parameters.Add(new OpenApiParameter { Name = "Last-Event-ID", In = ParameterLocation.Header, Description = "The last SSE event id seen: resume after it (what EventSource sends on reconnect).", Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
         operation.Parameters.Add(new OpenApiParameter { Name = "Accept-Encoding", In = ParameterLocation.Header, Description = "gzip, br or deflate: the stream is compressed and flushed per batch, so it stays live.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } });

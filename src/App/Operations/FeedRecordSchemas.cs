@@ -26,7 +26,7 @@ internal static class FeedRecordSchemas
         components.Schemas["UpstreamStatus"] = UpstreamStatusSchema();
         components.Schemas["StatusRecord"] = Envelope("An upstream feed's item about itself: its connection state, or something it skipped.", Ref("UpstreamStatus"));
         components.Schemas["GapRecord"] = Control("gap", "Items were skipped: this reader fell behind (its buffer was full), or resumed from a position history no longer holds.", feed: true, skipped: true);
-        components.Schemas["ResetRecord"] = Control("reset", "The feed started over (a new epoch, after a restart): the position asked for cannot be resumed; the stream goes on live.", feed: true);
+        components.Schemas["ResetRecord"] = Control("reset", "The reader's numbering continues elsewhere: the items after its position left the history (`trimmed`) or were not kept (`not-kept`), its position is from another numbering (`epoch`, after a restart) or beyond the feed (`ahead`), or the feed's log started over (`started-over`). The stream goes on from the record's `seq`.", feed: true, reason: Feeds.Sharing.ResetReasons.All);
         components.Schemas["ErrorRecord"] = Control("error", "The stream ended because a feed failed, or the caller's access ended. The last record before `end` or the close.", feed: false);
         components.Schemas["EngineRecord"] = Control("engine", "The store that numbers shared feeds (PostgreSQL) became unavailable or recovered; the stream stays open.", feed: false, status: ["unavailable", "recovered"]);
         components.Schemas["ShutdownRecord"] = Control("shutdown", "The server is stopping: reconnect (with `since` or `Last-Event-ID`) to resume on another instance.", feed: false);
@@ -72,7 +72,7 @@ internal static class FeedRecordSchemas
         },
     };
 
-    private static OpenApiSchema Control(string type, string description, bool feed, bool skipped = false, string[]? status = null)
+    private static OpenApiSchema Control(string type, string description, bool feed, bool skipped = false, string[]? status = null, string[]? reason = null)
     {
         var schema = new OpenApiSchema
         {
@@ -100,6 +100,12 @@ internal static class FeedRecordSchemas
         {
             schema.Properties!["status"] = Enum(status);
             schema.Required!.Add("status");
+        }
+
+        if (reason is not null)
+        {
+            schema.Properties!["reason"] = Enum(reason);
+            schema.Required!.Add("reason");
         }
 
         return schema;

@@ -221,6 +221,11 @@ public abstract class FeedRecordFormatter
             writer.WriteString("status", status);
         }
 
+        if (control.Reason is { } reason)
+        {
+            writer.WriteString("reason", reason);
+        }
+
         writer.WriteString("message", control.Message);
         writer.WriteEndObject();
         writer.Flush();

@@ -20,7 +20,7 @@ public sealed class TextFormatter(JsonSerializerOptions? json = null) : FeedReco
     public override void WriteItem<T>(FeedItem<T> item, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var prefix = string.Create(CultureInfo.InvariantCulture, $"{item.Timestamp.UtcDateTime:HH:mm:ss.fff}  {item.Feed,-10} #{item.Sequence,-6} ");
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"{item.Timestamp.UtcDateTime:HH:mm:ss.fff}Z  {item.Feed,-10} #{item.Sequence,-6} ");
         Utf8Output.Write(output, prefix);
         WriteDataJson(item, output);
         Utf8Output.Write(output, "\n"u8);

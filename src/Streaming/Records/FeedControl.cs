@@ -10,12 +10,20 @@ namespace Tributary.Streaming.Records;
 /// </summary>
 /// <param name="Kind">What happened.</param>
 /// <param name="Message">A human-readable explanation.</param>
-/// <param name="Skipped">For <see cref="FeedControlKind.Gap"/>: how many items were skipped, when known.</param>
+/// <param name="Skipped">For <see cref="FeedControlKind.Gap"/>: how many items were skipped, when known (left out when not).</param>
 public sealed record FeedControl(
     [property: JsonPropertyName("type"), JsonConverter(typeof(FeedControlKindJsonConverter))] FeedControlKind Kind,
     string Message,
-    long? Skipped = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Skipped = null)
 {
+    /// <summary>
+    /// For <see cref="FeedControlKind.Reset"/>: why the reader's numbering continues elsewhere, for programs (the
+    /// message is for people): <c>trimmed</c>, <c>not-kept</c>, <c>epoch</c>, <c>ahead</c> or <c>started-over</c>.
+    /// </summary>
+    [JsonPropertyName("reason")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reason { get; init; }
+
     /// <summary>For <see cref="FeedControlKind.Engine"/>: the engine's state, <c>unavailable</c> or <c>recovered</c>.</summary>
     [JsonPropertyName("status")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -47,7 +47,44 @@ public abstract class SharedFeedContract
         var reset = Assert.IsType<FeedControl>(resumed[0].Data);
         Assert.Equal(FeedControlKind.Reset, reset.Kind);
         Assert.Contains("no longer in history", reset.Message, StringComparison.Ordinal);
+        Assert.Equal(ResetReasons.Trimmed, reset.Reason);
         AssertEveryNumberAccountedFor(resumed, after: first[1].Sequence);
+    }
+
+    [Fact]
+    public async Task A_tail_begins_with_the_newest_items_in_history_then_goes_on_live_with_nothing_twice_or_missing()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var engine = await EngineAsync(token, ("Linger", "01:00:00"));
+        await engine.DataAsync(after: null, count: 20, token);
+
+        // The head when the reader joins lies between these two readings; the tail is the five numbers up to it.
+        var before = engine.Head;
+        await using var reader = engine.Subscribe(FeedStart.Last(5), token).GetAsyncEnumerator(token);
+        Assert.True(await reader.MoveNextAsync());
+        var after = engine.Head;
+        var items = new List<FeedItem<object>> { reader.Current };
+        while (items.Count < 15 && await reader.MoveNextAsync())
+        {
+            items.Add(reader.Current);
+        }
+
+        Assert.DoesNotContain(items, i => i.Data is FeedControl);
+        Assert.InRange(items[0].Sequence, before - 4, after - 4);
+        Assert.Equal(Enumerable.Range(0, 15).Select(i => items[0].Sequence + i), items.Select(i => i.Sequence));
+    }
+
+    [Fact]
+    public async Task A_tail_longer_than_the_history_begins_with_the_oldest_kept_item_and_no_reset()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var engine = await EngineAsync(token, ("Linger", "01:00:00"), ("HistoryLength", "5"));
+        await engine.DataAsync(after: null, count: 30, token);
+
+        var items = await engine.ReadAsync(FeedStart.Last(50), count: 12, token);
+
+        Assert.DoesNotContain(items, i => i.Data is FeedControl);
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => items[0].Sequence + i), items.Select(i => i.Sequence));
     }
 
     [Fact]
@@ -62,6 +99,7 @@ public abstract class SharedFeedContract
         var reset = Assert.IsType<FeedControl>(resumed[0].Data);
         Assert.Equal(FeedControlKind.Reset, reset.Kind);
         Assert.Contains("another epoch", reset.Message, StringComparison.Ordinal);
+        Assert.Equal(ResetReasons.Epoch, reset.Reason);
         Assert.All(resumed.Skip(1), i => Assert.True(i.Sequence > first[^1].Sequence - 1 && i.Epoch == first[0].Epoch));
     }
 
@@ -199,13 +237,15 @@ public abstract class SharedFeedContract
 
         public StreamStats Stats { get; } = app.Services.GetRequiredService<StreamStats>();
 
-        public IAsyncEnumerable<FeedItem<object>> Subscribe(FeedPosition? after, CancellationToken cancellationToken) =>
+        public IAsyncEnumerable<FeedItem<object>> Subscribe(FeedStart after, CancellationToken cancellationToken) =>
             Engine.SubscribeAsync(Feed, after, extraBuffer: 0, cancellationToken);
 
-        public Task<List<FeedItem<object>>> ReadAsync(FeedPosition? after, int count, CancellationToken cancellationToken) =>
+        public Task<List<FeedItem<object>>> ReadAsync(FeedStart after, int count, CancellationToken cancellationToken) =>
             Subscribe(after, cancellationToken).TakeThroughAsync(item => item.Data is not FeedControl && --count == 0);
 
-        public async Task<List<FeedItem<object>>> DataAsync(FeedPosition? after, int count, CancellationToken cancellationToken) =>
+        public long Head => Stats.SharedFeed(Feed.Name).Snapshot().Sequence;
+
+        public async Task<List<FeedItem<object>>> DataAsync(FeedStart after, int count, CancellationToken cancellationToken) =>
             [.. (await ReadAsync(after, count, cancellationToken)).Where(i => i.Data is not FeedControl)];
 
         public async Task WaitForSequenceAsync(long sequence, CancellationToken cancellationToken)

@@ -10,10 +10,12 @@ namespace Tributary.App.Feeds.Requests;
 /// <param name="Limit">End the stream after this many items.</param>
 /// <param name="Since">Where to resume, <c>feed:seq[@epoch][,feed:seq[@epoch]...]</c>.</param>
 /// <param name="SinceSource">Where <paramref name="Since"/> came from, as the error message names it.</param>
+/// <param name="Tail">Shared feeds: begin with up to this many of their newest items from history.</param>
 public sealed record FeedRequestInput(
     IEnumerable<string?> Feeds,
     double? Rate = null,
     long? Count = null,
     long? Limit = null,
     string? Since = null,
-    string SinceSource = "since");
+    string SinceSource = "since",
+    long? Tail = null);

@@ -28,7 +28,7 @@ public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOpti
             return new(null, error, hidden);
         }
 
-        error = (input.Limit is { } limit ? CheckLimit(limit) : null) ?? CheckOverrides(feeds, input.Rate, input.Count);
+        error = (input.Limit is { } limit ? CheckLimit(limit) : null) ?? (input.Tail is { } tail ? CheckTail(feeds, tail) : null) ?? CheckOverrides(feeds, input.Rate, input.Count);
         if (error is not null)
         {
             return new(null, error);
@@ -40,7 +40,7 @@ public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOpti
         }
 
         var overrides = input.Rate is null && input.Count is null ? CounterOverrides.None : new CounterOverrides(input.Rate, input.Count);
-        return new(new FeedRequest(feeds, overrides, input.Limit, since), null);
+        return new(new FeedRequest(feeds, overrides, input.Limit, since, (int)(input.Tail ?? 0)), null);
     }
 
     /// <summary>The catalog's feeds that <paramref name="access"/> may watch, in catalog order.</summary>
@@ -116,6 +116,13 @@ public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOpti
     {
         var maxCount = feeds.Min(f => f.MaxCount);
         return count >= 0 && count <= maxCount ? null : $"count must be between 0 and {maxCount}, but was {count}.";
+    }
+
+    // Against the largest history of the feeds: a longer tail could never be served.
+    private static string? CheckTail(IReadOnlyList<FeedDefinition> feeds, long tail)
+    {
+        var maxTail = feeds.Max(f => f.HistoryLength);
+        return tail >= 0 && tail <= maxTail ? null : $"tail must be between 0 and {maxTail} (the feeds' history length), but was {tail}.";
     }
 
     private static string? CheckLimit(long limit) =>

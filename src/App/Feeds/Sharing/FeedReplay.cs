@@ -98,6 +98,25 @@ internal sealed class FeedReplay(FeedDefinition feed, IFeedStore store, TimeProv
         }
     }
 
+    /// <summary>
+    /// Where a replay of the newest <paramref name="tail"/> numbers before <paramref name="start"/> begins: that many
+    /// back, or the oldest the store still keeps, so a tail never starts with a reset for what history never promised.
+    /// </summary>
+    public async Task<FeedPosition> TailAsync(int tail, FeedPosition start, CancellationToken cancellationToken)
+    {
+        var windowStart = await ReadOrWaitAsync(token => store.WindowStartAsync(start.Sequence, token), cancellationToken);
+        return new FeedPosition(Math.Max(Math.Max(windowStart - 1, start.Sequence - tail), 0), start.Epoch);
+    }
+
+    /// <summary><see cref="TailAsync"/>, from a store that answers at once.</summary>
+    public FeedPosition TailNow(int tail, FeedPosition start)
+    {
+        var position = TailAsync(tail, start, CancellationToken.None);
+        return position.IsCompleted
+            ? position.GetAwaiter().GetResult()
+            : throw new InvalidOperationException($"The store of feed '{feed.Name}' answers at once, but a read of it waited.");
+    }
+
     /// <summary>The store's head, from a store that answers at once.</summary>
     public FeedPosition HeadNow()
     {

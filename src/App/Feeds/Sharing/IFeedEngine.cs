@@ -25,13 +25,13 @@ public interface IFeedEngine
     Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reads a shared feed for as long as the enumeration lasts; leaving unsubscribes. With
-    /// <paramref name="after"/>, first the items after that position still in history, preceded by a
-    /// <c>reset</c> record if some are not or the position is from another epoch. The reader may fall
+    /// Reads a shared feed for as long as the enumeration lasts; leaving unsubscribes. Resuming after a position
+    /// (<paramref name="start"/>), first the items after it still in history, preceded by a <c>reset</c> record if some
+    /// are not or the position is from another epoch; with a tail, first the newest items in history. The reader may fall
     /// <see cref="FeedDefinition.SubscriberBuffer"/> plus <paramref name="extraBuffer"/> items behind before it
     /// loses any (a stream that reads its one feed directly has no merge channel to hold the rest).
     /// </summary>
-    IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, int extraBuffer, CancellationToken cancellationToken);
+    IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedStart start, int extraBuffer, CancellationToken cancellationToken);
 
     /// <summary>The feed's history, oldest first, as every instance of the app sees it (for exports).</summary>
     IAsyncEnumerable<FeedItem<object>> HistoryAsync(FeedDefinition feed, CancellationToken cancellationToken);

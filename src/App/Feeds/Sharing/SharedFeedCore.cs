@@ -73,26 +73,26 @@ public abstract class SharedFeedCore : ISubscriptionOwner
     private protected Lock Gate { get; } = new();
 
     /// <summary>
-    /// Adds a reader. With <paramref name="after"/>, it first gets the items after that position that are still in
-    /// the store's window, with a <c>reset</c> for the numbers that are not (or for a position from another epoch, or
-    /// ahead of the feed). While the server is stopping, the reader's stream ends at once with an
+    /// Adds a reader. Resuming after a position (<paramref name="start"/>), it first gets the items after it that are
+    /// still in the store's window, with a <c>reset</c> for the numbers that are not (or for a position from another
+    /// epoch, or ahead of the feed); with a tail, it first gets the newest items the window keeps. While the server is stopping, the reader's stream ends at once with an
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
-    /// <param name="after">The position to resume after, if any.</param>
+    /// <param name="start">Live, the position to resume after, or how many of the newest items in history to begin with.</param>
     /// <param name="extraBuffer">Items the reader may hold beyond the feed's <see cref="FeedDefinition.SubscriberBuffer"/>.</param>
-    public SharedFeedReader Subscribe(FeedPosition? after, int extraBuffer = 0)
+    public SharedFeedReader Subscribe(FeedStart start, int extraBuffer = 0)
     {
         lock (Gate)
         {
-            if (after is { } position && Store.AnswersAtOnce)
+            if (start.Replays && Store.AnswersAtOnce)
             {
-                return ResumeNow(position, extraBuffer);
+                return ResumeNow(start, extraBuffer);
             }
 
-            var reader = new FeedSubscription(this, Feed.Name, Feed.SubscriberBuffer + extraBuffer + ReplayRoom(after), Feed.Overflow, startsAfter: 0);
+            var reader = new FeedSubscription(this, Feed.Name, Feed.SubscriberBuffer + extraBuffer + ReplayRoom(start), Feed.Overflow, startsAfter: 0);
             if (!Join(reader))
             {
-                return new SharedFeedReader(this, reader, after, Task.FromResult<FeedPosition?>(null), notice: null);
+                return new SharedFeedReader(this, reader, start, Task.FromResult<FeedPosition?>(null), notice: null);
             }
 
             // Its numbering continues from the run's position (joining may have started the run and set it).
@@ -100,23 +100,23 @@ public abstract class SharedFeedCore : ISubscriptionOwner
 
             // A live reader has the outage notice first in its own queue; a resuming one gets it before its replay.
             var notice = _engineNotice;
-            if (notice is not null && after is null)
+            if (notice is not null && !start.Replays)
             {
                 reader.Replay([notice]);
             }
 
             if (_ready)
             {
-                return new SharedFeedReader(this, reader, after, Task.FromResult<FeedPosition?>(new FeedPosition(_position, _epoch)), notice);
+                return new SharedFeedReader(this, reader, start, Task.FromResult<FeedPosition?>(new FeedPosition(_position, _epoch)), notice);
             }
 
-            return new SharedFeedReader(this, reader, after, _joining.Add(reader), notice);
+            return new SharedFeedReader(this, reader, start, _joining.Add(reader), notice);
         }
     }
 
     /// <summary>Reads the feed for as long as the enumeration lasts (see <see cref="Subscribe"/>); leaving unsubscribes.</summary>
-    public IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedPosition? after, int extraBuffer, CancellationToken cancellationToken) =>
-        new SharedFeedItems(this, after, extraBuffer, cancellationToken);
+    public IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedStart start, int extraBuffer, CancellationToken cancellationToken) =>
+        new SharedFeedItems(this, start, extraBuffer, cancellationToken);
 
     /// <summary>The feed's history window, oldest first (for exports).</summary>
     public IAsyncEnumerable<FeedItem<object>> HistoryAsync(CancellationToken cancellationToken) => Replay.HistoryAsync(cancellationToken);
@@ -244,31 +244,33 @@ public abstract class SharedFeedCore : ISubscriptionOwner
 
     // Under the gate, from a store that answers at once: the replay is read while the reader joins, so it is the
     // window as it is now, and the live items follow it with nothing between and nothing twice.
-    private SharedFeedReader ResumeNow(FeedPosition position, int extraBuffer)
+    private SharedFeedReader ResumeNow(FeedStart from, int extraBuffer)
     {
         var start = Replay.HeadNow();
+        var position = from.After ?? Replay.TailNow(from.Tail, start);
         long skipThrough = 0;
         var replay = Replay.ReplayNow(position, start, sequence => skipThrough = sequence);
         // Live items wait behind the replay: the reader may be that much further behind while it drains it.
         var reader = new FeedSubscription(this, Feed.Name, Feed.SubscriberBuffer + extraBuffer + replay.Count, Feed.Overflow, startsAfter: 0);
         if (!Join(reader))
         {
-            return new SharedFeedReader(this, reader, after: null, Task.FromResult<FeedPosition?>(null), notice: null);
+            return new SharedFeedReader(this, reader, FeedStart.Live, Task.FromResult<FeedPosition?>(null), notice: null);
         }
 
         // Its numbering continues from its position (a reset in the replay moves it), or the head if that is not one of this epoch's.
         reader.StartAfter(!position.IsFromAnotherEpoch(start.Epoch!) && position.Sequence <= start.Sequence ? position.Sequence : start.Sequence);
         reader.SkipThrough(skipThrough);
         reader.Replay(_engineNotice is { } notice ? [notice, .. replay] : replay);
-        return new SharedFeedReader(this, reader, after: null, Task.FromResult<FeedPosition?>(start), notice: null);
+        return new SharedFeedReader(this, reader, FeedStart.Live, Task.FromResult<FeedPosition?>(start), notice: null);
     }
 
     // Under the gate: the room a resuming reader's live items need while it replays: what it missed, at most a whole history.
-    private int ReplayRoom(FeedPosition? after) => after switch
+    private int ReplayRoom(FeedStart start) => start switch
     {
-        null => 0,
-        { } position when _ready && !position.IsFromAnotherEpoch(_epoch) => (int)Math.Clamp(_position - position.Sequence, 0, Feed.HistoryLength),
-        _ => Feed.HistoryLength,
+        { After: { } position } when _ready && !position.IsFromAnotherEpoch(_epoch) => (int)Math.Clamp(_position - position.Sequence, 0, Feed.HistoryLength),
+        { After: not null } => Feed.HistoryLength,
+        { Tail: > 0 and var tail } => Math.Min(tail, Feed.HistoryLength),
+        _ => 0,
     };
 
     /// <summary>Whether <paramref name="run"/> is the one readers join and may still publish; under <see cref="Gate"/>.</summary>

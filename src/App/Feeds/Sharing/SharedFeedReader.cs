@@ -13,32 +13,32 @@ public sealed class SharedFeedReader : IDisposable
 {
     private readonly SharedFeedCore _feed;
     private readonly FeedSubscription _subscription;
-    private readonly FeedPosition? _after;
+    private readonly FeedStart _start;
     private readonly Task<FeedPosition?> _joined;
     private readonly FeedItem<object>? _notice;
 
     // joined: the position its live items start after, once the run knows it; null when it never will (the run
     // ended first, the server is stopping). notice: the engine's outage, for a resuming reader to get first.
-    internal SharedFeedReader(SharedFeedCore feed, FeedSubscription subscription, FeedPosition? after, Task<FeedPosition?> joined, FeedItem<object>? notice)
+    internal SharedFeedReader(SharedFeedCore feed, FeedSubscription subscription, FeedStart start, Task<FeedPosition?> joined, FeedItem<object>? notice)
     {
         _feed = feed;
         _subscription = subscription;
-        _after = after;
+        _start = start;
         _joined = joined;
         _notice = notice;
     }
 
     /// <summary>
-    /// The reader's items: the replay, if it resumed, then the live items until the feed ends or the reader stops.
-    /// Read once; ending the enumeration leaves the feed.
+    /// The reader's items: the replay, if it resumed or asked for a tail, then the live items until the feed ends or
+    /// the reader stops. Read once; ending the enumeration leaves the feed.
     /// </summary>
     public IAsyncEnumerable<FeedItem<object>> ReadAllAsync(CancellationToken cancellationToken) =>
-        _after is { } position
+        _start.Replays
             // Leaves the feed however the enumeration ends, even disposed before its first read.
-            ? new WatchedItems<FeedItem<object>>(ResumeAsync(position, cancellationToken), started: null, ended: Dispose)
+            ? new WatchedItems<FeedItem<object>>(ResumeAsync(cancellationToken), started: null, ended: Dispose)
             : _subscription.ReadAllAsync(cancellationToken);
 
-    private async IAsyncEnumerable<FeedItem<object>> ResumeAsync(FeedPosition position, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<FeedItem<object>> ResumeAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (_notice is not null)
         {
@@ -47,6 +47,7 @@ public sealed class SharedFeedReader : IDisposable
 
         if (await _joined.WaitAsync(cancellationToken) is { } start)
         {
+            var position = _start.After ?? await _feed.Replay.TailAsync(_start.Tail, start, cancellationToken);
             await foreach (var item in _feed.Replay.ReplayAsync(position, start, _subscription.SkipThrough, cancellationToken))
             {
                 yield return item;

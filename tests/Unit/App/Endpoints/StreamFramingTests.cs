@@ -188,7 +188,7 @@ public sealed class StreamFramingTests(StreamApiFixture fixture) : IClassFixture
 
         Assert.Equal("text/plain", response.Content.Headers.MediaType());
         Assert.Equal(2, lines.Length);
-        Assert.Matches(@"^\d\d:\d\d:\d\d\.\d{3}  fast       #2      \{""value"":2\}$", lines[1]);
+        Assert.Matches(@"^\d\d:\d\d:\d\d\.\d{3}Z  fast       #2      \{""value"":2\}$", lines[1]);
     }
 
     private static async Task<string> ReadToCloseAsync(NetworkStream network, CancellationToken token)

@@ -100,7 +100,7 @@ public sealed class FeedRecordFormatterTests
     [Fact]
     public void Text_writes_time_feed_sequence_and_data_on_one_line()
     {
-        Assert.Equal("08:00:01.250  news       #12     {\"headline\":\"Rain \\u0022later\\u0022\"}\n", Format(new TextFormatter(), (f, output) => f.WriteItem(Item, output)));
+        Assert.Equal("08:00:01.250Z  news       #12     {\"headline\":\"Rain \\u0022later\\u0022\"}\n", Format(new TextFormatter(), (f, output) => f.WriteItem(Item, output)));
         Assert.Equal("!! error (news): it broke\n", Format(new TextFormatter(), (f, output) => f.WriteControl(FeedControlKind.Error, "news", "it broke", output)));
     }
 

@@ -40,8 +40,8 @@ public sealed class MemoryFeedEngine(FeedCatalog catalog, StreamStats stats, Tim
     }
 
     /// <inheritdoc/>
-    public IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, int extraBuffer, CancellationToken cancellationToken) =>
-        Get(feed).SubscribeAsync(after, extraBuffer, cancellationToken);
+    public IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedStart start, int extraBuffer, CancellationToken cancellationToken) =>
+        Get(feed).SubscribeAsync(start, extraBuffer, cancellationToken);
 
     /// <inheritdoc/>
     public IAsyncEnumerable<FeedItem<object>> HistoryAsync(FeedDefinition feed, CancellationToken cancellationToken) =>

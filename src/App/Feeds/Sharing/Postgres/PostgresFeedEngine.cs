@@ -100,11 +100,11 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedPosition? after, int extraBuffer, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedStart start, int extraBuffer, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feed);
         await EnsureReadyAsync(cancellationToken);
-        await foreach (var item in Get(feed).SubscribeAsync(after, extraBuffer, cancellationToken))
+        await foreach (var item in Get(feed).SubscribeAsync(start, extraBuffer, cancellationToken))
         {
             yield return item;
         }

@@ -39,6 +39,16 @@ public sealed class FeedRequestRulesTests
     }
 
     [Fact]
+    public void A_tail_is_kept_for_feeds_without_a_position_and_a_position_wins_over_it()
+    {
+        var (request, error) = _rules.Check(new FeedRequestInput(["news", "counter"], Since: "counter:7", Tail: 20));
+
+        Assert.Null(error);
+        Assert.Equal(FeedStart.Last(20), request!.StartOf("news"));
+        Assert.Equal(FeedStart.Resume(new FeedPosition(7)), request.StartOf("counter"));
+    }
+
+    [Fact]
     public void A_position_from_Last_Event_ID_is_named_as_such_when_malformed()
     {
         var (_, error) = _rules.Check(new FeedRequestInput(["news"], Since: "x", SinceSource: "Last-Event-ID"));

@@ -23,7 +23,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task A_hundred_subscribers_share_one_producer_and_the_last_one_leaving_stops_it()
     {
         var feed = NewFeed();
-        var subscriptions = Enumerable.Range(0, 100).Select(_ => feed.Subscribe(after: null)).ToList();
+        var subscriptions = Enumerable.Range(0, 100).Select(_ => feed.Subscribe(start: null)).ToList();
         Assert.Equal(100, _stats.SharedFeed("shared").Subscribers);
 
         // Act: one item for all, then each reader leaves (ending a read unsubscribes; linger is zero)
@@ -42,7 +42,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task A_read_holds_a_place_in_the_feed_from_its_start_to_its_end_and_none_before()
     {
         var feed = NewFeed();
-        var items = feed.SubscribeAsync(after: null, extraBuffer: 0, TestTimeouts.TestToken());
+        var items = feed.SubscribeAsync(start: null, extraBuffer: 0, TestTimeouts.TestToken());
         Assert.Equal(0, _stats.SharedFeed("shared").Subscribers);
 
         await using (var reading = items.GetAsyncEnumerator())
@@ -60,7 +60,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task Disposing_a_read_that_is_still_waiting_ends_that_wait_and_leaves_the_feed()
     {
         var feed = NewFeed();
-        var reading = feed.SubscribeAsync(after: null, extraBuffer: 0, TestTimeouts.TestToken()).GetAsyncEnumerator();
+        var reading = feed.SubscribeAsync(start: null, extraBuffer: 0, TestTimeouts.TestToken()).GetAsyncEnumerator();
         var waiting = reading.MoveNextAsync().AsTask();
 
         await reading.DisposeAsync();
@@ -73,7 +73,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task Every_reader_gets_the_same_encoding_of_an_item_so_its_data_is_serialized_once()
     {
         var feed = NewFeed();
-        var subscriptions = Enumerable.Range(0, 3).Select(_ => feed.Subscribe(after: null)).ToList();
+        var subscriptions = Enumerable.Range(0, 3).Select(_ => feed.Subscribe(start: null)).ToList();
 
         _source.Write(new CounterTick(7));
         var items = await Task.WhenAll(subscriptions.Select(s => FirstAsync(s)));
@@ -87,7 +87,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task A_reader_given_extra_buffer_falls_that_much_further_behind_before_it_loses_items()
     {
         var feed = NewFeed(buffer: 10);
-        using var roomy = feed.Subscribe(after: null, extraBuffer: 10);
+        using var roomy = feed.Subscribe(start: null, extraBuffer: 10);
 
         for (var i = 1; i <= 20; i++)
         {
@@ -103,8 +103,8 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task A_stalled_subscriber_gets_a_gap_marker_while_a_fast_one_receives_everything_in_order()
     {
         var feed = NewFeed(buffer: 10);
-        using var fast = feed.Subscribe(after: null);
-        using var stalled = feed.Subscribe(after: null);
+        using var fast = feed.Subscribe(start: null);
+        using var stalled = feed.Subscribe(start: null);
         var received = new List<long>();
 
         // The fast reader takes each item before the next is written, so it never falls behind.
@@ -131,7 +131,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task Resuming_from_a_recent_position_replays_exactly_the_missed_items()
     {
         var feed = NewFeed(linger: TimeSpan.FromHours(1));
-        using (var first = feed.Subscribe(after: null))
+        using (var first = feed.Subscribe(start: null))
         {
             for (var i = 1; i <= 30; i++)
             {
@@ -141,7 +141,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
             Assert.Equal(30, (await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(30))[^1].Sequence);
         }
 
-        using var resumed = feed.Subscribe(after: new FeedPosition(20));
+        using var resumed = feed.Subscribe(start: new FeedPosition(20));
         _source.Write(31);
 
         Assert.Equal(Enumerable.Range(21, 11).Select(i => (long)i), (await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(11)).Select(i => i.Sequence));
@@ -151,7 +151,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task Resuming_from_before_the_history_says_so_with_a_reset_record_then_replays_what_is_left()
     {
         var feed = NewFeed(history: 5, linger: TimeSpan.FromHours(1));
-        using (var first = feed.Subscribe(after: null))
+        using (var first = feed.Subscribe(start: null))
         {
             for (var i = 1; i <= 20; i++)
             {
@@ -161,7 +161,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
             await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(20);
         }
 
-        using var resumed = feed.Subscribe(after: new FeedPosition(3));
+        using var resumed = feed.Subscribe(start: new FeedPosition(3));
         var items = await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(6);
 
         var reset = Assert.IsType<FeedControl>(items[0].Data);
@@ -176,7 +176,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         // Arrange: a history of 4 KB, and an item of 3 KB × 2 bytes between two small ones: the large one is delivered
         // live but not kept.
         var feed = NewFeed(linger: TimeSpan.FromHours(1), historyBytes: 4096);
-        using (var first = feed.Subscribe(after: null))
+        using (var first = feed.Subscribe(start: null))
         {
             _source.Write("a");
             _source.Write(new string('b', 3000));
@@ -185,7 +185,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         }
 
         // Act
-        using var resumed = feed.Subscribe(after: new FeedPosition(0));
+        using var resumed = feed.Subscribe(start: new FeedPosition(0));
         var items = await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(3);
 
         // Assert: seq 2 is not replayed, and the reader is told so where it was.
@@ -193,6 +193,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         var reset = Assert.IsType<FeedControl>(items[1].Data);
         Assert.Equal(("reset", 2L), (reset.Type, items[1].Sequence));
         Assert.Contains("1 items of feed 'shared' after seq 1 were not kept in history", reset.Message, StringComparison.Ordinal);
+        Assert.Equal(ResetReasons.NotKept, reset.Reason);
         Assert.Equal((3L, "c"), (items[2].Sequence, items[2].Data));
     }
 
@@ -200,7 +201,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task A_status_record_left_out_of_a_full_history_is_covered_by_a_reset_that_says_it_was_not_kept()
     {
         var feed = NewFeed(history: 3, linger: TimeSpan.FromHours(1));
-        using (var first = feed.Subscribe(after: null))
+        using (var first = feed.Subscribe(start: null))
         {
             _source.Write("a");
             _source.Write("b");
@@ -210,7 +211,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
             await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(5);
         }
 
-        using var resumed = feed.Subscribe(after: new FeedPosition(2));
+        using var resumed = feed.Subscribe(start: new FeedPosition(2));
         var items = await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(3);
 
         Assert.Equal((3L, "c"), (items[0].Sequence, items[0].Data));
@@ -225,7 +226,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     {
         // Arrange: 3,000 items in a history of 3,000.
         var feed = NewFeed(history: 3000, linger: TimeSpan.FromHours(1));
-        using (var first = feed.Subscribe(after: null, extraBuffer: 5000))
+        using (var first = feed.Subscribe(start: null, extraBuffer: 5000))
         {
             for (var i = 1; i <= 3000; i++)
             {
@@ -236,7 +237,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         }
 
         // Act: a reader resumes from 0 and reads a third of its replay; then 1,500 more items push the oldest out of history.
-        using var resumed = feed.Subscribe(after: new FeedPosition(0));
+        using var resumed = feed.Subscribe(start: new FeedPosition(0));
         await using var reading = resumed.ReadAllAsync(TestTimeouts.TestToken()).GetAsyncEnumerator();
         var received = new List<long>();
         for (var i = 0; i < 1000 && await reading.MoveNextAsync(); i++)
@@ -244,7 +245,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
             received.Add(reading.Current.Sequence);
         }
 
-        using (var witness = feed.Subscribe(after: null, extraBuffer: 5000))
+        using (var witness = feed.Subscribe(start: null, extraBuffer: 5000))
         {
             for (var i = 3001; i <= 4500; i++)
             {
@@ -267,7 +268,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task A_position_ahead_of_the_feed_gets_a_reset_and_then_every_live_item_even_if_the_feed_passes_it_before_the_first_read()
     {
         var feed = NewFeed(linger: TimeSpan.FromHours(1));
-        using (var first = feed.Subscribe(after: null))
+        using (var first = feed.Subscribe(start: null))
         {
             for (var i = 1; i <= 5; i++)
             {
@@ -278,8 +279,8 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         }
 
         // Act: resume after 7 while the feed is at 5; the feed reaches 8 before the reader reads.
-        using var resumed = feed.Subscribe(after: new FeedPosition(7));
-        using (var witness = feed.Subscribe(after: null))
+        using var resumed = feed.Subscribe(start: new FeedPosition(7));
+        using (var witness = feed.Subscribe(start: null))
         {
             for (var i = 6; i <= 8; i++)
             {
@@ -294,6 +295,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         var reset = Assert.IsType<FeedControl>(items[0].Data);
         Assert.Equal(("reset", 5L), (reset.Type, items[0].Sequence));
         Assert.Contains("Position 7 is ahead of feed 'shared', which is at 5", reset.Message, StringComparison.Ordinal);
+        Assert.Equal(ResetReasons.Ahead, reset.Reason);
         Assert.Equal([6L, 7, 8], items.Skip(1).Select(i => i.Sequence));
     }
 
@@ -301,7 +303,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task An_export_is_the_history_as_it_was_when_it_started()
     {
         var feed = NewFeed(history: 3000, linger: TimeSpan.FromHours(1));
-        using (var first = feed.Subscribe(after: null, extraBuffer: 5000))
+        using (var first = feed.Subscribe(start: null, extraBuffer: 5000))
         {
             for (var i = 1; i <= 3000; i++)
             {
@@ -318,7 +320,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
             exported.Add(export.Current.Sequence);
         }
 
-        using (var witness = feed.Subscribe(after: null, extraBuffer: 5000))
+        using (var witness = feed.Subscribe(start: null, extraBuffer: 5000))
         {
             for (var i = 3001; i <= 4500; i++)
             {
@@ -341,7 +343,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     {
         // Arrange: history 5, a reader buffer of 2, twenty items so far.
         var feed = NewFeed(buffer: 2, history: 5, linger: TimeSpan.FromHours(1));
-        using (var first = feed.Subscribe(after: null, extraBuffer: 100))
+        using (var first = feed.Subscribe(start: null, extraBuffer: 100))
         {
             for (var i = 1; i <= 20; i++)
             {
@@ -352,8 +354,8 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         }
 
         // Act: resume after seq 3, and a burst of twenty more before the first read.
-        using var resumed = feed.Subscribe(after: new FeedPosition(3));
-        using (var witness = feed.Subscribe(after: null, extraBuffer: 100))
+        using var resumed = feed.Subscribe(start: new FeedPosition(3));
+        using (var witness = feed.Subscribe(start: null, extraBuffer: 100))
         {
             for (var i = 21; i <= 40; i++)
             {
@@ -375,7 +377,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     {
         // Arrange: fifty items in history, a reader buffer of 2.
         var feed = NewFeed(buffer: 2, history: 100, linger: TimeSpan.FromHours(1));
-        using (var first = feed.Subscribe(after: null, extraBuffer: 100))
+        using (var first = feed.Subscribe(start: null, extraBuffer: 100))
         {
             for (var i = 1; i <= 50; i++)
             {
@@ -386,8 +388,8 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         }
 
         // Act: resume from the start; five live items arrive before the replay is read.
-        using var resumed = feed.Subscribe(after: new FeedPosition(0));
-        using (var witness = feed.Subscribe(after: null, extraBuffer: 100))
+        using var resumed = feed.Subscribe(start: new FeedPosition(0));
+        using (var witness = feed.Subscribe(start: null, extraBuffer: 100))
         {
             for (var i = 51; i <= 55; i++)
             {
@@ -407,8 +409,8 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task With_DisconnectSlowConsumer_only_the_slow_subscriber_is_ended()
     {
         var feed = NewFeed(buffer: 5, policy: OverflowPolicy.DisconnectSlowConsumer);
-        using var fast = feed.Subscribe(after: null);
-        using var slow = feed.Subscribe(after: null);
+        using var fast = feed.Subscribe(start: null);
+        using var slow = feed.Subscribe(start: null);
         await using var fastReader = fast.ReadAllAsync(TestTimeouts.TestToken()).GetAsyncEnumerator();
 
         for (var i = 1; i <= 8; i++)
@@ -429,9 +431,9 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task A_subscriber_arriving_within_the_linger_reuses_the_running_producer()
     {
         var feed = NewFeed(linger: TimeSpan.FromHours(1));
-        feed.Subscribe(after: null).Dispose();
+        feed.Subscribe(start: null).Dispose();
 
-        using var again = feed.Subscribe(after: null);
+        using var again = feed.Subscribe(start: null);
         _source.Write("still here");
 
         Assert.Equal("still here", (await FirstAsync(again)).Data);
@@ -443,7 +445,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     {
         var feed = NewFeed();
         var failure = new InvalidDataException("upstream sent garbage");
-        using var reader = feed.Subscribe(after: null);
+        using var reader = feed.Subscribe(start: null);
         _source.FailWith = failure;
         _source.Write("boom");
 
@@ -451,7 +453,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         await _source.Stopped.Task.DefaultTimeout();
         _source.FailWith = null;
         _source.Renew();
-        using var next = feed.Subscribe(after: null);
+        using var next = feed.Subscribe(start: null);
         _source.Write("fresh");
 
         Assert.Same(failure, thrown);
@@ -466,7 +468,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         var clock = new ManualTimeProvider();
         var feed = NewFeed(linger: TimeSpan.FromSeconds(5), clock: clock);
         _source.Write("first");
-        Assert.Equal("first", (await FirstAsync(feed.Subscribe(after: null))).Data);
+        Assert.Equal("first", (await FirstAsync(feed.Subscribe(start: null))).Data);
         await clock.PendingTimers.WaitForAsync(1, TestTimeouts.TestToken());
         _source.End();
         await _stats.SharedProducers.WaitForAsync(0, TestTimeouts.TestToken());
@@ -475,7 +477,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         clock.Advance(TimeSpan.FromSeconds(5));
         await clock.PendingTimers.WaitForAsync(0, TestTimeouts.TestToken());
         _source.Renew();
-        using var next = feed.Subscribe(after: null);
+        using var next = feed.Subscribe(start: null);
         Assert.Equal(1, _stats.SharedFeed("shared").Subscribers);
         _source.Write("second");
 
@@ -492,14 +494,14 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         var feed = NewFeed(linger: TimeSpan.FromSeconds(5), clock: clock);
         var release = TestTimeouts.NewSignal();
         _source.HoldAfterStop = release;
-        feed.Subscribe(after: null).Dispose();
+        feed.Subscribe(start: null).Dispose();
         await clock.PendingTimers.WaitForAsync(1, TestTimeouts.TestToken());
         clock.Advance(TimeSpan.FromSeconds(5));
         await _source.Stopped.Task.DefaultTimeout();
 
         // Act: a reader arrives before the stopping producer has returned.
         _source.HoldAfterStop = null;
-        using var reader = feed.Subscribe(after: null);
+        using var reader = feed.Subscribe(start: null);
         _source.Write("live");
         var item = await FirstAsync(reader);
         release.SetResult();
@@ -516,7 +518,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         _host.Cancel();
         await _host.DisposeAsync();
 
-        using var late = feed.Subscribe(after: null);
+        using var late = feed.Subscribe(start: null);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => late.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1));
         Assert.Equal((FeedState.Idle, 0L), (_stats.SharedFeed("shared").State, _stats.SharedFeed("shared").Subscribers));
@@ -529,7 +531,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         var logs = new CollectingLoggerProvider();
         var failure = new InvalidOperationException("upstream protocol error");
         var feed = NewFeed(logger: logs.CreateLogger("feed"));
-        var readers = Enumerable.Range(0, 3).Select(_ => feed.Subscribe(after: null)).ToList();
+        var readers = Enumerable.Range(0, 3).Select(_ => feed.Subscribe(start: null)).ToList();
 
         _source.FailWith = failure;
         _source.Write("boom");
@@ -548,7 +550,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task Resuming_a_feed_that_keeps_no_history_gets_a_reset_record_for_what_it_missed()
     {
         var feed = NewFeed(history: 0);
-        using var first = feed.Subscribe(after: null);
+        using var first = feed.Subscribe(start: null);
         await using (var reader = first.ReadAllAsync(TestTimeouts.TestToken()).GetAsyncEnumerator())
         {
             for (var i = 1; i <= 5; i++)
@@ -558,7 +560,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
             }
         }
 
-        var items = await feed.Subscribe(after: new FeedPosition(2)).ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1);
+        var items = await feed.Subscribe(start: new FeedPosition(2)).ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1);
 
         var reset = Assert.IsType<FeedControl>(items[0].Data);
         Assert.Equal(FeedControlKind.Reset, reset.Kind);
@@ -569,7 +571,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     public async Task A_malformed_message_is_an_event_and_does_not_stick_as_the_feeds_state()
     {
         var feed = NewFeed();
-        using var reader = feed.Subscribe(after: null);
+        using var reader = feed.Subscribe(start: null);
         _source.Write(new UpstreamStatus("connected", "connected to the upstream"));
         _source.Write(new UpstreamStatus("malformed", "line 2 is not JSON and was skipped"));
         _source.Write("healthy data");
@@ -590,7 +592,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         // A reader that takes its time while the feed runs flat out: drops race its reads. Whatever the
         // interleaving, a gap must count exactly the items missing before the item it precedes.
         var feed = NewFeed(buffer: 2);
-        using var slow = feed.Subscribe(after: null);
+        using var slow = feed.Subscribe(start: null);
         var writer = Task.Run(() =>
         {
             for (var i = 1; i <= 20_000; i++)
@@ -637,7 +639,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     {
         var feed = NewFeed(linger: TimeSpan.FromHours(1));
         string epoch;
-        using (var first = feed.Subscribe(after: null))
+        using (var first = feed.Subscribe(start: null))
         {
             for (var i = 1; i <= 10; i++)
             {
@@ -647,8 +649,8 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
             epoch = (await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(10))[^1].Epoch!;
         }
 
-        using var sameEpoch = feed.Subscribe(after: new FeedPosition(8, epoch));
-        using var otherEpoch = feed.Subscribe(after: new FeedPosition(8, "aaaaaaaaaaaa"));
+        using var sameEpoch = feed.Subscribe(start: new FeedPosition(8, epoch));
+        using var otherEpoch = feed.Subscribe(start: new FeedPosition(8, "aaaaaaaaaaaa"));
         _source.Write(11);
 
         Assert.Equal([9L, 10, 11], (await sameEpoch.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(3)).Select(i => i.Sequence));
@@ -664,7 +666,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     {
         var clock = new ManualTimeProvider();
         var feed = NewFeed(linger: TimeSpan.FromHours(1), clock: clock, retention: TimeSpan.FromMinutes(1));
-        using (var first = feed.Subscribe(after: null))
+        using (var first = feed.Subscribe(start: null))
         {
             _source.Write(1);
             _source.Write(2);
@@ -672,13 +674,13 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         }
 
         clock.Advance(TimeSpan.FromMinutes(2));
-        using (var second = feed.Subscribe(after: null))
+        using (var second = feed.Subscribe(start: null))
         {
             _source.Write(3);
             await second.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1);
         }
 
-        using var resumed = feed.Subscribe(after: new FeedPosition(0));
+        using var resumed = feed.Subscribe(start: new FeedPosition(0));
         var items = await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(2);
 
         Assert.Contains("2 items of feed 'shared' after seq 0 are no longer in history", Assert.IsType<FeedControl>(items[0].Data).Message, StringComparison.Ordinal);
