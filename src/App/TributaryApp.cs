@@ -19,7 +19,7 @@ public static class TributaryApp
     public static WebApplication Create(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(options);
-        // Serve package assets (Radzen's CSS and JS) from the build output in every environment, not only
+        // Serve package assets (MudBlazor's CSS and JS) from the build output in every environment, not only
         // Development; published output has no manifest and serves them from wwwroot, so this is a no-op there.
         builder.WebHost.UseStaticWebAssets();
         configure?.Invoke(builder);
@@ -42,6 +42,7 @@ public static class TributaryApp
         }
 
         app.UseApiStatusProblems();
+        app.UseDashboardNotFound();
         app.UseSecurity();
         app.UseAntiforgery();
         app.MapStaticAssets();

@@ -19,8 +19,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture, ITestOutputHelper
             await Assertions.Expect(page.Locator(".timeline-row")).Not.ToHaveCountAsync(0, DashboardPage.Patient);
             await AssertNoSeriousViolationsAsync(page, "dashboard, streaming");
 
-            await page.Locator(".theme-toggle").ClickAsync();
-            await Assertions.Expect(page.Locator("#radzen-theme-link")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("material-dark"));
+            await DashboardPage.SwitchThemeAsync(page, dark: true);
             await AssertNoSeriousViolationsAsync(page, "dashboard, streaming, dark");
         });
 

@@ -20,7 +20,7 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture fixture, ITestOutp
 
             await DashboardPage.OpenAsync(page, "/?feeds=news,weather,ticker,system&autostart=true");
             await Assertions.Expect(page.Locator(".feed-card svg").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-            await page.Locator(".theme-toggle").ClickAsync();
+            await DashboardPage.SwitchThemeAsync(page, dark: true);
             var onDashboard = await page.EvaluateAsync<string[]>("window.__cspViolations");
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Raw stream", Exact = true }).ClickAsync();

@@ -39,7 +39,7 @@ public sealed class SignInTests(SecuredBrowserFixture fixture, ITestOutputHelper
         {
             await SignInAsync(page, "/?feeds=ticker&autostart=true");
 
-            await Assertions.Expect(page.Locator("#stream-error")).ToContainTextAsync("unknown feed: 'ticker'");
+            await Assertions.Expect(page.Locator("#stream-error")).ToContainTextAsync("a feed this server does not offer you: 'ticker'");
             await page.Locator("#feed-picker").ClickAsync();
             var offered = await page.GetByRole(AriaRole.Option).AllInnerTextsAsync();
             Assert.Equal(["news", "weather"], offered.Select(o => o.Trim().Split([' ', '\n'])[0]));

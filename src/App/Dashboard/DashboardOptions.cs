@@ -30,6 +30,12 @@ public sealed class DashboardOptions
     /// <summary>How many items the timeline keeps (default 500).</summary>
     public int TimelineCapacity { get; set; } = 500;
 
+    /// <summary>
+    /// How many of each shared feed's newest items Start shows first, from the history the server keeps, marked as
+    /// history (default 100; 0 starts with live items only). A tab that reloads resumes exactly where it was instead.
+    /// </summary>
+    public int HistoryOnStart { get; set; } = 100;
+
     /// <summary>How many points each chart keeps (default 60).</summary>
     public int ChartPoints { get; set; } = 60;
 

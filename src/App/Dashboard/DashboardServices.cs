@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.Options;
-using Radzen;
+using MudBlazor.Services;
 using Tributary.App.Dashboard.Client;
 using Tributary.App.Dashboard.Session;
 
@@ -21,14 +21,22 @@ public static class DashboardServices
         services.AddScoped<CircuitCredentials>();
         services.AddScoped<IFeedClient, HubFeedClient>();
         services.AddScoped<DashboardSession>();
+        services.AddScoped<ThemeChoice>();
         services.AddTransient<IRenderTicker, PeriodicRenderTicker>();
-        services.AddRadzenComponents();
-        services.AddRadzenCookieThemeService(options =>
-        {
-            options.Name = DashboardTheme.Cookie;
-            options.SameSite = CookieSameSiteMode.Strict;
-            options.Duration = TimeSpan.FromDays(365);
-        });
+        services.AddMudServices();
         return services;
+    }
+
+    /// <summary>
+    /// An address that names no page answers 404 with the dashboard's own "no page here" page, not an empty body.
+    /// The API keeps its problem+json answers (Operations/ApiStatusProblems).
+    /// </summary>
+    public static WebApplication UseDashboardNotFound(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseWhen(
+            context => !Endpoints.ApiPaths.Contains(context.Request.Path),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        return app;
     }
 }

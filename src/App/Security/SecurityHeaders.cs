@@ -4,8 +4,8 @@ namespace Tributary.App.Security;
 
 /// <summary>
 /// Headers every response carries (<c>X-Content-Type-Options: nosniff</c>) and those HTML pages carry: a Content
-/// Security Policy the dashboard runs under (Blazor Server and Radzen need no <c>eval</c> and no inline script;
-/// Blazor and Radzen set inline styles, hence <c>'unsafe-inline'</c> for styles only), no framing, and a referrer
+/// Security Policy the dashboard runs under (Blazor Server and MudBlazor need no <c>eval</c> and no inline script;
+/// Blazor and MudBlazor set inline styles, hence <c>'unsafe-inline'</c> for styles only), no framing, and a referrer
 /// policy that keeps page addresses (which hold feed selections) on this site.
 /// </summary>
 public sealed class SecurityHeaders(RequestDelegate next)

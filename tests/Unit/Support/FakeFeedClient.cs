@@ -109,6 +109,9 @@ internal sealed class FakeFeedClient : IFeedClient
     /// <summary>Writes a data record to <paramref name="feed"/>'s stream, numbered after the last.</summary>
     public FeedRecord Write(string feed, string json) => WriteRecord(feed, json, type: null);
 
+    /// <summary>Writes a data record produced at <paramref name="at"/> (before the stream opened: an item of history).</summary>
+    public FeedRecord WriteAt(string feed, string json, DateTimeOffset at) => WriteRecord(feed, json, type: null, at);
+
     /// <summary>Writes a control or status record, e.g. <c>gap</c> with <c>{"skipped":3,"message":"…"}</c>.</summary>
     public FeedRecord WriteControl(string feed, string type, string json) => WriteRecord(feed, json, type);
 
@@ -126,10 +129,10 @@ internal sealed class FakeFeedClient : IFeedClient
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private FeedRecord WriteRecord(string feed, string json, string? type)
+    private FeedRecord WriteRecord(string feed, string json, string? type, DateTimeOffset? at = null)
     {
         var shared = Catalog.FirstOrDefault(f => f.Name == feed)?.Shared == true;
-        var record = new FeedRecord(feed, _sequences.AddOrUpdate(feed, 1, (_, s) => s + 1), DateTimeOffset.UtcNow, JsonDocument.Parse(json).RootElement)
+        var record = new FeedRecord(feed, _sequences.AddOrUpdate(feed, 1, (_, s) => s + 1), at ?? DateTimeOffset.UtcNow, JsonDocument.Parse(json).RootElement)
         {
             Epoch = shared ? Epoch : null,
             Type = type,

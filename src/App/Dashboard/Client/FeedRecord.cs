@@ -24,6 +24,10 @@ public sealed record FeedRecord(
     [JsonIgnore]
     public bool IsData => Type is null;
 
+    /// <summary>Whether this item is from the feed's history, sent before the view started, rather than live.</summary>
+    [JsonIgnore]
+    public bool FromHistory { get; init; }
+
     /// <summary>The position to resume after, as <c>since</c> takes it: <c>seq</c> or <c>seq@epoch</c>.</summary>
     [JsonIgnore]
     public string Position => Epoch is null ? Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{Sequence}@{Epoch}";

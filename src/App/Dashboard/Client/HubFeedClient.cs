@@ -48,7 +48,7 @@ public sealed class HubFeedClient : IFeedClient
         ArgumentNullException.ThrowIfNull(settings);
         await EnsureConnectedAsync(cancellationToken);
         // Batches: the view renders at most twenty times a second, so a message per item would only add cost.
-        var options = new Hubs.HubStreamOptions(settings.Rate, settings.Count, Since: settings.Since is null ? null : $"{feed}:{settings.Since}");
+        var options = new Hubs.HubStreamOptions(settings.Rate, settings.Count, Since: settings.Since is null ? null : $"{feed}:{settings.Since}", Tail: settings.Tail > 0 ? settings.Tail : null);
         var batches = _connection.StreamAsync<FeedRecord[]>(nameof(Hubs.FeedHub.StreamBatchesWith), new[] { feed }, options, cancellationToken);
         await foreach (var batch in batches.WithCancellation(cancellationToken))
         {

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.JSInterop;
-using Radzen.Blazor;
 using Tributary.App.Dashboard.Session;
+using Tributary.App.Dashboard.State;
 using Tributary.App.Dashboard.Views;
 using Tributary.App.Feeds;
 
@@ -22,13 +22,14 @@ public partial class Home : IAsyncDisposable
 
     private readonly CancellationTokenSource _lifetime = new();
     private LiveView? _liveView;
-    private RadzenButton? _start;
-    private RadzenButton? _stop;
     private IJSObjectReference? _module;
+    private IJSObjectReference? _keys;
+    private DotNetObjectReference<Home>? _self;
+    private bool _keysOpen;
     private IReadOnlyDictionary<string, string> _savedPositions = new Dictionary<string, string>();
     private DateTimeOffset _lastSaved;
     private bool _interactive;
-    private RadzenButton? _focusNext;
+    private string? _focusNext;
     // The addresses this page pushed that the browser has not reported back yet, oldest first. On a busy machine
     // the report of one can come after the next was pushed; each must be recognised as the page's own, or the
     // session would follow an address from before the user's latest change (undoing a Start, say).
@@ -47,7 +48,8 @@ public partial class Home : IAsyncDisposable
     [Inject]
     private TimeProvider TimeProvider { get; set; } = null!;
 
-    private bool CounterSelected => Session.Catalog.Any(f => f.Kind == FeedKind.Counter && Session.Selected.Contains(f.Name));
+    private IReadOnlyList<FeedInfo> SelectedCounters =>
+        [.. Session.Catalog.Where(f => f.Kind == FeedKind.Counter && Session.Selected.Contains(f.Name))];
 
     public async ValueTask DisposeAsync()
     {
@@ -55,18 +57,25 @@ public partial class Home : IAsyncDisposable
         Navigation.LocationChanged -= OnLocationChanged;
         await _lifetime.CancelAsync();
         _lifetime.Dispose();
-        if (_module is not null)
+        try
         {
-            try
+            if (_keys is not null)
+            {
+                await _keys.InvokeVoidAsync("dispose");
+                await _keys.DisposeAsync();
+            }
+
+            if (_module is not null)
             {
                 await _module.DisposeAsync();
             }
-            catch (JSDisconnectedException)
-            {
-                // The tab is gone, and the module with it.
-            }
+        }
+        catch (JSDisconnectedException)
+        {
+            // The tab is gone, and the module with it.
         }
 
+        _self?.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -78,10 +87,10 @@ public partial class Home : IAsyncDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (_focusNext is { } focus)
+        if (_focusNext is { } focus && _module is not null)
         {
             _focusNext = null;
-            await focus.Element.FocusAsync();
+            await _module.InvokeVoidAsync("focus", focus);
         }
 
         if (!firstRender)
@@ -93,6 +102,8 @@ public partial class Home : IAsyncDisposable
         await Session.EnsureReadyAsync(_lifetime.Token);
         _module = await JS.InvokeAsync<IJSObjectReference>("import", _lifetime.Token, "./js/dashboard.js");
         Session.SetTimeZone(ZoneNamed(await _module.InvokeAsync<string>("timeZone", _lifetime.Token)));
+        _self = DotNetObjectReference.Create(this);
+        _keys = await _module.InvokeAsync<IJSObjectReference>("watchKeys", _lifetime.Token, _self);
         await FollowAddressAsync(firstVisit: true);
         // Only now: a render tick during the first follow would write the session's address from before it (the
         // defaults) over the one the page was opened with.
@@ -145,7 +156,10 @@ public partial class Home : IAsyncDisposable
     private async Task FollowAddressAsync(bool firstVisit)
     {
         var query = QueryOf(Navigation.Uri);
-        var address = DashboardAddress.Parse(query.Feeds, query.AutoStart, query.Rate, query.Count, out var problem);
+        var address = DashboardAddress.Parse(query.Feeds, query.AutoStart, query.Rate, query.Count, out var problem) with
+        {
+            Filter = DashboardAddress.ParseFilter(query.Show, query.Text, query.Field, query.Value),
+        };
         // Coming back from another page to a bare "/" keeps what runs; a fresh tab starts from the defaults.
         if (address.Feeds is null && firstVisit && Session.Running)
         {
@@ -180,13 +194,9 @@ public partial class Home : IAsyncDisposable
         ShowAddress();
     }
 
-    private Task SetRateAsync(double? rate) => SetCounterAsync(rate, Session.CounterCount);
-
-    private Task SetCountAsync(long? count) => SetCounterAsync(Session.CounterRate, count);
-
-    private async Task SetCounterAsync(double? rate, long? count)
+    private async Task SetCounterAsync((double? Rate, long? Count) settings)
     {
-        await Session.SetCounterAsync(rate, count);
+        await Session.SetCounterAsync(settings.Rate, settings.Count);
         ShowAddress(replace: true);
     }
 
@@ -195,19 +205,44 @@ public partial class Home : IAsyncDisposable
         await Session.StartAsync();
         ShowAddress();
         // The pressed button is now disabled; keyboard focus moves to the one that undoes it.
-        _focusNext = _stop;
+        _focusNext = "stop";
     }
 
     private async Task StopAsync()
     {
         await Session.StopAsync();
         ShowAddress();
-        _focusNext = _start;
+        _focusNext = "start";
         // A reload after Stop must not resume what was stopped.
         SavePositions();
     }
 
     private void TogglePause() => Session.TogglePause();
+
+    private void ShowKeys() => _keysOpen = true;
+
+    private void SetFilter(TimelineFilter filter)
+    {
+        Session.SetFilter(filter);
+        ShowAddress(replace: true);
+    }
+
+    /// <summary>A shortcut from the page's script (js/dashboard.js names them; the <c>?</c> overlay lists them).</summary>
+    [JSInvokable]
+    public Task OnShortcutAsync(string shortcut) => InvokeAsync(() =>
+    {
+        switch (shortcut)
+        {
+            case "pause":
+                Session.TogglePause();
+                break;
+            case "help":
+                _keysOpen = true;
+                break;
+        }
+
+        StateHasChanged();
+    });
 
     private void Clear() => Session.Clear();
 
@@ -283,11 +318,11 @@ public partial class Home : IAsyncDisposable
 
     private bool IsDashboard(string uri) => Navigation.ToBaseRelativePath(uri).Split('?')[0].Length == 0;
 
-    private static (string? Feeds, string? AutoStart, string? Rate, string? Count) QueryOf(string uri)
+    private static (string? Feeds, string? AutoStart, string? Rate, string? Count, string? Show, string? Text, string? Field, string? Value) QueryOf(string uri)
     {
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(uri).Query);
         string? Get(string key) => query.TryGetValue(key, out var value) ? value.ToString() : null;
-        return (Get("feeds"), Get("autostart"), Get("rate"), Get("count"));
+        return (Get("feeds"), Get("autostart"), Get("rate"), Get("count"), Get("show"), Get("q"), Get("field"), Get("value"));
     }
 
     private static TimeZoneInfo ZoneNamed(string? name)

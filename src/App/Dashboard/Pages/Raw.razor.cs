@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
-using Radzen.Blazor;
 using Tributary.App.Dashboard.Client;
 using Tributary.App.Dashboard.Session;
 
@@ -23,10 +22,10 @@ public partial class Raw : IAsyncDisposable
     private ElementReference _output;
     private IJSObjectReference? _module;
     private IJSObjectReference? _watching;
-    private RadzenButton? _watchButton;
-    private RadzenButton? _stopButton;
-    private RadzenButton? _focusNext;
+    private string? _focusNext;
     private string? _copyStatus;
+    private string? _unknown;
+    private string _zone = "";
 
     [Inject]
     private DashboardSession Session { get; set; } = null!;
@@ -104,10 +103,10 @@ public partial class Raw : IAsyncDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (_focusNext is { } focus)
+        if (_focusNext is { } focus && _module is not null)
         {
             _focusNext = null;
-            await focus.Element.FocusAsync();
+            await _module.InvokeVoidAsync("focus", focus);
         }
 
         if (!firstRender)
@@ -118,6 +117,10 @@ public partial class Raw : IAsyncDisposable
         await Session.EnsureReadyAsync(CancellationToken.None);
         var requested = FeedsFromQuery?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         _selected = Known(requested is { Length: > 0 } ? requested : Session.Selected.Count > 0 ? Session.Selected : ["news", "weather"]);
+        var unknown = UnknownFeeds.In(requested, Session.Catalog);
+        _unknown = Session.IsReady && unknown.Count > 0 ? UnknownFeeds.Sentence(unknown, Session.Catalog) : null;
+        _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/raw-stream.js");
+        _zone = await _module.InvokeAsync<string>("timeZone");
         StateHasChanged();
     }
 
@@ -127,6 +130,7 @@ public partial class Raw : IAsyncDisposable
     private async Task SelectAsync(IEnumerable<string> feeds)
     {
         _selected = Known(feeds);
+        _unknown = null;
         await RestartWatchingAsync();
     }
 
@@ -155,7 +159,7 @@ public partial class Raw : IAsyncDisposable
     {
         _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/raw-stream.js");
         _watching = await _module.InvokeAsync<IJSObjectReference>("start", _output, StreamPath, MaxLines);
-        _focusNext = _stopButton;
+        _focusNext = "raw-stop";
     }
 
     private async Task StopWatchingAsync()
@@ -165,7 +169,7 @@ public partial class Raw : IAsyncDisposable
             _watching = null;
             await watching.InvokeVoidAsync("stop");
             await watching.DisposeAsync();
-            _focusNext = _watchButton;
+            _focusNext = "raw-start";
         }
     }
 

@@ -1,11 +1,13 @@
 using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
+using Tributary.App.Dashboard.State;
 
 namespace Tributary.App.Dashboard.Session;
 
 /// <summary>
 /// The part of the dashboard's state that lives in its address, so that reload, back/forward and a shared link
-/// reproduce the view: <c>/?feeds=news,ticker&amp;autostart=true&amp;rate=50&amp;count=1000</c>.
+/// reproduce the view: <c>/?feeds=news,ticker&amp;autostart=true&amp;rate=50&amp;count=1000</c>, and the timeline's
+/// filter: <c>show=ticker&amp;q=ACME&amp;field=symbol&amp;value=ACME</c>.
 /// </summary>
 /// <param name="Feeds">The selected feeds, or null when the address names none (the session keeps its own).</param>
 /// <param name="Running">Whether the selection streams (<c>autostart</c>).</param>
@@ -13,6 +15,16 @@ namespace Tributary.App.Dashboard.Session;
 /// <param name="Count">The counter's item count, or null for the feed's own.</param>
 public sealed record DashboardAddress(IReadOnlyList<string>? Feeds, bool Running, double? Rate, long? Count)
 {
+    /// <summary>Which timeline rows show.</summary>
+    public TimelineFilter Filter { get; init; } = TimelineFilter.None;
+
+    /// <summary>Reads the timeline's filter from the query parameters; absent ones filter nothing.</summary>
+    public static TimelineFilter ParseFilter(string? show, string? text, string? field, string? value) => new(
+        string.IsNullOrWhiteSpace(show) ? null : show.Trim(),
+        string.IsNullOrEmpty(text) ? null : text,
+        string.IsNullOrWhiteSpace(field) ? null : field.Trim(),
+        string.IsNullOrWhiteSpace(field) ? null : value ?? "");
+
     /// <summary>Reads the query parameters (null when absent); a value that is not a number is reported in <paramref name="problem"/> and ignored.</summary>
     public static DashboardAddress Parse(string? feeds, string? autostart, string? rate, string? count, out string? problem)
     {
@@ -66,6 +78,22 @@ public sealed record DashboardAddress(IReadOnlyList<string>? Feeds, bool Running
         if (Count is { } count)
         {
             query.Add(new("count", count.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (Filter.Feed is { } show)
+        {
+            query.Add(new("show", show));
+        }
+
+        if (Filter.Text is { } text)
+        {
+            query.Add(new("q", text));
+        }
+
+        if (Filter.Field is { } field)
+        {
+            query.Add(new("field", field));
+            query.Add(new("value", Filter.Value ?? ""));
         }
 
         // Commas stay readable: feed names cannot contain one, so the list needs no escaping of its separator.

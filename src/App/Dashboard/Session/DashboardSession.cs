@@ -96,7 +96,10 @@ public sealed class DashboardSession : IAsyncDisposable
     /// <summary>How many of the running feeds are reconnecting.</summary>
     public int Resuming => Runs.Count(r => r.State == FeedRunState.Resuming);
 
-    public DashboardAddress Address => new(Selected, Running, CounterRate, CounterCount);
+    /// <summary>Which timeline rows show.</summary>
+    public TimelineFilter Filter { get; private set; } = TimelineFilter.None;
+
+    public DashboardAddress Address => new(Selected, Running, CounterRate, CounterCount) { Filter = Filter };
 
     /// <summary>Each shared feed's last position (<c>seq@epoch</c>), for the page to keep in the browser across a reload.</summary>
     public IReadOnlyDictionary<string, string> Positions
@@ -224,9 +227,18 @@ public sealed class DashboardSession : IAsyncDisposable
 
     public Task StopAsync() => SerializedAsync(StopCoreAsync);
 
+    /// <summary>Sets which timeline rows show.</summary>
+    public void SetFilter(TimelineFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        Filter = filter;
+        MarkChanged();
+    }
+
     private async Task ApplyCoreAsync(DashboardAddress address)
     {
-        var unknown = (address.Feeds ?? []).Where(f => !Catalog.Any(c => c.Name == f)).ToList();
+        Filter = address.Filter;
+        var unknown = UnknownFeeds.In(address.Feeds, Catalog);
         if (address.Feeds is { } feeds)
         {
             await SelectCoreAsync(feeds);
@@ -244,7 +256,7 @@ public sealed class DashboardSession : IAsyncDisposable
 
         if (unknown.Count > 0 && IsReady)
         {
-            Problem = $"{(Problem is null ? "" : Problem + " ")}The address names {(unknown.Count == 1 ? "an unknown feed" : "unknown feeds")}: {string.Join(", ", unknown.Select(f => $"'{Shorten(f)}'"))}. Known feeds: {string.Join(", ", Catalog.Select(f => f.Name))}.";
+            Problem = $"{(Problem is null ? "" : Problem + " ")}{UnknownFeeds.Sentence(unknown, Catalog)}";
             MarkChanged();
         }
     }
@@ -426,10 +438,12 @@ public sealed class DashboardSession : IAsyncDisposable
             foreach (var feed in feeds.Where(f => !_runs.ContainsKey(f)))
             {
                 // Counter settings go to counters; a position to shared feeds (a counter may be both).
+                var since = IsShared(feed) ? _positions.GetValueOrDefault(feed) : null;
                 var settings = new FeedStreamSettings(
                     IsCounter(feed) ? CounterRate : null,
                     IsCounter(feed) ? CounterCount : null,
-                    IsShared(feed) ? _positions.GetValueOrDefault(feed) : null);
+                    since,
+                    IsShared(feed) && since is null ? Math.Max(0, _options.HistoryOnStart) : 0);
                 var run = new FeedRun(feed, settings, _client, Board, MarkChanged, _time, _logger, _lifetime.Token);
                 _runs[feed] = run;
                 run.Start();
@@ -614,6 +628,4 @@ public sealed class DashboardSession : IAsyncDisposable
             MarkChanged();
         }
     }
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -97,9 +97,12 @@ internal sealed class FeedRun(
     {
         var received = false;
         var shutdown = false;
+        // Until the run has a position it asks for the tail of history: items produced before the stream opened are
+        // that tail. With a position it resumes, and what it gets is what this tab missed, not history.
+        var historyBefore = Settings.Tail > 0 && _position is null ? timeProvider.GetUtcNow() : DateTimeOffset.MinValue;
         try
         {
-            await foreach (var record in client.StreamAsync(Feed, Settings with { Since = _position }, cancellationToken))
+            await foreach (var record in client.StreamAsync(Feed, Settings with { Since = _position, Tail = _position is null ? Settings.Tail : 0 }, cancellationToken))
             {
                 if (!received)
                 {
@@ -124,7 +127,7 @@ internal sealed class FeedRun(
                     _position = record.Position;
                 }
 
-                board.Enqueue(record);
+                board.Enqueue(record.IsData && record.Timestamp < historyBefore ? record with { FromHistory = true } : record);
             }
         }
         catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(cancellationToken))

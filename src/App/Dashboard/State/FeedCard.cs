@@ -204,12 +204,13 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
         return segments;
     }
 
-    // The median spacing is the series' usual pace whatever its rate; a few slow points do not move it.
+    // The median spacing is the series' usual pace whatever its rate; a few slow points do not move it. Until
+    // there are enough points to know the pace, nothing is a pause: the first points make a line, not dots.
     private static TimeSpan BreakAfter(Queue<(DateTimeOffset At, double Value)> points)
     {
         if (points.Count < 3)
         {
-            return MinBreak;
+            return TimeSpan.MaxValue;
         }
 
         var spacings = points.Zip(points.Skip(1), (a, b) => (b.At - a.At).Ticks).Order().ToArray();

@@ -13,7 +13,7 @@ public static class FeedPresenter
         FeedKind.Weather => $"{Text(data, "station")} {Number(data, "temperatureC"):0.0} °C, {Number(data, "humidityPercent"):0}% humidity, wind {Number(data, "windKph"):0} km/h {Text(data, "windDirection")}",
         FeedKind.News => Text(data, "headline"),
         FeedKind.System => $"CPU {Number(data, "cpuPercent"):0.0}% · {Number(data, "workingSetBytes") / 1_048_576:0} MB · {Count(Number(data, "activeStreams"), "stream")} · {Count(Number(data, "activeProducers"), "producer")}",
-        FeedKind.Counter => $"value {Number(data, "value"):0}",
+        FeedKind.Counter => string.Create(CultureInfo.InvariantCulture, $"value {Number(data, "value"):#,0}"),
         _ => data.ToString(),
     };
 
@@ -23,7 +23,7 @@ public static class FeedPresenter
         // Percent change puts symbols at different price levels on one comparable scale.
         FeedKind.Ticker => [(Text(data, "symbol"), Number(data, "changePercent"))],
         FeedKind.Weather => [(Text(data, "station"), Number(data, "temperatureC"))],
-        FeedKind.System => [("CPU %", Number(data, "cpuPercent"))],
+        FeedKind.System => [("CPU", Number(data, "cpuPercent"))],
         FeedKind.Counter => [("value", Number(data, "value"))],
         _ => [],
     };
@@ -33,11 +33,11 @@ public static class FeedPresenter
     /// <summary>What a kind's chart plots, as its title and the value axis' title say.</summary>
     public static ChartMeaning Meaning(string kind) => kind switch
     {
-        FeedKind.Ticker => new("Change since the open, per symbol", "change (%)", "{0:+0.##;-0.##;0}%"),
-        FeedKind.Weather => new("Temperature, per station", "temperature (°C)", "{0:0.#} °C"),
-        FeedKind.System => new("Server CPU", "CPU (%)", "{0:0.#}%"),
-        FeedKind.Counter => new("Counter value", "value", "{0:0.##}"),
-        _ => new("Value", "value", "{0:0.##}"),
+        FeedKind.Ticker => new("Change since the open, per symbol", "change (%)", "+0.##'%';-0.##'%';0'%'"),
+        FeedKind.Weather => new("Temperature, per station", "temperature (°C)", "0.#' °C'"),
+        FeedKind.System => new("Server CPU", "CPU (%)", "0.#'%'"),
+        FeedKind.Counter => new("Counter value", "value", "#,0.##"),
+        _ => new("Value", "value", "#,0.##"),
     };
 
     /// <summary>"1 stream", "2 streams".</summary>

@@ -139,7 +139,8 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
             }
         }
 
-        var changed = UpdateRate(batch.Count(r => r.IsData));
+        // History is not arriving now: it does not count in the rate.
+        var changed = UpdateRate(batch.Count(r => r.IsData && !r.FromHistory));
         foreach (var (feed, count) in dropped ?? [])
         {
             if (_cards.TryGetValue(feed, out var card))
@@ -211,11 +212,11 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
         }
         else
         {
-            summary = record.Message;
+            summary = RecordWords.Describe(record);
             card?.Note(record, kind);
         }
 
-        AddRow(new TimelineEntry(++_nextId, record.Timestamp, record.Feed, record.Sequence, summary, kind) { Record = record });
+        AddRow(new TimelineEntry(++_nextId, record.Timestamp, record.Feed, record.Sequence, summary, kind) { Record = record, FromHistory = record.FromHistory });
     }
 
     private void AddRow(TimelineEntry entry)

@@ -1,5 +1,6 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using MudBlazor.Charts;
 using Tributary.App.Dashboard.Session;
 using Tributary.App.Dashboard.State;
 
@@ -8,6 +9,10 @@ namespace Tributary.App.Dashboard.Views;
 /// <summary>One feed's card: latest value, delivery problems, and a chart (time axis in the viewer's zone) or headlines.</summary>
 public partial class FeedCardView
 {
+    private IReadOnlyList<State.ChartSeries>? _convertedFrom;
+    private List<ChartSeries<double>> _chartSeries = [];
+    private TimeSeriesChartOptions _chartOptions = new();
+
     /// <summary>The card to show. Required.</summary>
     [Parameter, EditorRequired]
     public FeedCard Card { get; set; } = null!;
@@ -36,6 +41,24 @@ public partial class FeedCardView
 
     private string TimeAxisTitle => Zone == TimeZoneInfo.Utc ? "time (UTC)" : $"time ({Zone.Id})";
 
+    private List<ChartSeries<double>> ChartSeries
+    {
+        get
+        {
+            Convert();
+            return _chartSeries;
+        }
+    }
+
+    private TimeSeriesChartOptions ChartOptions
+    {
+        get
+        {
+            Convert();
+            return _chartOptions;
+        }
+    }
+
     protected override bool ShouldRender()
     {
         // Paused, the card stands still; the first render always happens.
@@ -44,11 +67,49 @@ public partial class FeedCardView
         return render;
     }
 
-    private static string Plural(long count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
+    // The chart re-processes whenever it is handed new series or options: convert only when the card published new ones.
+    private void Convert()
+    {
+        if (ReferenceEquals(_convertedFrom, Card.Series))
+        {
+            return;
+        }
 
-    private static string FormatTime(object value) =>
-        value is DateTime time ? time.ToString("HH:mm:ss", CultureInfo.InvariantCulture) : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+        _convertedFrom = Card.Series;
+        var segments = Card.Series.SelectMany(s => s.Segments.Select(points => (Series: s, Points: points))).ToList();
+        _chartSeries = [.. segments.Select(segment => new ChartSeries<double>
+        {
+            Name = segment.Series.Name,
+            Data = segment.Points.Select(p => new TimeValue<double>(p.Time, p.Value)).ToList(),
+            Visible = true,
+            TooltipTitleFormat = "{{SERIES_NAME}}: {{Y_VALUE}}",
+            TooltipSubtitleFormat = "{{X_VALUE}}",
+            TooltipYValueFormat = Meaning.TooltipFormat,
+        })];
+        var span = Card.Series.SelectMany(s => s.Segments).Where(p => p.Length > 0)
+            .Aggregate((First: DateTime.MaxValue, Last: DateTime.MinValue), (range, points) => (Min(range.First, points[0].Time), Max(range.Last, points[^1].Time)));
+        _chartOptions = new TimeSeriesChartOptions
+        {
+            ShowLegend = false,
+            ShowToolTips = true,
+            ShowToolTipsOnTouch = true,
+            ChartPalette = [.. segments.Select(s => s.Series.Colour)],
+            LineStrokeWidth = 2,
+            ShowDataMarkers = segments.Any(s => s.Points.Length == 1),
+            TimeLabelFormat = "HH:mm:ss",
+            TooltipTimeLabelFormat = "HH:mm:ss.fff",
+            TimeLabelSpacing = TimeTicks.SpacingFor(span.Last - span.First),
+            XAxisTitle = TimeAxisTitle,
+            YAxisTitle = Meaning.AxisTitle,
+            YAxisToStringFunc = Meaning.Format,
+            YAxisLines = true,
+            YAxisTicks = 0,
+            MaxNumYAxisTicks = 5,
+            XAxisLines = true,
+        };
+    }
 
-    private string FormatValue(object value) =>
-        value is IConvertible number ? Meaning.Format(number.ToDouble(CultureInfo.InvariantCulture)) : "";
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
+    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 }

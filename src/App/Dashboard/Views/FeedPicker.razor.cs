@@ -3,7 +3,7 @@ using Tributary.App.Feeds;
 
 namespace Tributary.App.Dashboard.Views;
 
-/// <summary>Picks several feeds from the catalog.</summary>
+/// <summary>Picks several feeds from the catalog; each option shows the feed's description from the catalog.</summary>
 public partial class FeedPicker
 {
     /// <summary>The catalog to pick from. Default: empty.</summary>
@@ -12,7 +12,7 @@ public partial class FeedPicker
 
     /// <summary>The names of the picked feeds. Default: none.</summary>
     [Parameter]
-    public IEnumerable<string> Selected { get; set; } = [];
+    public IReadOnlyCollection<string> Selected { get; set; } = [];
 
     /// <summary>Raised with the new selection.</summary>
     [Parameter]
@@ -22,5 +22,8 @@ public partial class FeedPicker
     [Parameter]
     public bool Disabled { get; set; }
 
-    private Task OnChanged(IEnumerable<string> selected) => SelectedChanged.InvokeAsync(selected ?? []);
+    private Task OnChanged(IReadOnlyCollection<string>? selected) => SelectedChanged.InvokeAsync(selected ?? []);
+
+    // Not from the catalog: the picker computes this when the selection changes, which can be before the catalog arrives.
+    private static string Summary(IReadOnlyList<string> names) => string.Join(", ", names);
 }

@@ -6,13 +6,14 @@ using Tributary.App.Dashboard.State;
 namespace Tributary.App.Dashboard.Views;
 
 /// <summary>
-/// The merged timeline, newest first, with filters by feed and text. It holds still while the reader is not at
-/// the top (scrolled away to read) or the dashboard is paused: new rows are counted, not inserted above what is
+/// The merged timeline, newest first, with filters by feed, text and field value (kept by the owner, in the
+/// address). A row opens to show its whole record. It holds still while the reader is not at the top (scrolled
+/// away to read), a row is open, or the dashboard is paused: new rows are counted, not inserted above what is
 /// being read, and "jump to latest" (or Resume) brings them in.
 /// </summary>
 public partial class TimelineView : IAsyncDisposable
 {
-    private const string AllFeeds = "all feeds";
+    private const string AllFeeds = "(all feeds)";
 
     private ElementReference _scroller;
     private IJSObjectReference? _module;
@@ -21,12 +22,20 @@ public partial class TimelineView : IAsyncDisposable
     private IReadOnlyList<TimelineEntry>? _snapshot;
     private long _newestIdAtLock;
     private bool _locked;
-    private string _feed = AllFeeds;
-    private string? _text;
+    private bool _wrap;
+    private long? _open;
 
     /// <summary>Timeline entries, newest first. Default: empty.</summary>
     [Parameter]
     public IReadOnlyCollection<TimelineEntry> Entries { get; set; } = [];
+
+    /// <summary>Which rows show. Default: all.</summary>
+    [Parameter]
+    public TimelineFilter Filter { get; set; } = TimelineFilter.None;
+
+    /// <summary>Raised with the filter the user chose.</summary>
+    [Parameter]
+    public EventCallback<TimelineFilter> FilterChanged { get; set; }
 
     /// <summary>The feeds the filter offers. Default: none.</summary>
     [Parameter]
@@ -51,8 +60,6 @@ public partial class TimelineView : IAsyncDisposable
     [Inject]
     private IJSRuntime JS { get; set; } = null!;
 
-    private IEnumerable<string> FeedChoices => [AllFeeds, .. Feeds];
-
     private string ZoneName => Zone == TimeZoneInfo.Utc ? "UTC" : Zone.Id;
 
     private long NewSinceLocked => Entries.Count > 0 ? Entries.First().Id - _newestIdAtLock : 0;
@@ -63,17 +70,7 @@ public partial class TimelineView : IAsyncDisposable
         get
         {
             IEnumerable<TimelineEntry> rows = _snapshot ?? (IEnumerable<TimelineEntry>)Entries;
-            if (_feed != AllFeeds)
-            {
-                rows = rows.Where(r => r.Feed == _feed);
-            }
-
-            if (!string.IsNullOrWhiteSpace(_text))
-            {
-                rows = rows.Where(r => r.Summary.Contains(_text, StringComparison.OrdinalIgnoreCase) || r.Feed.Contains(_text, StringComparison.OrdinalIgnoreCase));
-            }
-
-            return [.. rows];
+            return Filter.IsEmpty ? [.. rows] : [.. rows.Where(Filter.Matches)];
         }
     }
 
@@ -129,7 +126,7 @@ public partial class TimelineView : IAsyncDisposable
 
     private void UpdateSnapshot()
     {
-        var hold = Frozen || _locked;
+        var hold = Frozen || _locked || _open is not null;
         if (hold && _snapshot is null)
         {
             _snapshot = [.. Entries];
@@ -151,6 +148,22 @@ public partial class TimelineView : IAsyncDisposable
         _locked = false;
         UpdateSnapshot();
     }
+
+    private void Toggle(TimelineEntry entry)
+    {
+        _open = _open == entry.Id ? null : entry.Id;
+        UpdateSnapshot();
+    }
+
+    private Task SetFeedAsync(string feed) => FilterChanged.InvokeAsync(Filter with { Feed = feed == AllFeeds ? null : feed });
+
+    private Task SetTextAsync(string? text) => FilterChanged.InvokeAsync(Filter with { Text = string.IsNullOrEmpty(text) ? null : text });
+
+    private Task FilterByFieldAsync((string Path, string Value) field) => FilterChanged.InvokeAsync(Filter with { Field = field.Path, Value = field.Value });
+
+    private Task ClearFieldAsync() => FilterChanged.InvokeAsync(Filter with { Field = null, Value = null });
+
+    private static string KindClass(TimelineKind kind) => kind.ToString().ToLowerInvariant();
 
     private string LocalTime(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
 

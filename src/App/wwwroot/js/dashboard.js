@@ -39,3 +39,40 @@ export function watchScroll(element, component) {
 export function scrollToTop(element) {
     element.scrollTop = 0;
 }
+
+export function focus(id) {
+    document.getElementById(id)?.focus();
+}
+
+// The dashboard's keys. Typing in a field is never taken over: only Escape (which clears the timeline filter)
+// works there. The ? overlay lists the same keys.
+export function watchKeys(component) {
+    const typing = target => target.closest("input, textarea, select, [contenteditable=true], [role=listbox], .mud-dialog");
+    const onKey = event => {
+        if (event.ctrlKey || event.metaKey || event.altKey) {
+            return;
+        }
+        const filter = document.querySelector("#timeline-text");
+        if (event.key === "Escape" && filter && event.target === filter) {
+            filter.value = "";
+            filter.dispatchEvent(new Event("input", { bubbles: true }));
+            filter.blur();
+            return;
+        }
+        if (typing(event.target)) {
+            return;
+        }
+        if (event.key === "/") {
+            event.preventDefault();
+            filter?.focus();
+        } else if (event.key === "?") {
+            event.preventDefault();
+            component.invokeMethodAsync("OnShortcutAsync", "help");
+        } else if ((event.key === " " && !event.target.closest("button, a, summary")) || event.key === "p") {
+            event.preventDefault();
+            component.invokeMethodAsync("OnShortcutAsync", "pause");
+        }
+    };
+    document.addEventListener("keydown", onKey);
+    return { dispose: () => document.removeEventListener("keydown", onKey) };
+}

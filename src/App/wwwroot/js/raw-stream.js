@@ -1,5 +1,16 @@
-// Reads GET /api/stream with fetch, as any HTTP client would, and appends each line to an element.
+// Reads GET /api/stream with fetch, as any HTTP client would, and shows each line in an element, newest first,
+// beside the time it arrived in the browser's own zone (the line itself is as sent: UTC).
 // Returns a handle whose stop() aborts the request; the server then stops the stream's producers.
+const arrival = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", fractionalSecondDigits: 3, hour12: false });
+
+export function timeZone() {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+export function focus(id) {
+    document.getElementById(id)?.focus();
+}
+
 export function start(element, url, maxLines) {
     const controller = new AbortController();
     element.replaceChildren();
@@ -44,12 +55,19 @@ async function read(element, url, maxLines, signal) {
 function appendLine(element, text, maxLines) {
     const line = document.createElement("div");
     line.className = "raw-line";
-    line.textContent = text;
-    element.append(line);
+    const received = document.createElement("time");
+    received.className = "raw-received";
+    const now = new Date();
+    received.dateTime = now.toISOString();
+    received.textContent = arrival.format(now);
+    const content = document.createElement("span");
+    content.className = "raw-text";
+    content.textContent = text;
+    line.append(received, content);
+    element.prepend(line);
     while (element.childElementCount > maxLines) {
-        element.firstElementChild.remove();
+        element.lastElementChild.remove();
     }
-    element.scrollTop = element.scrollHeight;
 }
 
 // Copies a command. The clipboard API needs a secure context (https or localhost); elsewhere the older

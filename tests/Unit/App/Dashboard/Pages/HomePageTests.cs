@@ -18,7 +18,7 @@ public sealed partial class HomePageTests(AppFixture fixture) : IClassFixture<Ap
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("<title>Dashboard · Tributary</title>", html, StringComparison.Ordinal);
         Assert.Matches(BlazorScript(), html);
-        Assert.Contains("<script src=\"_content/Radzen.Blazor/Radzen.Blazor.", html, StringComparison.Ordinal);
+        Assert.Contains("<script src=\"_content/MudBlazor/MudBlazor.min.", html, StringComparison.Ordinal);
         // Prerendered without a circuit: nothing is known yet, so a neutral "connecting" (the hub connection opens once interactive).
         Assert.Contains("data-state=\"connecting\"", html, StringComparison.Ordinal);
     }

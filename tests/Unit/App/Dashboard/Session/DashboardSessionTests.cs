@@ -44,6 +44,41 @@ public sealed class DashboardSessionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Start_asks_each_shared_feed_for_its_recent_history_first_and_marks_it_as_such()
+    {
+        await ReadyAsync();
+        await _session.SelectAsync(["news", "counter"]);
+
+        await _session.StartAsync();
+        await WaitForOpenStreamsAsync(2);
+        _client.WriteAt("news", """{"headline":"From before Start"}""", DateTimeOffset.UtcNow.AddMinutes(-1));
+        _client.Write("news", """{"headline":"Live"}""");
+        await _client.WaitForConsumedAsync(2);
+        await TickAsync();
+
+        // Shared feeds keep history; a counter of one's own does not.
+        Assert.Equal([("counter", 0), ("news", 100)], _client.StreamRequests.Select(r => (r.Feed, r.Settings.Tail)).Order());
+        Assert.Equal([(false, "Live"), (true, "From before Start")], _session.Board.Timeline.Select(e => (e.FromHistory, e.Summary)));
+        // History is not arriving now: the rate counts only the live item.
+        Assert.Equal(1, _session.Board.ItemsPerSecond);
+    }
+
+    [Fact]
+    public async Task A_resumed_stream_asks_for_what_it_missed_not_for_history()
+    {
+        await ReadyAsync();
+        await _session.SelectAsync(["news"]);
+        await _session.StartAsync();
+        _client.Write("news", """{"headline":"One"}""");
+        await _client.WaitForConsumedAsync(1);
+
+        _client.Lose("news");
+        await TestTimeouts.WaitUntilAsync(() => _client.StreamRequests.Count == 2);
+
+        Assert.Equal([(null, 100), ("1@e1", 0)], _client.StreamRequests.Select(r => (r.Settings.Since, r.Settings.Tail)));
+    }
+
+    [Fact]
     public async Task A_render_that_fails_is_told_and_the_next_tick_renders_again()
     {
         var attempts = 0;
@@ -179,7 +214,7 @@ public sealed class DashboardSessionTests : IAsyncDisposable
 
         await _session.ApplyAsync(new DashboardAddress(["bogus", "news"], Running: true, null, null));
 
-        Assert.Equal("The address names an unknown feed: 'bogus'. Known feeds: news, weather, ticker, system, counter.", _session.Problem);
+        Assert.Equal("The address names a feed this server does not offer you: 'bogus'. You can watch: news, weather, ticker, system, counter.", _session.Problem);
         Assert.Equal(["news"], _session.Selected);
         Assert.True(_session.Running);
     }

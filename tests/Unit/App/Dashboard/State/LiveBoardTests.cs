@@ -109,12 +109,14 @@ public sealed class LiveBoardTests
 
         board.Enqueue(Counter(1));
         board.Enqueue(Control("gap", """{"skipped":3,"message":"3 items were dropped: this reader fell behind."}"""));
-        board.Enqueue(Control("reset", """{"message":"History from before is gone."}"""));
+        board.Enqueue(Control("reset", """{"reason":"epoch","message":"Position 1098@3gnijt4u6vfk is from another epoch of feed 'counter'."}"""));
         board.Apply();
 
         var card = board.Cards[0];
         Assert.Equal([TimelineKind.Reset, TimelineKind.Gap, TimelineKind.Data], board.Timeline.Select(e => e.Kind));
-        Assert.Equal("3 items were dropped: this reader fell behind.", board.Timeline.ElementAt(1).Summary);
+        // In the words of someone watching: no positions, epochs or sequence numbers (the record keeps the server's).
+        Assert.Equal("counter started over on the server (it restarted): continuing with its new items.", board.Timeline.ElementAt(0).Summary);
+        Assert.Equal("3 counter items skipped: this view fell behind the feed.", board.Timeline.ElementAt(1).Summary);
         Assert.Equal((1L, 3L, 1L, 1L), (card.Gaps, card.Missed, card.Resets, card.Count));
         Assert.Equal(1, board.TotalItems);
     }
