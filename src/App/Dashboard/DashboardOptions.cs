@@ -36,9 +36,6 @@ public sealed class DashboardOptions
     /// </summary>
     public int HistoryOnStart { get; set; } = 100;
 
-    /// <summary>How many points each chart keeps (default 60).</summary>
-    public int ChartPoints { get; set; } = 60;
-
     /// <summary>The feeds selected when the dashboard first opens.</summary>
     public List<string> DefaultFeeds { get; set; } = ["news", "weather", "ticker", "system"];
 }

@@ -159,7 +159,9 @@ public partial class Home : IAsyncDisposable
         var address = DashboardAddress.Parse(query.Feeds, query.AutoStart, query.Rate, query.Count, out var problem) with
         {
             Filter = DashboardAddress.ParseFilter(query.Show, query.Text, query.Field, query.Value),
+            Window = DashboardAddress.ParseWindow(query.Window, out var windowProblem),
         };
+        problem = problem is null ? windowProblem : windowProblem is null ? problem : $"{problem} {windowProblem}";
         // Coming back from another page to a bare "/" keeps what runs; a fresh tab starts from the defaults.
         if (address.Feeds is null && firstVisit && Session.Running)
         {
@@ -224,6 +226,12 @@ public partial class Home : IAsyncDisposable
     private void SetFilter(TimelineFilter filter)
     {
         Session.SetFilter(filter);
+        ShowAddress(replace: true);
+    }
+
+    private void SetChartWindow(ChartWindow window)
+    {
+        Session.SetChartWindow(window);
         ShowAddress(replace: true);
     }
 
@@ -318,11 +326,11 @@ public partial class Home : IAsyncDisposable
 
     private bool IsDashboard(string uri) => Navigation.ToBaseRelativePath(uri).Split('?')[0].Length == 0;
 
-    private static (string? Feeds, string? AutoStart, string? Rate, string? Count, string? Show, string? Text, string? Field, string? Value) QueryOf(string uri)
+    private static (string? Feeds, string? AutoStart, string? Rate, string? Count, string? Show, string? Text, string? Field, string? Value, string? Window) QueryOf(string uri)
     {
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(uri).Query);
         string? Get(string key) => query.TryGetValue(key, out var value) ? value.ToString() : null;
-        return (Get("feeds"), Get("autostart"), Get("rate"), Get("count"), Get("show"), Get("q"), Get("field"), Get("value"));
+        return (Get("feeds"), Get("autostart"), Get("rate"), Get("count"), Get("show"), Get("q"), Get("field"), Get("value"), Get("window"));
     }
 
     private static TimeZoneInfo ZoneNamed(string? name)

@@ -18,6 +18,27 @@ public sealed record DashboardAddress(IReadOnlyList<string>? Feeds, bool Running
     /// <summary>Which timeline rows show.</summary>
     public TimelineFilter Filter { get; init; } = TimelineFilter.None;
 
+    /// <summary>How much time the charts show, or null to leave it as it is.</summary>
+    public ChartWindow? Window { get; init; }
+
+    /// <summary>Reads <c>window</c> (minutes: 1, 5 or 15); anything else is null, and reported in <paramref name="problem"/> when present.</summary>
+    public static ChartWindow? ParseWindow(string? minutes, out string? problem)
+    {
+        problem = null;
+        if (string.IsNullOrEmpty(minutes))
+        {
+            return null;
+        }
+
+        if (int.TryParse(minutes, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && ChartWindow.Of(value) is { } window)
+        {
+            return window;
+        }
+
+        problem = $"The address' chart window '{Shorten(minutes)}' is not one of {string.Join(", ", ChartWindow.All.Select(w => w.Minutes))} minutes; the charts show the last {ChartWindow.OneMinute.Label}.";
+        return null;
+    }
+
     /// <summary>Reads the timeline's filter from the query parameters; absent ones filter nothing.</summary>
     public static TimelineFilter ParseFilter(string? show, string? text, string? field, string? value) => new(
         string.IsNullOrWhiteSpace(show) ? null : show.Trim(),
@@ -78,6 +99,11 @@ public sealed record DashboardAddress(IReadOnlyList<string>? Feeds, bool Running
         if (Count is { } count)
         {
             query.Add(new("count", count.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (Window is { } window && window != ChartWindow.OneMinute)
+        {
+            query.Add(new("window", window.Minutes.ToString(CultureInfo.InvariantCulture)));
         }
 
         if (Filter.Feed is { } show)

@@ -48,7 +48,7 @@ public sealed class DashboardSession : IAsyncDisposable
         _options = options.Value;
         _time = timeProvider;
         _logger = logger;
-        Board = new LiveBoard(_options.TimelineCapacity, _options.ChartPoints, timeProvider);
+        Board = new LiveBoard(_options.TimelineCapacity, timeProvider);
         // Distinct: configuration binding appends appsettings' list to the option's default one.
         Selected = [.. _options.DefaultFeeds.Distinct(StringComparer.Ordinal)];
         _client.StateChanged += MarkChanged;
@@ -99,7 +99,15 @@ public sealed class DashboardSession : IAsyncDisposable
     /// <summary>Which timeline rows show.</summary>
     public TimelineFilter Filter { get; private set; } = TimelineFilter.None;
 
-    public DashboardAddress Address => new(Selected, Running, CounterRate, CounterCount) { Filter = Filter };
+    public DashboardAddress Address => new(Selected, Running, CounterRate, CounterCount) { Filter = Filter, Window = Board.ChartWindow };
+
+    /// <summary>Sets how much time the charts show.</summary>
+    public void SetChartWindow(ChartWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        Board.ChartWindow = window;
+        MarkChanged();
+    }
 
     /// <summary>Each shared feed's last position (<c>seq@epoch</c>), for the page to keep in the browser across a reload.</summary>
     public IReadOnlyDictionary<string, string> Positions
@@ -238,6 +246,10 @@ public sealed class DashboardSession : IAsyncDisposable
     private async Task ApplyCoreAsync(DashboardAddress address)
     {
         Filter = address.Filter;
+        if (address.Window is { } window && window != Board.ChartWindow)
+        {
+            Board.ChartWindow = window;
+        }
         var unknown = UnknownFeeds.In(address.Feeds, Catalog);
         if (address.Feeds is { } feeds)
         {

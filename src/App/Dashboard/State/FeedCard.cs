@@ -7,7 +7,7 @@ namespace Tributary.App.Dashboard.State;
 /// What one feed's card shows: its latest value, a chart of recent numbers or recent headlines, and what went
 /// wrong on the way (gaps with their missed items, resets, items the view had to drop, the upstream's status).
 /// </summary>
-public sealed class FeedCard(FeedInfo feed, int chartPoints)
+public sealed class FeedCard(FeedInfo feed)
 {
     private const int HeadlineCount = 5;
 
@@ -15,10 +15,11 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
     private const int BreakFactor = 5;
     private static readonly TimeSpan MinBreak = TimeSpan.FromSeconds(3);
 
-    private readonly Dictionary<string, Queue<(DateTimeOffset At, double Value)>> _points = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SeriesHistory> _points = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ChartSeries> _published = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
     private readonly LinkedList<string> _headlines = new();
+    private ChartWindow? _publishedWindow;
     private IReadOnlyList<ChartSeries> _series = [];
 
     public FeedInfo Feed { get; } = feed;
@@ -113,9 +114,18 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
         }
     }
 
-    /// <summary>Rebuilds the series that have new points, with times in <paramref name="zone"/>. Returns whether any changed.</summary>
-    internal bool PublishSeries(TimeZoneInfo zone)
+    /// <summary>
+    /// Rebuilds the series that have new points (all of them when <paramref name="window"/> changed): the points of
+    /// that window before <paramref name="now"/>, with times in <paramref name="zone"/>. Returns whether any changed.
+    /// </summary>
+    internal bool PublishSeries(TimeZoneInfo zone, ChartWindow window, DateTimeOffset now)
     {
+        if (window != _publishedWindow)
+        {
+            _publishedWindow = window;
+            _changed.UnionWith(_points.Keys);
+        }
+
         if (_changed.Count == 0)
         {
             return false;
@@ -133,7 +143,7 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
         {
             if (_changed.Contains(name) || !_published.TryGetValue(name, out var old) || old.Colour != colours[name])
             {
-                _published[name] = new ChartSeries(name, colours[name], Segments(_points[name], zone));
+                _published[name] = new ChartSeries(name, colours[name], Segments([.. _points[name].Within(window, now)], zone));
             }
         }
 
@@ -167,18 +177,14 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
 
         if (!_points.TryGetValue(name, out var points))
         {
-            _points[name] = points = new Queue<(DateTimeOffset, double)>(chartPoints + 1);
+            _points[name] = points = new SeriesHistory();
         }
 
-        points.Enqueue((at, value));
+        points.Add(at, value);
         _changed.Add(name);
-        if (points.Count > chartPoints)
-        {
-            points.Dequeue();
-        }
     }
 
-    private static List<ChartPoint[]> Segments(Queue<(DateTimeOffset At, double Value)> points, TimeZoneInfo zone)
+    private static List<ChartPoint[]> Segments(List<(DateTimeOffset At, double Value)> points, TimeZoneInfo zone)
     {
         var breakAfter = BreakAfter(points);
         var segments = new List<ChartPoint[]>();
@@ -206,7 +212,7 @@ public sealed class FeedCard(FeedInfo feed, int chartPoints)
 
     // The median spacing is the series' usual pace whatever its rate; a few slow points do not move it. Until
     // there are enough points to know the pace, nothing is a pause: the first points make a line, not dots.
-    private static TimeSpan BreakAfter(Queue<(DateTimeOffset At, double Value)> points)
+    private static TimeSpan BreakAfter(List<(DateTimeOffset At, double Value)> points)
     {
         if (points.Count < 3)
         {

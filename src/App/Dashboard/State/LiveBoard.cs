@@ -11,7 +11,7 @@ namespace Tributary.App.Dashboard.State;
 /// (<see cref="Apply"/>, on the renderer's thread). What waits between two ticks is bounded: if the view falls
 /// that far behind, the oldest waiting records are dropped and counted on their cards.
 /// </summary>
-public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvider timeProvider)
+public sealed class LiveBoard(int timelineCapacity, TimeProvider timeProvider)
 {
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
 
@@ -34,9 +34,25 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
     private long _nextId;
     private int _recentCount;
     private bool _chartsWaiting;
+    private ChartWindow _chartWindow = ChartWindow.OneMinute;
 
     /// <summary>How many records may wait for the next <see cref="Apply"/>: the timeline's capacity, since no more could be shown.</summary>
     public int PendingCapacity { get; } = Math.Max(1, timelineCapacity);
+
+    /// <summary>How much time the charts show. Default: the last minute. A change shows at the next <see cref="Apply"/>.</summary>
+    public ChartWindow ChartWindow
+    {
+        get => _chartWindow;
+        set
+        {
+            lock (_gate)
+            {
+                _chartWindow = value;
+                _chartsWaiting = true;
+                _lastChartPublish = DateTimeOffset.MinValue;
+            }
+        }
+    }
 
     /// <summary>The viewer's time zone: chart axes are in it. Default UTC.</summary>
     public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Utc;
@@ -61,7 +77,7 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
     {
         ArgumentNullException.ThrowIfNull(feeds);
         var wanted = feeds.ToList();
-        var cards = wanted.Select(f => _cards.TryGetValue(f.Name, out var card) ? card : new FeedCard(f, chartPoints)).ToList();
+        var cards = wanted.Select(f => _cards.TryGetValue(f.Name, out var card) ? card : new FeedCard(f)).ToList();
         _cards.Clear();
         foreach (var card in cards)
         {
@@ -254,7 +270,7 @@ public sealed class LiveBoard(int timelineCapacity, int chartPoints, TimeProvide
         var changed = false;
         foreach (var card in _cardList)
         {
-            changed |= card.PublishSeries(TimeZone);
+            changed |= card.PublishSeries(TimeZone, ChartWindow, now);
         }
 
         return changed;

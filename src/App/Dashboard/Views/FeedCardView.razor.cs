@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using MudBlazor.Charts;
@@ -108,6 +109,10 @@ public partial class FeedCardView
             XAxisLines = true,
         };
     }
+
+    private ChartCrosshair Crosshair(SvgPath hovered) => ChartCrosshair.At(hovered.LabelXValue, Card.Series, Meaning);
+
+    private static string Svg(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 

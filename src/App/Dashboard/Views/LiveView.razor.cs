@@ -13,6 +13,10 @@ public partial class LiveView
     [Parameter, EditorRequired]
     public DashboardSession Session { get; set; } = null!;
 
+    /// <summary>Raised with the chart window the user chose.</summary>
+    [Parameter]
+    public EventCallback<State.ChartWindow> ChartWindowChanged { get; set; }
+
     /// <summary>Raised with the timeline filter the user chose.</summary>
     [Parameter]
     public EventCallback<State.TimelineFilter> FilterChanged { get; set; }

@@ -28,22 +28,34 @@ public sealed class LiveBoardTests
     }
 
     [Fact]
-    public void A_chart_keeps_only_its_last_points_and_the_card_its_latest_value()
+    public void A_chart_shows_its_window_with_bounded_points_whatever_the_rate_and_the_card_its_latest_value()
     {
-        var board = NewBoard(chartPoints: 60);
+        var board = NewBoard();
 
-        for (var i = 1; i <= 100; i++)
+        // Two minutes at 100 items per second: 12,000 points arrive.
+        for (var i = 1; i <= 12_000; i++)
         {
             board.Enqueue(Counter(i));
+            _clock.Advance(TimeSpan.FromMilliseconds(10));
+            if (i % 50 == 0)
+            {
+                board.Apply();
+            }
         }
 
         board.Apply();
+        var lastMinute = Assert.Single(Assert.Single(board.Cards[0].Series).Segments);
+        board.ChartWindow = ChartWindow.FiveMinutes;
+        board.Apply();
+        var fiveMinutes = Assert.Single(Assert.Single(board.Cards[0].Series).Segments);
 
-        var card = board.Cards[0];
-        var points = Assert.Single(Assert.Single(card.Series).Segments);
-        Assert.Equal(60, points.Length);
-        Assert.Equal(100, points.Last().Value);
-        Assert.Equal("value 100", card.Latest);
+        // The last minute, at most 600 points of it; five minutes show the whole two, at most 600 points too.
+        Assert.InRange(lastMinute.Length, 590, SeriesHistory.PointsPerWindow);
+        Assert.True(lastMinute[^1].Time - lastMinute[0].Time <= TimeSpan.FromMinutes(1));
+        Assert.Equal(12_000, lastMinute[^1].Value);
+        Assert.InRange(fiveMinutes.Length, 230, SeriesHistory.PointsPerWindow);
+        Assert.True(fiveMinutes[^1].Time - fiveMinutes[0].Time > TimeSpan.FromMinutes(1.9));
+        Assert.Equal("value 12,000", board.Cards[0].Latest);
     }
 
     [Fact]
@@ -189,6 +201,7 @@ public sealed class LiveBoardTests
 
         _clock.Advance(TimeSpan.FromSeconds(30));
         board.Enqueue(Counter(6));
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
         board.Enqueue(Counter(7));
         board.Apply();
 
@@ -249,9 +262,9 @@ public sealed class LiveBoardTests
         Assert.Null(board.Cards[0].Latest);
     }
 
-    private LiveBoard NewBoard(int timelineCapacity = 500, int chartPoints = 60)
+    private LiveBoard NewBoard(int timelineCapacity = 500)
     {
-        var board = new LiveBoard(timelineCapacity, chartPoints, _clock);
+        var board = new LiveBoard(timelineCapacity, _clock);
         board.SetFeeds([new FeedInfo("counter", "counter", "Numbers", 10), new FeedInfo("weather", "weather", "Stations", 1)]);
         return board;
     }
