@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Tributary.App.Dashboard.Client;
 using Tributary.App.Feeds;
+using Tributary.App.Feeds.Diagnostics;
 
 namespace Tributary.Tests.Unit.Support;
 
@@ -30,7 +31,7 @@ internal sealed class FakeFeedClient : IFeedClient
         new("weather", "weather", "Stations", 1) { Shared = true },
         new("ticker", "ticker", "Quotes", 4) { Shared = true },
         new("system", "system", "Server metrics", 1) { Shared = true },
-        new("counter", "counter", "Numbers", 10),
+        new("counter", "counter", "Numbers", 10) { MaxRate = 1000, MaxCount = 5000 },
     ];
 
     /// <summary>Every stream asked for, in order.</summary>
@@ -46,7 +47,8 @@ internal sealed class FakeFeedClient : IFeedClient
     /// <summary>Streams of these feeds are refused with the given exception.</summary>
     public ConcurrentDictionary<string, Exception> Refuse { get; } = new(StringComparer.Ordinal);
 
-    public Func<ServerStats?> Stats { get; set; } = () => new ServerStats(7, 3, 1);
+    public Func<StreamStatsSnapshot?> Stats { get; set; } = () => new StreamStatsSnapshot("memory", "test-1", 7, 3, 1, 2, 100,
+        new Dictionary<string, EndpointStatsSnapshot>(), new Dictionary<string, SharedFeedSnapshot>());
 
     /// <summary>The epoch written on shared feeds' records.</summary>
     public string Epoch { get; set; } = "e1";
@@ -104,7 +106,7 @@ internal sealed class FakeFeedClient : IFeedClient
         }
     }
 
-    public Task<ServerStats?> GetServerStatsAsync(CancellationToken cancellationToken) => Task.FromResult(Stats());
+    public Task<StreamStatsSnapshot?> GetServerStatsAsync(CancellationToken cancellationToken) => Task.FromResult(Stats());
 
     /// <summary>Writes a data record to <paramref name="feed"/>'s stream, numbered after the last.</summary>
     public FeedRecord Write(string feed, string json) => WriteRecord(feed, json, type: null);

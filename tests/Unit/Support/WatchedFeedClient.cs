@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Tributary.App.Dashboard.Client;
 using Tributary.App.Feeds;
+using Tributary.App.Feeds.Diagnostics;
 
 namespace Tributary.Tests.Unit.Support;
 
@@ -24,7 +25,7 @@ internal sealed class WatchedFeedClient(IFeedClient inner) : IFeedClient
 
     public Task<IReadOnlyList<FeedInfo>> GetCatalogAsync(CancellationToken cancellationToken) => inner.GetCatalogAsync(cancellationToken);
 
-    public Task<ServerStats?> GetServerStatsAsync(CancellationToken cancellationToken) => inner.GetServerStatsAsync(cancellationToken);
+    public Task<StreamStatsSnapshot?> GetServerStatsAsync(CancellationToken cancellationToken) => inner.GetServerStatsAsync(cancellationToken);
 
     public async IAsyncEnumerable<FeedRecord> StreamAsync(string feed, FeedStreamSettings settings, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Tributary.App.Feeds;
+using Tributary.App.Feeds.Diagnostics;
 
 namespace Tributary.App.Dashboard.Client;
 
@@ -59,7 +60,7 @@ public sealed class HubFeedClient : IFeedClient
         }
     }
 
-    public async Task<ServerStats?> GetServerStatsAsync(CancellationToken cancellationToken)
+    public async Task<StreamStatsSnapshot?> GetServerStatsAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -71,7 +72,7 @@ public sealed class HubFeedClient : IFeedClient
 
             using var response = await _http.SendAsync(request, cancellationToken);
             response.EnsureSuccessStatusCode();
-            return await response.Content.ReadFromJsonAsync<ServerStats>(JsonSerializerOptions.Web, cancellationToken);
+            return await response.Content.ReadFromJsonAsync<StreamStatsSnapshot>(JsonSerializerOptions.Web, cancellationToken);
         }
         catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -1,4 +1,5 @@
 using Tributary.App.Feeds;
+using Tributary.App.Feeds.Diagnostics;
 
 namespace Tributary.App.Dashboard.Client;
 
@@ -19,6 +20,6 @@ public interface IFeedClient : IAsyncDisposable
     /// </summary>
     IAsyncEnumerable<FeedRecord> StreamAsync(string feed, FeedStreamSettings settings, CancellationToken cancellationToken);
 
-    /// <summary>The server's live counters, or <see langword="null"/> if they could not be read.</summary>
-    Task<ServerStats?> GetServerStatsAsync(CancellationToken cancellationToken);
+    /// <summary>The server's live counters (<c>/api/stats</c>), or <see langword="null"/> if they could not be read (or this user may not).</summary>
+    Task<StreamStatsSnapshot?> GetServerStatsAsync(CancellationToken cancellationToken);
 }

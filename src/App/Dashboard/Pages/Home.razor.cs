@@ -101,7 +101,7 @@ public partial class Home : IAsyncDisposable
         // Only once interactive: a prerender must not open a hub connection.
         await Session.EnsureReadyAsync(_lifetime.Token);
         _module = await JS.InvokeAsync<IJSObjectReference>("import", _lifetime.Token, "./js/dashboard.js");
-        Session.SetTimeZone(ZoneNamed(await _module.InvokeAsync<string>("timeZone", _lifetime.Token)));
+        Session.SetTimeZone(TimeZones.Named(await _module.InvokeAsync<string>("timeZone", _lifetime.Token)));
         _self = DotNetObjectReference.Create(this);
         _keys = await _module.InvokeAsync<IJSObjectReference>("watchKeys", _lifetime.Token, _self);
         await FollowAddressAsync(firstVisit: true);
@@ -331,17 +331,5 @@ public partial class Home : IAsyncDisposable
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(uri).Query);
         string? Get(string key) => query.TryGetValue(key, out var value) ? value.ToString() : null;
         return (Get("feeds"), Get("autostart"), Get("rate"), Get("count"), Get("show"), Get("q"), Get("field"), Get("value"), Get("window"));
-    }
-
-    private static TimeZoneInfo ZoneNamed(string? name)
-    {
-        try
-        {
-            return string.IsNullOrEmpty(name) ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(name);
-        }
-        catch (Exception failure) when (failure is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return TimeZoneInfo.Utc;
-        }
     }
 }

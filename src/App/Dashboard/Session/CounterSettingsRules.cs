@@ -18,7 +18,8 @@ public static class CounterSettingsRules
             return null;
         }
 
-        var max = counters.Select(f => f.MaxRate).DefaultIfEmpty(double.MaxValue).Min();
+        // A limit of 0 is one the server did not say (an older server): the server checks it anyway.
+        var max = counters.Select(f => f.MaxRate).Where(m => m > 0).DefaultIfEmpty(double.MaxValue).Min();
         return double.IsFinite(value) && value >= FeedDefinition.MinRate && value <= max
             ? null
             : $"Rate must be 0 (as fast as possible) or from {Number(FeedDefinition.MinRate)} to {Number(max)} items per second.";
@@ -33,7 +34,7 @@ public static class CounterSettingsRules
             return null;
         }
 
-        var max = counters.Select(f => f.MaxCount).DefaultIfEmpty(long.MaxValue).Min();
+        var max = counters.Select(f => f.MaxCount).Where(m => m > 0).DefaultIfEmpty(long.MaxValue).Min();
         return value >= 0 && value <= max ? null : $"Count must be from 0 (no limit) to {Number(max)} items.";
     }
 

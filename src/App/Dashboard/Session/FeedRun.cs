@@ -142,7 +142,7 @@ internal sealed class FeedRun(
         catch (HubException refused)
         {
             // The server's own words: they name the feed and the setting at fault.
-            Problem = refused.Message;
+            Problem = ServerWords.Of(refused);
             SetState(FeedRunState.Failed);
             return Outcome.Refused;
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Tributary.App.Dashboard.Client;
 using Tributary.App.Dashboard.Session;
+using Tributary.App.Dashboard.State;
 
 namespace Tributary.App.Dashboard.Views;
 
@@ -11,15 +12,15 @@ namespace Tributary.App.Dashboard.Views;
 /// </summary>
 public partial class StatusBar
 {
-    /// <summary>The session to show. Required.</summary>
+    /// <summary>What to show. Required.</summary>
     [Parameter, EditorRequired]
-    public DashboardSession Session { get; set; } = null!;
+    public StreamStatus Status { get; set; } = null!;
 
     [Inject]
     private TimeProvider TimeProvider { get; set; } = null!;
 
     // Before the page is interactive nothing is known yet: a neutral "connecting", not a red "disconnected".
-    private string HubState => !Session.IsReady && Session.Problem is null ? "connecting" : Session.Connection switch
+    private string HubState => !Status.Ready && !Status.Unreachable ? "connecting" : Status.Connection switch
     {
         FeedConnectionState.Connected => "connected",
         FeedConnectionState.Connecting => "connecting",
@@ -42,23 +43,23 @@ public partial class StatusBar
         _ => "neutral",
     };
 
-    private string StreamState => (Session.Running, Session.Paused) switch
+    private string StreamState => (Status.Running, Status.Paused) switch
     {
         (false, _) => "stopped",
         (true, true) => "paused",
-        _ when Session.Connection != FeedConnectionState.Connected || Session.Resuming > 0 => "resuming",
+        _ when Status.Connection != FeedConnectionState.Connected || Status.Resuming > 0 => "resuming",
         _ when IsQuiet => "quiet",
         _ => "live",
     };
 
-    private bool IsQuiet => Session.Board.LastItemAt is not { } last || TimeProvider.GetUtcNow() - last > DashboardSession.QuietAfter;
+    private bool IsQuiet => Status.LastItemAt is not { } last || TimeProvider.GetUtcNow() - last > DashboardSession.QuietAfter;
 
     private string StreamText => StreamState switch
     {
         "stopped" => "stopped",
-        "paused" => $"paused · {Session.NewWhilePaused} new",
+        "paused" => $"paused · {Display.Number(Status.NewWhilePaused)} new",
         "resuming" => "resuming…",
-        "quiet" => Session.Board.LastItemAt is { } last ? $"live · last item {Ago(last)}" : "live · waiting for the first item",
+        "quiet" => Status.LastItemAt is { } last ? $"live · last item {Ago(last)}" : "live · waiting for the first item",
         _ => "live",
     };
 

@@ -38,6 +38,9 @@ public sealed class StreamStats
     /// <summary>The engine shared feeds live in: <c>memory</c> or <c>postgres</c>.</summary>
     public string Engine { get; set; } = "memory";
 
+    /// <summary>This server process, <c>host-pid</c>.</summary>
+    public string Instance { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
     /// <summary>Shared feeds' producers running now (one per shared feed, whatever the number of readers).</summary>
     public ActivityGauge SharedProducers { get; } = new();
 
@@ -62,6 +65,7 @@ public sealed class StreamStats
 
     public StreamStatsSnapshot Snapshot() => new(
         Engine,
+        Instance,
         ActiveStreams.Current,
         ActiveProducers.Current,
         ActiveCircuits.Current,

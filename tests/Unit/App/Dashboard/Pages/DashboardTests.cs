@@ -9,6 +9,7 @@ using Tributary.App.Dashboard.Client;
 using Tributary.App.Dashboard.Pages;
 using Tributary.App.Dashboard.Session;
 using Tributary.App.Dashboard.Views;
+using Tributary.App.Feeds.Diagnostics;
 using Tributary.Tests.Unit.Support;
 
 namespace Tributary.Tests.Unit.App.Dashboard.Pages;
@@ -248,6 +249,55 @@ public sealed class DashboardTests : IAsyncDisposable
         _ticker.Tick();
 
         cut.WaitForAssertion(() => Assert.Equal("reconnecting", cut.Find("#connection-state").GetAttribute("data-state")));
+    }
+
+    [Fact]
+    public async Task A_counter_rate_out_of_range_is_refused_in_the_form_and_nothing_is_sent()
+    {
+        Navigation.NavigateTo("/?feeds=counter&autostart=true");
+        var cut = RenderDashboard(showing: "counter");
+        await _client.StreamRequested.Task.DefaultTimeout();
+
+        await cut.InvokeAsync(() => cut.Find("#counter-rate").Change("-5"));
+
+        cut.WaitForAssertion(() => Assert.Contains("Rate must be 0 (as fast as possible) or from 0.001 to 1,000 items per second.", cut.Markup, StringComparison.Ordinal));
+        Assert.Equal("true", cut.Find("#counter-rate").GetAttribute("aria-invalid"));
+        Assert.Single(_client.StreamRequests);
+        Assert.DoesNotContain("rate=", Navigation.Uri, StringComparison.Ordinal);
+
+        await cut.InvokeAsync(() => cut.Find("#counter-rate").Change("50"));
+
+        await TestTimeouts.WaitUntilAsync(() => _client.StreamRequests.Count == 2);
+        Assert.Equal(50, _client.StreamRequests.Last().Settings.Rate);
+    }
+
+    [Fact]
+    public void The_overview_shows_every_feed_with_its_state_readers_producer_and_the_engine()
+    {
+        _client.Stats = () => new StreamStatsSnapshot("postgres", "host-7", 3, 2, 1, 1, 1234,
+            new Dictionary<string, EndpointStatsSnapshot>(),
+            new Dictionary<string, SharedFeedSnapshot> { ["ticker"] = new("running", 5, 12, 4321, 1, 2, Producer: false) });
+
+        var cut = _context.Render<Overview>();
+
+        cut.WaitForAssertion(() => Assert.Equal("true", cut.Find(".overview").GetAttribute("data-ready")), TimeSpan.FromSeconds(10));
+        var ticker = cut.Find("tr[data-feed=ticker]");
+        Assert.Equal("running", ticker.QuerySelector("[data-column=state]")!.TextContent);
+        Assert.Equal("another instance", ticker.QuerySelector("[data-column=producer]")!.TextContent);
+        Assert.Contains("4,321", ticker.TextContent, StringComparison.Ordinal);
+        Assert.Contains("private to each stream", cut.Find("tr[data-feed=counter]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("PostgreSQL", cut.Find("#overview-engine").TextContent, StringComparison.Ordinal);
+        Assert.Equal("host-7", cut.Find("#overview-instance").TextContent);
+    }
+
+    [Fact]
+    public void The_overview_says_so_when_the_figures_cannot_be_read()
+    {
+        _client.Stats = () => null;
+
+        var cut = _context.Render<Overview>();
+
+        cut.WaitForAssertion(() => Assert.Contains("cannot be read", cut.Find("#overview-problem").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();

@@ -1,0 +1,24 @@
+namespace Tributary.App.Dashboard.Session;
+
+/// <summary>
+/// What a screen reader is told: the session's state in one sentence, when it changes, at most every five seconds
+/// (the live view itself changes up to twenty times a second and is not a live region).
+/// </summary>
+internal sealed class Announcer(TimeProvider timeProvider)
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    private DateTimeOffset _last;
+
+    public string Text { get; private set; } = "";
+
+    public void Offer(string sentence)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (sentence != Text && now - _last >= Interval)
+        {
+            Text = sentence;
+            _last = now;
+        }
+    }
+}
