@@ -43,6 +43,8 @@ public static class TributaryApp
 
         app.UseApiStatusProblems();
         app.UseDashboardNotFound();
+        // After the status pages: re-executing a 404 as the not-found page must route it again.
+        app.UseRouting();
         app.UseSecurity();
         app.UseAntiforgery();
         app.MapStaticAssets();

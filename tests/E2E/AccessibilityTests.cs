@@ -1,38 +1,50 @@
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
 namespace Tributary.Tests.E2E;
 
-/// <summary>axe-core's rules over the pages as users see them, with no critical or serious violation allowed.</summary>
+/// <summary>axe-core's rules over every page as users see them, wide and narrow, light and dark: no critical or serious violation.</summary>
 public sealed class AccessibilityTests(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
-    [Fact]
-    public Task The_dashboard_has_no_serious_violations_stopped_or_streaming_in_either_theme() =>
-        PageSession.RunAsync(fixture, output, "axe-dashboard", async page =>
+    [Theory]
+    [InlineData(1440, false)]
+    [InlineData(1440, true)]
+    [InlineData(390, false)]
+    [InlineData(390, true)]
+    public Task Every_page_has_no_serious_violations(int width, bool dark) =>
+        PageSession.RunAsync(fixture, output, $"axe-{width}-{(dark ? "dark" : "light")}", async page =>
         {
+            var how = $"{width} px, {(dark ? "dark" : "light")}";
+            await Axe.SetUpAsync(page, fixture.BaseAddress, width, dark);
+
             await DashboardPage.OpenAsync(page, "/?feeds=news,weather,ticker,system,counter");
-            await AssertNoSeriousViolationsAsync(page, "dashboard, stopped");
+            await Axe.AssertNoSeriousViolationsAsync(page, $"dashboard, stopped, {how}", output);
 
             await page.Locator("#start").ClickAsync();
             await Assertions.Expect(page.Locator("[data-feed=ticker] .feed-chart svg").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator(".timeline-row")).Not.ToHaveCountAsync(0, DashboardPage.Patient);
-            await AssertNoSeriousViolationsAsync(page, "dashboard, streaming");
+            await page.Locator(".timeline-row .timeline-line").First.ClickAsync();
+            await Assertions.Expect(page.Locator(".record-details")).ToBeVisibleAsync();
+            await Axe.AssertNoSeriousViolationsAsync(page, $"dashboard, streaming, a row open, {how}", output);
 
-            await DashboardPage.SwitchThemeAsync(page, dark: true);
-            await AssertNoSeriousViolationsAsync(page, "dashboard, streaming, dark");
-        });
+            await page.Keyboard.PressAsync("?");
+            await Assertions.Expect(page.Locator("#keys-list")).ToBeVisibleAsync();
+            await Axe.AssertNoSeriousViolationsAsync(page, $"dashboard, keys overlay, {how}", output);
+            await page.Locator("#keys-close").ClickAsync();
 
-    [Fact]
-    public Task The_raw_stream_page_has_no_serious_violations() =>
-        PageSession.RunAsync(fixture, output, "axe-raw", async page =>
-        {
+            await page.GotoAsync("/overview");
+            await Assertions.Expect(page.Locator(".overview")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 30_000 });
+            await Axe.AssertNoSeriousViolationsAsync(page, $"overview, {how}", output);
+
             await page.GotoAsync("/raw?feeds=news");
             await Assertions.Expect(page.Locator(".raw-page")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 30_000 });
             await page.Locator("#raw-start").ClickAsync();
             await Assertions.Expect(page.Locator("#raw-output")).ToHaveAttributeAsync("data-state", "live");
+            await Axe.AssertNoSeriousViolationsAsync(page, $"raw stream, watching, {how}", output);
 
-            await AssertNoSeriousViolationsAsync(page, "raw stream, watching");
+            await page.GotoAsync("/no-such-page");
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("There is no page here");
+            await Axe.AssertNoSeriousViolationsAsync(page, $"404, {how}", output);
         });
 
     [Fact]
@@ -51,19 +63,28 @@ public sealed class AccessibilityTests(BrowserFixture fixture, ITestOutputHelper
             await Assertions.Expect(page.Locator("#start")).ToBeFocusedAsync();
         });
 
-    private async Task AssertNoSeriousViolationsAsync(IPage page, string what)
-    {
-        var results = await page.RunAxe();
-        var serious = results.Violations.Where(v => v.Impact is "critical" or "serious").ToList();
-        foreach (var violation in serious)
+    [Fact]
+    public Task The_keys_pause_and_resume_focus_and_clear_the_filter_and_list_themselves() =>
+        PageSession.RunAsync(fixture, output, "shortcuts", async page =>
         {
-            output.WriteLine($"{what}: {violation.Impact} {violation.Id}: {violation.Help}");
-            foreach (var node in violation.Nodes.Take(5))
-            {
-                output.WriteLine($"    {node.Target}: {node.Html}");
-            }
-        }
+            await DashboardPage.OpenAsync(page, "/?feeds=counter&autostart=true");
+            await Assertions.Expect(page.Locator(".timeline-row")).Not.ToHaveCountAsync(0, DashboardPage.Patient);
+            await page.Locator("h1").ClickAsync();
 
-        Assert.True(serious.Count == 0, $"{what}: {string.Join(", ", serious.Select(v => $"{v.Impact} {v.Id} ({v.Nodes.Length})"))}");
-    }
+            await page.Keyboard.PressAsync(" ");
+            await Assertions.Expect(page.Locator("#stream-state")).ToHaveAttributeAsync("data-state", "paused");
+            await page.Keyboard.PressAsync("p");
+            await Assertions.Expect(page.Locator("#stream-state")).Not.ToHaveAttributeAsync("data-state", "paused");
+
+            await page.Keyboard.PressAsync("/");
+            await Assertions.Expect(page.Locator("#timeline-text")).ToBeFocusedAsync();
+            await page.Keyboard.TypeAsync("no such row");
+            await Assertions.Expect(page.Locator(".timeline-empty")).ToHaveTextAsync("No rows match the filter.");
+            Assert.Contains("q=no", page.Url, StringComparison.Ordinal);
+            await page.Keyboard.PressAsync("Escape");
+            await Assertions.Expect(page.Locator(".timeline-row").First).ToBeVisibleAsync();
+
+            await page.Keyboard.PressAsync("?");
+            await Assertions.Expect(page.Locator("#keys-list")).ToContainTextAsync("Pause or resume");
+        });
 }

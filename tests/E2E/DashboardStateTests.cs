@@ -17,6 +17,9 @@ public sealed class DashboardStateTests(BrowserFixture fixture, ITestOutputHelpe
 
             await Assertions.Expect(page.Locator("#link-state")).ToContainTextAsync("offline", new() { Timeout = 2_000 });
             await Assertions.Expect(page.Locator("#stream-state")).ToBeHiddenAsync(new() { Timeout = 2_000 });
+            // Nor a rate or a count beside the sentence that says nothing can arrive.
+            await Assertions.Expect(page.Locator("#items-per-second")).ToBeHiddenAsync();
+            await Assertions.Expect(page.Locator("#total-items")).ToBeHiddenAsync();
             await page.WaitForTimeoutAsync(5_000);
             await page.Context.SetOfflineAsync(false);
 

@@ -18,6 +18,11 @@ public sealed class RawPageTests(BrowserFixture fixture, ITestOutputHelper outpu
 
             await Assertions.Expect(page.Locator("#raw-output")).ToHaveAttributeAsync("data-state", "live");
             await Assertions.Expect(page.Locator("#raw-output .raw-line", new() { HasText = "counter" }).Nth(2)).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            // Newest first, each line beside the time it arrived in the browser's zone, which the page names.
+            var received = await page.Locator("#raw-output .raw-received").EvaluateAllAsync<string[]>("times => times.map(t => t.dateTime)");
+            Assert.Equal(received.OrderDescending(StringComparer.Ordinal), received);
+            await Assertions.Expect(page.Locator("#raw-zone")).Not.ToBeEmptyAsync();
+            await Assertions.Expect(page.Locator("#raw-output .raw-text").First).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"^\d\d:\d\d:\d\d\.\d{3}Z"));
 
             // Switching the format while watching restarts the view in the new format.
             await page.GetByRole(AriaRole.Radio, new() { Name = "NDJSON" }).ClickAsync();

@@ -41,6 +41,7 @@ public sealed class SignInTests(SecuredBrowserFixture fixture, ITestOutputHelper
 
             await Assertions.Expect(page.Locator("#stream-error")).ToContainTextAsync("a feed this server does not offer you: 'ticker'");
             await page.Locator("#feed-picker").ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Option)).ToHaveCountAsync(2);
             var offered = await page.GetByRole(AriaRole.Option).AllInnerTextsAsync();
             Assert.Equal(["news", "weather"], offered.Select(o => o.Trim().Split([' ', '\n'])[0]));
         });
@@ -54,6 +55,36 @@ public sealed class SignInTests(SecuredBrowserFixture fixture, ITestOutputHelper
             await page.Locator("#sign-in").ClickAsync();
 
             await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("That key is not valid");
+        });
+
+    [Theory]
+    [InlineData(1440, false)]
+    [InlineData(1440, true)]
+    [InlineData(390, false)]
+    [InlineData(390, true)]
+    public Task The_sign_in_page_and_the_signed_in_header_are_in_the_design_and_accessible(int width, bool dark) =>
+        PageSession.RunAsync(fixture, output, $"sign-in-{width}-{(dark ? "dark" : "light")}", async page =>
+        {
+            var how = $"{width} px, {(dark ? "dark" : "light")}";
+            await Axe.SetUpAsync(page, fixture.BaseAddress, width, dark);
+
+            await page.GotoAsync("/signin");
+            await Assertions.Expect(page.Locator("#sign-in")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-button"));
+            await Axe.AssertNoSeriousViolationsAsync(page, $"sign-in, {how}", output);
+            await page.Locator("#access-key").FillAsync("trb_not-the-key");
+            await page.Locator("#sign-in").ClickAsync();
+            await Assertions.Expect(page.Locator("#signin-problem")).ToBeVisibleAsync();
+            await Axe.AssertNoSeriousViolationsAsync(page, $"sign-in, refused, {how}", output);
+
+            await SignInAsync(page, "/?feeds=news");
+
+            // Signed in, the header still fits one line: brand, pages, palette and sign-out.
+            var header = await page.Locator(".topbar").BoundingBoxAsync();
+            Assert.True(header!.Height <= 64, $"the header wraps at {width} px: {header.Height} px high");
+            await Assertions.Expect(page.Locator(".brand")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator(".timeline-zone")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#sign-out")).ToBeVisibleAsync();
+            await Axe.AssertNoSeriousViolationsAsync(page, $"dashboard, signed in, {how}", output);
         });
 
     private async Task SignInAsync(IPage page, string path)

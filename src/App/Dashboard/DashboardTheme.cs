@@ -19,8 +19,12 @@ public static class DashboardTheme
         {
             // Filled buttons carry white text: every colour a button takes has 4.5:1 or more against it.
             Primary = "#1f5fc4",
+            PrimaryDarken = "#1a52a8",
+            PrimaryLighten = "#2563c9",
             Secondary = "#5c4fb0",
             Error = "#c62828",
+            ErrorDarken = "#b71c1c",
+            ErrorLighten = "#cc3333",
             Success = "#2e7d32",
             Warning = "#8a4b00",
             AppbarBackground = "#ffffff",
@@ -31,12 +35,17 @@ public static class DashboardTheme
         PaletteDark = new PaletteDark
         {
             // Light colours on the dark surface, with dark text on the filled buttons that use them.
+            // Hover and focus shades stay light too, so the dark text keeps its contrast on them.
             Primary = "#8ab4ff",
             PrimaryContrastText = "#0b1a33",
+            PrimaryDarken = "#9dc0ff",
+            PrimaryLighten = "#b3ceff",
             Secondary = "#b9a9ff",
             SecondaryContrastText = "#1a1233",
             Error = "#ff8a80",
             ErrorContrastText = "#3b0a08",
+            ErrorDarken = "#ff9e96",
+            ErrorLighten = "#ffb3ad",
             Success = "#81c784",
             Warning = "#ffb74d",
             AppbarBackground = "#1b1e24",

@@ -49,6 +49,8 @@ public sealed class DashboardTests : IAsyncDisposable
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll(".timeline-row").Count));
         Assert.Contains("Ridge 18.5 °C, 70% humidity, wind 12 km/h W", cut.Find(".timeline-row[data-feed=weather]").TextContent, StringComparison.Ordinal);
         Assert.Equal("Harbour reopens", cut.Find("[data-feed=news] .feed-latest").TextContent);
+        // The news card lists its headlines once: the latest is the first of them, not repeated above them.
+        Assert.Single(cut.FindAll(".feed-card[data-feed=news] *"), e => e.ChildElementCount == 0 && e.TextContent == "Harbour reopens");
         Assert.Equal("2", cut.Find("#total-items").TextContent);
     }
 

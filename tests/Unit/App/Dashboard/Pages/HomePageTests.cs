@@ -42,6 +42,46 @@ public sealed partial class HomePageTests(AppFixture fixture) : IClassFixture<Ap
         Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task An_unknown_page_is_a_404_page_and_an_unknown_api_path_stays_problem_json()
+    {
+        using var client = fixture.NewClient();
+
+        using var page = await client.GetAsync(new Uri("/no/such/page", UriKind.Relative), TestTimeouts.TestToken());
+        using var api = await client.GetAsync(new Uri("/api/no-such-endpoint", UriKind.Relative), TestTimeouts.TestToken());
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("There is no page here", await page.Content.ReadAsStringAsync(TestTimeouts.TestToken()), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Every_stylesheet_and_script_of_the_first_load_is_sent_compressed()
+    {
+        using var client = fixture.NewClient();
+        var html = await client.GetStringAsync(new Uri("/", UriKind.Relative), TestTimeouts.TestToken());
+        var assets = AssetReference().Matches(html).Select(m => m.Groups["url"].Value).ToList();
+
+        Assert.NotEmpty(assets);
+        foreach (var asset in assets)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/" + asset) { Headers = { { "Accept-Encoding", "gzip, br" } } };
+            using var response = await client.SendAsync(request, TestTimeouts.TestToken());
+            var sent = (await response.Content.ReadAsByteArrayAsync(TestTimeouts.TestToken())).Length;
+            using var plain = await client.GetAsync(new Uri("/" + asset, UriKind.Relative), TestTimeouts.TestToken());
+            var size = (await plain.Content.ReadAsByteArrayAsync(TestTimeouts.TestToken())).Length;
+
+            Assert.True(response.Content.Headers.ContentEncoding.Count == 1, $"{asset} is sent without compression");
+            // Really compressed: a gzip wrapper around the plain bytes would be as large as they are.
+            Assert.True(sent < size * 0.6, $"{asset}: {sent} bytes sent for {size}");
+        }
+    }
+
+    [GeneratedRegex("(?:href|src)=\"(?<url>[^\"]+\\.(?:css|js))\"")]
+    private static partial Regex AssetReference();
+
     [GeneratedRegex("<link rel=\"stylesheet\" href=\"(?<href>app\\.[^\"]+\\.css)\"")]
     private static partial Regex StylesheetLink();
 

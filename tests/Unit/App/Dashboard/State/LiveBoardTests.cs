@@ -249,6 +249,20 @@ public sealed class LiveBoardTests
     }
 
     [Fact]
+    public void The_system_card_says_its_unit_once()
+    {
+        var board = new LiveBoard(100, _clock);
+        board.SetFeeds([new FeedInfo("system", "system", "Server metrics", 1)]);
+
+        board.Enqueue(new FeedRecord("system", 1, _clock.GetUtcNow(), JsonDocument.Parse("""{"cpuPercent":6.3,"workingSetBytes":1048576}""").RootElement));
+        board.Apply();
+
+        var series = Assert.Single(board.Cards[0].Series);
+        Assert.Equal("CPU", series.Name);
+        Assert.Equal("6.3%", FeedPresenter.Meaning("system").Format(series.Latest!.Value));
+    }
+
+    [Fact]
     public void Clear_resets_the_view_and_the_counts()
     {
         var board = NewBoard();

@@ -1,0 +1,110 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Npgsql;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Sharing.Postgres;
+using Tributary.Tests.Hosting;
+using Xunit.Abstractions;
+
+namespace Tributary.Tests.E2E;
+
+/// <summary>
+/// Two instances on PostgreSQL, a dashboard open on each, and the instance producing the feed dies: the survivor
+/// takes the feed over, and its open dashboard shows the interruption and goes on showing items; it never sits on
+/// "live" with nothing arriving.
+/// </summary>
+public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private ThrowawayPostgres? _postgres;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await ThrowawayPostgres.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(BrowserFixture.LaunchOptions());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task When_the_producing_instance_dies_the_survivors_open_dashboard_shows_the_interruption_and_keeps_showing_items()
+    {
+        await using var a = await StartAppAsync();
+        await using var b = await StartAppAsync();
+        var onA = await OpenAsync(a);
+        var onB = await OpenAsync(b);
+        var (producer, survivor) = IsProducer(a) ? (a, onB) : (b, onA);
+        try
+        {
+            // Abruptly, as kill -9 would: every database connection of the producing instance is cut, then it stops.
+            var instance = producer.Services.GetRequiredService<PostgresFeedEngine>().Instance;
+            await using (var connection = new NpgsqlConnection(_postgres!.ConnectionString + ";Pooling=false"))
+            {
+                await connection.OpenAsync();
+                await using var kill = new NpgsqlCommand($"select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = 'tributary/{instance}'", connection);
+                await kill.ExecuteScalarAsync();
+            }
+
+            await producer.StopAsync();
+
+            var interruption = survivor.Locator(".timeline-row.kind-gap");
+            await Assertions.Expect(interruption.First).ToContainTextAsync("changed producer", new() { Timeout = 30_000 });
+            await Assertions.Expect(survivor.Locator("[data-feed=ticks] [data-health=interruptions]")).ToContainTextAsync("interrupted once");
+
+            // Items after the takeover keep arriving on screen, not only in the counts.
+            var newest = (await DashboardPage.SequencesAsync(survivor, "ticks")).Max();
+            await survivor.WaitForFunctionAsync(
+                "before => Math.max(...[...document.querySelectorAll(\".timeline-row[data-feed='ticks'][data-seq]\")].map(r => +r.dataset.seq)) > before + 5",
+                newest, new() { Timeout = 30_000, PollingInterval = 200 });
+            output.WriteLine($"newest when the interruption showed: #{newest}");
+            await Assertions.Expect(survivor.Locator("#stream-state")).ToHaveAttributeAsync("data-state", "live");
+            await Assertions.Expect(survivor.Locator("[data-feed=ticks] [data-health=gaps]")).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            await survivor.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", "failover-survivor.png") });
+            await onA.Context.CloseAsync();
+            await onB.Context.CloseAsync();
+        }
+    }
+
+    private static bool IsProducer(LoopbackApp app) =>
+        app.Services.GetRequiredService<StreamStats>().SharedFeed("ticks").Snapshot().Producer;
+
+    private async Task<IPage> OpenAsync(LoopbackApp app)
+    {
+        var context = await _browser!.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 2000 } });
+        var page = await context.NewPageAsync();
+        await DashboardPage.OpenAsync(page, "/?feeds=ticks&autostart=true");
+        await Assertions.Expect(page.Locator(".timeline-row[data-feed=ticks][data-seq]").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        return page;
+    }
+
+    private Task<LoopbackApp> StartAppAsync() => LoopbackApp.StartAsync(new Dictionary<string, string?>
+    {
+        ["urls"] = $"http://127.0.0.1:{LoopbackPort.FreeOutsideEphemeralRange()}",
+        ["Sharing:Engine"] = "Postgres",
+        ["Sharing:Postgres:Schema"] = "e2e_failover",
+        ["ConnectionStrings:Tributary"] = _postgres!.ConnectionString,
+        ["Feeds:10:Name"] = "ticks",
+        ["Feeds:10:Kind"] = "counter",
+        ["Feeds:10:Description"] = "A shared counter, produced by one instance at a time.",
+        ["Feeds:10:Rate"] = "10",
+        ["Feeds:10:Shared"] = "true",
+        ["Feeds:10:Linger"] = "00:00:00",
+    });
+}
