@@ -61,7 +61,10 @@ public sealed class MergedStreams(
         {
             yield return new FeedItem<object>(feed.Name, 0, timeProvider.GetUtcNow(), new FeedControl(
                 FeedControlKind.Reset,
-                $"Feed '{feed.Name}' runs privately for each stream and keeps no history; its sequence restarts at 1."));
+                $"Feed '{feed.Name}' runs privately for each stream and keeps no history; its sequence restarts at 1.")
+            {
+                Reason = ResetReasons.Private,
+            });
         }
 
         long sequence = 0;

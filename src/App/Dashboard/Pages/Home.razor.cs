@@ -55,8 +55,9 @@ public partial class Home : IAsyncDisposable
     {
         Session.Detach(RefreshLive);
         Navigation.LocationChanged -= OnLocationChanged;
+        // Cancelled, not disposed: the first render's work, or a follow queued before the page went away, may still
+        // be on its way and read the token; they stop at its next check instead of failing on a disposed source.
         await _lifetime.CancelAsync();
-        _lifetime.Dispose();
         try
         {
             if (_keys is not null)
@@ -99,11 +100,21 @@ public partial class Home : IAsyncDisposable
         }
 
         // Only once interactive: a prerender must not open a hub connection.
-        await Session.EnsureReadyAsync(_lifetime.Token);
-        _module = await JS.InvokeAsync<IJSObjectReference>("import", _lifetime.Token, "./js/dashboard.js");
-        Session.SetTimeZone(TimeZones.Named(await _module.InvokeAsync<string>("timeZone", _lifetime.Token)));
+        var token = _lifetime.Token;
+        await Session.EnsureReadyAsync(token);
+        _module = await JS.InvokeAsync<IJSObjectReference>("import", token, "./js/dashboard.js");
+        Session.SetTimeZone(TimeZones.Named(await _module.InvokeAsync<string>("timeZone", token)));
         _self = DotNetObjectReference.Create(this);
-        _keys = await _module.InvokeAsync<IJSObjectReference>("watchKeys", _lifetime.Token, _self);
+        var keys = await _module.InvokeAsync<IJSObjectReference>("watchKeys", token, _self);
+        if (token.IsCancellationRequested)
+        {
+            // The page went away while its keys were being set up: nobody else will remove the listener.
+            await keys.InvokeVoidAsync("dispose", CancellationToken.None);
+            await keys.DisposeAsync();
+            return;
+        }
+
+        _keys = keys;
         await FollowAddressAsync(firstVisit: true);
         // Only now: a render tick during the first follow would write the session's address from before it (the
         // defaults) over the one the page was opened with.

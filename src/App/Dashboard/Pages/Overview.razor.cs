@@ -41,9 +41,9 @@ public partial class Overview : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Cancelled, not disposed: the first render's work may still be on its way and read the token.
         await _lifetime.CancelAsync();
         await _polling;
-        _lifetime.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -55,10 +55,18 @@ public partial class Overview : IAsyncDisposable
         }
 
         // Only once interactive: a prerender must not open the hub connection.
-        await Session.EnsureReadyAsync(_lifetime.Token);
-        await using var module = await JS.InvokeAsync<IJSObjectReference>("import", _lifetime.Token, "./js/dashboard.js");
-        _zone = TimeZones.Named(await module.InvokeAsync<string>("timeZone", _lifetime.Token));
-        _polling = PollAsync(_lifetime.Token);
+        var token = _lifetime.Token;
+        await Session.EnsureReadyAsync(token);
+        await using (var module = await JS.InvokeAsync<IJSObjectReference>("import", token, "./js/dashboard.js"))
+        {
+            _zone = TimeZones.Named(await module.InvokeAsync<string>("timeZone", token));
+        }
+
+        // The page may have gone away meanwhile; then nothing would own the poll.
+        if (!token.IsCancellationRequested)
+        {
+            _polling = PollAsync(token);
+        }
     }
 
     private async Task PollAsync(CancellationToken cancellationToken)

@@ -28,6 +28,8 @@ public sealed class DashboardSession : IAsyncDisposable
     private readonly DashboardOptions _options;
     private readonly ILogger<DashboardSession> _logger;
     private readonly CancellationTokenSource _lifetime = new();
+    // Never disposed: a SemaphoreSlim whose wait handle is never asked for holds nothing to free, and a page's late
+    // call after the session is gone must find it still there (and _disposed set), not an ObjectDisposedException.
     private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly FeedRuns _runs;
     private readonly RenderLoop _loop;
@@ -97,7 +99,7 @@ public sealed class DashboardSession : IAsyncDisposable
     public IReadOnlyList<string> RunProblems => _runs.Problems;
 
     /// <summary>Each shared feed's last position (<c>seq@epoch</c>), for the page to keep in the browser across a reload.</summary>
-    public IReadOnlyDictionary<string, string> Positions => _runs.Positions;
+    public IReadOnlyDictionary<string, string> Positions => _runs.UpdatePositions();
 
     public DashboardAddress Address => new(Selected, Running, CounterRate, CounterCount) { Filter = Filter, Window = Board.ChartWindow };
 
@@ -362,12 +364,17 @@ public sealed class DashboardSession : IAsyncDisposable
         MarkChanged();
     }
 
-    // Counter settings go to counters; a kept position, or else the tail of history, to shared feeds (a counter may be both).
-    private void StartRuns(IEnumerable<string> feeds) => _runs.Start(feeds, (feed, since) => new FeedStreamSettings(
-        IsCounter(feed) ? CounterRate : null,
-        IsCounter(feed) ? CounterCount : null,
-        IsShared(feed) ? since : null,
-        IsShared(feed) && since is null ? Math.Max(0, _options.HistoryOnStart) : 0));
+    // Counter settings go to counters; a kept position, or else the tail of history, to shared feeds (a counter may be
+    // both: with settings of its own it runs privately and has no history to ask for).
+    private void StartRuns(IEnumerable<string> feeds) => _runs.Start(feeds, (feed, since) =>
+    {
+        var overridden = IsCounter(feed) && (CounterRate is not null || CounterCount is not null);
+        return new FeedStreamSettings(
+            IsCounter(feed) ? CounterRate : null,
+            IsCounter(feed) ? CounterCount : null,
+            IsShared(feed) ? since : null,
+            IsShared(feed) && since is null && !overridden ? Math.Max(0, _options.HistoryOnStart) : 0);
+    });
 
     // The user's changes are awaited (stopping a stream waits for it), and events can arrive meanwhile: one
     // change at a time, so a Stop cannot land in the middle of a restart and leave a stream running.
@@ -412,9 +419,11 @@ public sealed class DashboardSession : IAsyncDisposable
         return Catalog.Count == 0 ? [.. wanted] : [.. Catalog.Where(f => wanted.Contains(f.Name)).Select(f => f.Name)];
     }
 
-    // Once a second anyway while running: "last item 5 s ago" must move when nothing else does.
+    // Once a second anyway while running: "last item 5 s ago" must move when nothing else does. Read off the
+    // dispatcher on purpose (an idle tick must not cost a hop to it): the board's queue is thread-safe, and a stale
+    // Running only moves a clock render by a tick.
     private bool RenderDue(long tick) =>
-        Board.HasWork || (Running && tick % Math.Max(1, (int)(TimeSpan.FromSeconds(1) / _options.RenderInterval)) == 0);
+        Board.HasWork || ((Running || _announcer.Pending) && tick % Math.Max(1, (int)(TimeSpan.FromSeconds(1) / _options.RenderInterval)) == 0);
 
     // On the dispatcher, once per render: what arrived goes onto the board, and the session follows its streams.
     private async Task PrepareRenderAsync()

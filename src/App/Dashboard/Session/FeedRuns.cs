@@ -34,20 +34,20 @@ internal sealed class FeedRuns(IFeedClient client, LiveBoard board, Action chang
     /// <summary>Whether there are runs and every one has ended or failed: nothing is left to watch.</summary>
     public bool AllFinished => All is { Count: > 0 } runs && runs.All(r => r.State is FeedRunState.Ended or FeedRunState.Failed);
 
-    /// <summary>Each shared feed's last position (<c>seq@epoch</c>), for the page to keep in the browser across a reload.</summary>
-    public IReadOnlyDictionary<string, string> Positions
+    /// <summary>
+    /// Each shared feed's last position (<c>seq@epoch</c>), for the page to keep in the browser across a reload: the
+    /// kept ones, brought up to date with where the runs are now.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> UpdatePositions()
     {
-        get
+        lock (_gate)
         {
-            lock (_gate)
+            foreach (var run in _runs.Values.Where(r => r.Position is not null))
             {
-                foreach (var run in _runs.Values.Where(r => r.Position is not null))
-                {
-                    _positions[run.Feed] = run.Position!;
-                }
-
-                return new Dictionary<string, string>(_positions, StringComparer.Ordinal);
+                _positions[run.Feed] = run.Position!;
             }
+
+            return new Dictionary<string, string>(_positions, StringComparer.Ordinal);
         }
     }
 

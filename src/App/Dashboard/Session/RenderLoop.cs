@@ -8,6 +8,7 @@ namespace Tributary.App.Dashboard.Session;
 internal sealed class RenderLoop(IRenderTicker ticker, ILogger logger)
 {
     private int _changed;
+    private bool _failing;
     private Func<Func<Task>, Task>? _dispatch;
     private Action? _refresh;
 
@@ -47,7 +48,7 @@ internal sealed class RenderLoop(IRenderTicker ticker, ILogger logger)
                 var changed = Interlocked.Exchange(ref _changed, 0) == 1;
                 if ((changed || due(tick)) && _dispatch is { } dispatch)
                 {
-                    await RenderAsync(dispatch, prepare, failed);
+                    await RenderAsync(dispatch, prepare, failed, cancellationToken);
                 }
             }
         }
@@ -61,7 +62,7 @@ internal sealed class RenderLoop(IRenderTicker ticker, ILogger logger)
         }
     }
 
-    private async Task RenderAsync(Func<Func<Task>, Task> dispatch, Func<Task> prepare, Action<Exception> failed)
+    private async Task RenderAsync(Func<Func<Task>, Task> dispatch, Func<Task> prepare, Action<Exception> failed, CancellationToken cancellationToken)
     {
         try
         {
@@ -71,13 +72,22 @@ internal sealed class RenderLoop(IRenderTicker ticker, ILogger logger)
                 _refresh?.Invoke();
             });
         }
-#pragma warning disable CA1031 // Whatever failed, the loop must go on; the failure is logged and shown.
-        catch (Exception failure) when (failure is not OperationCanceledException)
+#pragma warning disable CA1031 // Whatever failed (a cancellation too, unless the session's), the loop must go on; logged and shown.
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            StreamLog.RenderFailed(logger, failure);
+            // Once per failing stretch, not once per tick: the next success starts a new one.
+            if (!_failing)
+            {
+                StreamLog.RenderFailed(logger, failure);
+            }
+
+            _failing = true;
             failed(failure);
             MarkChanged();
+            return;
         }
+
+        _failing = false;
     }
 }

@@ -116,7 +116,11 @@ public sealed class LiveBoard(int timelineCapacity, TimeProvider timeProvider)
         if (record.IsData)
         {
             Interlocked.Increment(ref _total);
-            Interlocked.Exchange(ref _lastItemAtTicks, timeProvider.GetUtcNow().UtcTicks);
+            // History is not something arriving now: "last item 0 s ago" must mean a live one.
+            if (!record.FromHistory)
+            {
+                Interlocked.Exchange(ref _lastItemAtTicks, timeProvider.GetUtcNow().UtcTicks);
+            }
         }
     }
 
@@ -128,8 +132,9 @@ public sealed class LiveBoard(int timelineCapacity, TimeProvider timeProvider)
         {
             _keptControls.Add(oldest);
         }
-        else
+        else if (!oldest.FromHistory)
         {
+            // History older than the timeline can hold was never live here: it is not "the view fell behind".
             _droppedWaiting[oldest.Feed] = _droppedWaiting.GetValueOrDefault(oldest.Feed) + 1;
         }
     }

@@ -20,7 +20,10 @@ public sealed record OverviewRow(FeedInfo Feed, SharedFeedSnapshot? Stats, doubl
         return [.. catalog.Select(feed =>
         {
             var stats = now.Feeds.GetValueOrDefault(feed.Name);
-            double? rate = stats is not null && before?.Feeds.GetValueOrDefault(feed.Name) is { } previous && elapsed > TimeSpan.Zero
+            // Only between two readings of the same instance with the feed running in both: behind a load balancer
+            // the next reading may come from another instance, and an idle feed's number jumps when a reader comes.
+            double? rate = stats is { State: not "idle" } && before is { } earlier && earlier.Instance == now.Instance
+                && earlier.Feeds.GetValueOrDefault(feed.Name) is { State: not "idle" } previous && elapsed > TimeSpan.Zero
                 ? Math.Max(0, stats.Sequence - previous.Sequence) / elapsed.TotalSeconds
                 : null;
             return new OverviewRow(feed, stats, rate);

@@ -10,7 +10,12 @@ public partial class RecordDetails
 {
     private const int MaxFields = 50;
 
-    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // As the raw endpoint writes records: no epoch or type where there is none.
+    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     private bool _copied;
 

@@ -28,7 +28,7 @@ public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOpti
             return new(null, error, hidden);
         }
 
-        error = (input.Limit is { } limit ? CheckLimit(limit) : null) ?? (input.Tail is { } tail ? CheckTail(feeds, tail) : null) ?? CheckOverrides(feeds, input.Rate, input.Count);
+        error = (input.Limit is { } limit ? CheckLimit(limit) : null) ?? (input.Tail is { } tail ? CheckTail(feeds, tail, input.Rate is not null || input.Count is not null) : null) ?? CheckOverrides(feeds, input.Rate, input.Count);
         if (error is not null)
         {
             return new(null, error);
@@ -40,7 +40,7 @@ public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOpti
         }
 
         var overrides = input.Rate is null && input.Count is null ? CounterOverrides.None : new CounterOverrides(input.Rate, input.Count);
-        return new(new FeedRequest(feeds, overrides, input.Limit, since, (int)(input.Tail ?? 0)), null);
+        return new(new FeedRequest(feeds, overrides, input.Limit, since, (int)Math.Min(input.Tail ?? 0, int.MaxValue)), null);
     }
 
     /// <summary>The catalog's feeds that <paramref name="access"/> may watch, in catalog order.</summary>
@@ -118,12 +118,16 @@ public sealed class FeedRequestRules(FeedCatalog catalog, IOptions<StreamingOpti
         return count >= 0 && count <= maxCount ? null : $"count must be between 0 and {maxCount}, but was {count}.";
     }
 
-    // Against the largest history of the feeds: a longer tail could never be served.
-    private static string? CheckTail(IReadOnlyList<FeedDefinition> feeds, long tail)
+    // A tail is "up to N": each feed gives what its history keeps. It is refused only where it could give nothing,
+    // rather than ignored without a word.
+    private static string? CheckTail(IReadOnlyList<FeedDefinition> feeds, long tail, bool hasOverrides) => tail switch
     {
-        var maxTail = feeds.Max(f => f.HistoryLength);
-        return tail >= 0 && tail <= maxTail ? null : $"tail must be between 0 and {maxTail} (the feeds' history length), but was {tail}.";
-    }
+        < 0 => $"tail must be 0 or more, but was {tail}.",
+        0 => null,
+        _ when hasOverrides => "tail replays the history of shared feeds, but with rate or count every feed runs privately for this stream and keeps none.",
+        _ when !feeds.Any(f => f.IsShared) => $"tail replays the history of shared feeds, but {string.Join(", ", feeds.Select(f => $"'{f.Name}'"))} {(feeds.Count == 1 ? "runs" : "run")} privately for each stream and {(feeds.Count == 1 ? "keeps" : "keep")} none.",
+        _ => null,
+    };
 
     private static string? CheckLimit(long limit) =>
         limit >= 1 ? null : $"limit must be between 1 and {long.MaxValue}, but was {limit}.";

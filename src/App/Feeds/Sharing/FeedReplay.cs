@@ -117,6 +117,25 @@ internal sealed class FeedReplay(FeedDefinition feed, IFeedStore store, TimeProv
             : throw new InvalidOperationException($"The store of feed '{feed.Name}' answers at once, but a read of it waited.");
     }
 
+    /// <summary>
+    /// The replay of a tail that begins after <paramref name="position"/>: as <see cref="ReplayAsync"/>, without the
+    /// resets before its first item. The reader asked for recent history, not for those numbers: a hole or a trim
+    /// where the tail begins (the history keeps fewer items than numbers, or this instance lags the producer) is not
+    /// news to it.
+    /// </summary>
+    public async IAsyncEnumerable<FeedItem<object>> TailReplayAsync(FeedPosition position, FeedPosition start, Action<long> skipThrough, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var begun = false;
+        await foreach (var item in ReplayAsync(position, start, skipThrough, cancellationToken))
+        {
+            begun |= item.Data is not FeedControl { Kind: FeedControlKind.Reset };
+            if (begun)
+            {
+                yield return item;
+            }
+        }
+    }
+
     /// <summary>The store's head, from a store that answers at once.</summary>
     public FeedPosition HeadNow()
     {
@@ -155,10 +174,17 @@ internal sealed class FeedReplay(FeedDefinition feed, IFeedStore store, TimeProv
     /// The whole replay at once, from a store that answers at once (see <see cref="ReplayAsync"/>): read while the
     /// reader joins, it is the window as it was at that moment.
     /// </summary>
-    public List<FeedItem<object>> ReplayNow(FeedPosition position, FeedPosition start, Action<long> skipThrough)
+    public List<FeedItem<object>> ReplayNow(FeedPosition position, FeedPosition start, Action<long> skipThrough) =>
+        Now(ReplayAsync(position, start, skipThrough, CancellationToken.None));
+
+    /// <summary><see cref="TailReplayAsync"/> at once, from a store that answers at once.</summary>
+    public List<FeedItem<object>> TailReplayNow(FeedPosition position, FeedPosition start, Action<long> skipThrough) =>
+        Now(TailReplayAsync(position, start, skipThrough, CancellationToken.None));
+
+    private List<FeedItem<object>> Now(IAsyncEnumerable<FeedItem<object>> items)
     {
-        var items = new List<FeedItem<object>>();
-        var replay = ReplayAsync(position, start, skipThrough, CancellationToken.None).GetAsyncEnumerator();
+        var replayed = new List<FeedItem<object>>();
+        var replay = items.GetAsyncEnumerator();
         while (true)
         {
             var next = replay.MoveNextAsync();
@@ -169,10 +195,10 @@ internal sealed class FeedReplay(FeedDefinition feed, IFeedStore store, TimeProv
 
             if (!next.GetAwaiter().GetResult())
             {
-                return items;
+                return replayed;
             }
 
-            items.Add(replay.Current);
+            replayed.Add(replay.Current);
         }
     }
 

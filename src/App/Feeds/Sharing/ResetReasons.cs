@@ -18,5 +18,8 @@ public static class ResetReasons
     /// <summary>The feed's log started over under a running stream.</summary>
     public const string StartedOver = "started-over";
 
-    public static readonly string[] All = [Trimmed, NotKept, Epoch, Ahead, StartedOver];
+    /// <summary>The feed runs privately for each stream (a counter, or a request with rate or count): it keeps no history.</summary>
+    public const string Private = "private";
+
+    public static readonly string[] All = [Trimmed, NotKept, Epoch, Ahead, StartedOver, Private];
 }

@@ -249,7 +249,9 @@ public abstract class SharedFeedCore : ISubscriptionOwner
         var start = Replay.HeadNow();
         var position = from.After ?? Replay.TailNow(from.Tail, start);
         long skipThrough = 0;
-        var replay = Replay.ReplayNow(position, start, sequence => skipThrough = sequence);
+        var replay = from.After is not null
+            ? Replay.ReplayNow(position, start, sequence => skipThrough = sequence)
+            : Replay.TailReplayNow(position, start, sequence => skipThrough = sequence);
         // Live items wait behind the replay: the reader may be that much further behind while it drains it.
         var reader = new FeedSubscription(this, Feed.Name, Feed.SubscriberBuffer + extraBuffer + replay.Count, Feed.Overflow, startsAfter: 0);
         if (!Join(reader))
@@ -257,8 +259,11 @@ public abstract class SharedFeedCore : ISubscriptionOwner
             return new SharedFeedReader(this, reader, FeedStart.Live, Task.FromResult<FeedPosition?>(null), notice: null);
         }
 
-        // Its numbering continues from its position (a reset in the replay moves it), or the head if that is not one of this epoch's.
-        reader.StartAfter(!position.IsFromAnotherEpoch(start.Epoch!) && position.Sequence <= start.Sequence ? position.Sequence : start.Sequence);
+        // Its numbering continues from its position (a reset in the replay moves it), or the head if that is not one of
+        // this epoch's. A tail's continues from just before its first record: the numbers before that were not asked for.
+        reader.StartAfter(from.After is null && replay.Count > 0
+            ? replay[0].Sequence - 1
+            : !position.IsFromAnotherEpoch(start.Epoch!) && position.Sequence <= start.Sequence ? position.Sequence : start.Sequence);
         reader.SkipThrough(skipThrough);
         reader.Replay(_engineNotice is { } notice ? [notice, .. replay] : replay);
         return new SharedFeedReader(this, reader, FeedStart.Live, Task.FromResult<FeedPosition?>(start), notice: null);

@@ -47,8 +47,10 @@ public sealed class SharedFeedReader : IDisposable
 
         if (await _joined.WaitAsync(cancellationToken) is { } start)
         {
-            var position = _start.After ?? await _feed.Replay.TailAsync(_start.Tail, start, cancellationToken);
-            await foreach (var item in _feed.Replay.ReplayAsync(position, start, _subscription.SkipThrough, cancellationToken))
+            var replay = _start.After is { } after
+                ? _feed.Replay.ReplayAsync(after, start, _subscription.SkipThrough, cancellationToken)
+                : _feed.Replay.TailReplayAsync(await _feed.Replay.TailAsync(_start.Tail, start, cancellationToken), start, _subscription.SkipThrough, cancellationToken);
+            await foreach (var item in replay)
             {
                 yield return item;
             }

@@ -47,6 +47,8 @@ export function focus(id) {
 // The dashboard's keys. Typing in a field is never taken over: only Escape (which clears the timeline filter)
 // works there. The ? overlay lists the same keys.
 export function watchKeys(component) {
+    // The page may be gone (its circuit ended) before the listener is removed: a key then does nothing.
+    const shortcut = name => component.invokeMethodAsync("OnShortcutAsync", name).catch(() => {});
     const typing = target => target.closest("input, textarea, select, [contenteditable=true], [role=listbox], .mud-dialog");
     const onKey = event => {
         if (event.ctrlKey || event.metaKey || event.altKey) {
@@ -67,10 +69,10 @@ export function watchKeys(component) {
             filter?.focus();
         } else if (event.key === "?") {
             event.preventDefault();
-            component.invokeMethodAsync("OnShortcutAsync", "help");
+            shortcut("help");
         } else if ((event.key === " " && !event.target.closest("button, a, summary")) || event.key === "p") {
             event.preventDefault();
-            component.invokeMethodAsync("OnShortcutAsync", "pause");
+            shortcut("pause");
         }
     };
     document.addEventListener("keydown", onKey);

@@ -164,6 +164,7 @@ public sealed class StreamFramingTests(StreamApiFixture fixture) : IClassFixture
 
         Assert.StartsWith("event: reset\ndata: {\"type\":\"reset\",\"feed\":\"fast\",", events[0], StringComparison.Ordinal);
         Assert.Contains("keeps no history", events[0], StringComparison.Ordinal);
+        Assert.Contains("\"reason\":\"private\"", events[0], StringComparison.Ordinal);
         Assert.StartsWith("id: fast:1\n", events[1], StringComparison.Ordinal);
     }
 

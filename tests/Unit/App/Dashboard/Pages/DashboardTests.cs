@@ -61,6 +61,8 @@ public sealed class DashboardTests : IAsyncDisposable
         await ClickAsync(cut, "#start");
         _ticker.Tick();
         cut.WaitForAssertion(() => Assert.Contains(cut.Find("#stream-state").GetAttribute("data-state"), new[] { "live", "quiet" }));
+        // Items made once the streams are open: live ones, as a server's would be.
+        await TestTimeouts.WaitUntilAsync(() => _client.OpenStreams == 2);
 
         for (var i = 1; i <= 1000; i++)
         {

@@ -300,6 +300,8 @@ public sealed class DashboardSessionTests : IAsyncDisposable
         await ReadyAsync();
         await _session.SelectAsync(["news"]);
         await _session.StartAsync();
+        // Items made after the stream opened: live ones, as a server's would be.
+        await WaitForOpenStreamsAsync(1);
 
         for (var i = 0; i < 250; i++)
         {

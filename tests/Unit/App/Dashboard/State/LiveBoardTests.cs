@@ -249,6 +249,23 @@ public sealed class LiveBoardTests
     }
 
     [Fact]
+    public void History_neither_says_an_item_just_arrived_nor_counts_as_dropped_when_the_timeline_cannot_hold_it()
+    {
+        var board = NewBoard(timelineCapacity: 2);
+
+        for (var i = 1; i <= 5; i++)
+        {
+            board.Enqueue(Counter(i) with { FromHistory = true });
+        }
+
+        board.Apply();
+
+        Assert.Null(board.LastItemAt);
+        Assert.Equal(0, board.Cards[0].DroppedInView);
+        Assert.Equal(2, board.Timeline.Count);
+    }
+
+    [Fact]
     public void The_system_card_says_its_unit_once()
     {
         var board = new LiveBoard(100, _clock);

@@ -26,6 +26,17 @@ public sealed class OverviewRowTests
         Assert.Null(rows[1].ItemsPerSecond);
     }
 
+    [Theory]
+    [InlineData("host-2", "running")]
+    [InlineData("host-1", "idle")]
+    public void No_rate_across_two_instances_or_from_an_idle_reading(string earlierInstance, string earlierState)
+    {
+        var before = Stats(new SharedFeedSnapshot(earlierState, 0, 0, 5, 0, 0, Producer: false)) with { Instance = earlierInstance };
+        var now = Stats(new SharedFeedSnapshot("running", 1, 0, 5000, 0, 0, Producer: true));
+
+        Assert.Null(OverviewRow.From(Catalog, now, before, TimeSpan.FromSeconds(2))[0].ItemsPerSecond);
+    }
+
     [Fact]
     public void The_first_reading_has_no_rate_yet()
     {

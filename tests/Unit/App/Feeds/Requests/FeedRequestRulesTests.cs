@@ -30,9 +30,12 @@ public sealed class FeedRequestRulesTests
     [InlineData(new[] { "counter" }, null, 51L, null, null, "count must be between 0 and 50, but was 51.")]
     [InlineData(new[] { "counter" }, null, null, 0L, null, "limit must be between 1 and 9223372036854775807, but was 0.")]
     [InlineData(new[] { "news" }, null, null, null, "news", "since must be feed:seq[@epoch][,feed:seq[@epoch]...], but was 'news'.")]
-    public void Bad_input_is_refused_with_a_message_naming_the_problem(string[] feeds, double? rate, long? count, long? limit, string? since, string expected)
+    [InlineData(new[] { "news" }, null, null, null, null, "tail must be 0 or more, but was -1.", -1L)]
+    [InlineData(new[] { "counter" }, null, null, null, null, "tail replays the history of shared feeds, but 'counter' runs privately for each stream and keeps none.", 10L)]
+    [InlineData(new[] { "counter" }, 5.0, null, null, null, "tail replays the history of shared feeds, but with rate or count every feed runs privately for this stream and keeps none.", 10L)]
+    public void Bad_input_is_refused_with_a_message_naming_the_problem(string[] feeds, double? rate, long? count, long? limit, string? since, string expected, long? tail = null)
     {
-        var (request, error) = _rules.Check(new FeedRequestInput(feeds, rate, count, limit, since));
+        var (request, error) = _rules.Check(new FeedRequestInput(feeds, rate, count, limit, since, Tail: tail));
 
         Assert.Null(request);
         Assert.Equal(expected, error);
@@ -41,10 +44,11 @@ public sealed class FeedRequestRulesTests
     [Fact]
     public void A_tail_is_kept_for_feeds_without_a_position_and_a_position_wins_over_it()
     {
-        var (request, error) = _rules.Check(new FeedRequestInput(["news", "counter"], Since: "counter:7", Tail: 20));
+        var (request, error) = _rules.Check(new FeedRequestInput(["news", "counter"], Since: "counter:7", Tail: 100_000));
 
         Assert.Null(error);
-        Assert.Equal(FeedStart.Last(20), request!.StartOf("news"));
+        // "Up to N": a tail longer than any history is each feed's whole history, not an error.
+        Assert.Equal(FeedStart.Last(100_000), request!.StartOf("news"));
         Assert.Equal(FeedStart.Resume(new FeedPosition(7)), request.StartOf("counter"));
     }
 

@@ -222,6 +222,28 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_tail_that_begins_at_a_number_history_did_not_keep_begins_with_the_next_item_and_no_reset()
+    {
+        var feed = NewFeed(history: 3, linger: TimeSpan.FromHours(1));
+        using (var first = feed.Subscribe(start: null))
+        {
+            _source.Write("a");
+            _source.Write("b");
+            _source.Write("c");
+            _source.Write(new UpstreamStatus(UpstreamStatus.Reconnecting, "reconnecting in 500 ms (attempt 1)", 1));
+            _source.Write("e");
+            await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(5);
+        }
+
+        // The two newest numbers are 4 (the status record, not kept) and 5.
+        using var tail = feed.Subscribe(start: FeedStart.Last(2));
+        _source.Write("f");
+        var items = await tail.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(2);
+
+        Assert.Equal([(5L, (object)"e"), (6L, "f")], items.Select(i => (i.Sequence, i.Data)));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_resumed_reader_replays_the_history_as_it_was_when_it_joined_however_much_the_feed_adds_before_it_reads()
     {
         // Arrange: 3,000 items in a history of 3,000.
