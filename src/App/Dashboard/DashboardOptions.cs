@@ -24,8 +24,11 @@ public sealed class DashboardOptions
     /// </summary>
     public TimeSpan DisconnectedCircuitRetention { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The shortest time between two renders of the live view (default 50 ms: at most 20 per second).</summary>
-    public TimeSpan RenderInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// The shortest time between two renders of the live view (default 100 ms: at most 10 per second, which still
+    /// reads as live and costs the browser about a third less than 20 per second; docs/PERFORMANCE.md).
+    /// </summary>
+    public TimeSpan RenderInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How many items the timeline keeps (default 500).</summary>
     public int TimelineCapacity { get; set; } = 500;

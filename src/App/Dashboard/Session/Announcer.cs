@@ -2,7 +2,7 @@ namespace Tributary.App.Dashboard.Session;
 
 /// <summary>
 /// What a screen reader is told: the session's state in one sentence, when it changes, at most every five seconds
-/// (the live view itself changes up to twenty times a second and is not a live region).
+/// (the live view itself changes up to ten times a second and is not a live region).
 /// </summary>
 internal sealed class Announcer(TimeProvider timeProvider)
 {
