@@ -13,33 +13,8 @@ namespace Tributary.Tests.E2E;
 /// takes the feed over, and its open dashboard shows the interruption and goes on showing items; it never sits on
 /// "live" with nothing arriving.
 /// </summary>
-public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class FailoverTests(PostgresBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PostgresBrowserFixture>
 {
-    private ThrowawayPostgres? _postgres;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        _postgres = await ThrowawayPostgres.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(BrowserFixture.LaunchOptions());
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task When_the_producing_instance_dies_the_survivors_open_dashboard_shows_the_interruption_and_keeps_showing_items()
     {
@@ -52,7 +27,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         {
             // Abruptly, as kill -9 would: every database connection of the producing instance is cut, then it stops.
             var instance = producer.Services.GetRequiredService<PostgresFeedEngine>().Instance;
-            await using (var connection = new NpgsqlConnection(_postgres!.ConnectionString + ";Pooling=false"))
+            await using (var connection = new NpgsqlConnection(fixture.Postgres.ConnectionString + ";Pooling=false"))
             {
                 await connection.OpenAsync();
                 await using var kill = new NpgsqlCommand($"select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = 'tributary/{instance}'", connection);
@@ -87,7 +62,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
 
     private async Task<IPage> OpenAsync(LoopbackApp app)
     {
-        var context = await _browser!.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 2000 } });
+        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 2000 } });
         var page = await context.NewPageAsync();
         await DashboardPage.OpenAsync(page, "/?feeds=ticks&autostart=true");
         await Assertions.Expect(page.Locator(".timeline-row[data-feed=ticks][data-seq]").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
@@ -99,7 +74,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         ["urls"] = $"http://127.0.0.1:{LoopbackPort.FreeOutsideEphemeralRange()}",
         ["Sharing:Engine"] = "Postgres",
         ["Sharing:Postgres:Schema"] = "e2e_failover",
-        ["ConnectionStrings:Tributary"] = _postgres!.ConnectionString,
+        ["ConnectionStrings:Tributary"] = fixture.Postgres.ConnectionString,
         ["Feeds:10:Name"] = "ticks",
         ["Feeds:10:Kind"] = "counter",
         ["Feeds:10:Description"] = "A shared counter, produced by one instance at a time.",

@@ -9,39 +9,14 @@ namespace Tributary.Tests.E2E;
 /// the process: the page reloads by itself, streams the same feeds again and resumes each from the last
 /// position it had, with no item repeated or missing.
 /// </summary>
-public sealed class ServerRestartTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ServerRestartTests(PostgresBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<PostgresBrowserFixture>
 {
-    private ThrowawayPostgres? _postgres;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        _postgres = await ThrowawayPostgres.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(BrowserFixture.LaunchOptions());
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task After_a_restart_the_page_resumes_the_same_feeds_without_repeating_or_missing_an_item()
     {
         var address = new Uri($"http://127.0.0.1:{LoopbackPort.FreeOutsideEphemeralRange()}/");
         var app = await StartAppAsync(address);
-        await using var context = await _browser!.NewContextAsync(new() { BaseURL = address.ToString(), ViewportSize = new() { Width = 1400, Height = 4000 } });
+        await using var context = await fixture.Browser.NewContextAsync(new() { BaseURL = address.ToString(), ViewportSize = new() { Width = 1400, Height = 4000 } });
         var page = await context.NewPageAsync();
         try
         {
@@ -87,7 +62,7 @@ public sealed class ServerRestartTests(ITestOutputHelper output) : IAsyncLifetim
         ["urls"] = address.ToString().TrimEnd('/'),
         ["Sharing:Engine"] = "Postgres",
         ["Sharing:Postgres:Schema"] = "e2e_restart",
-        ["ConnectionStrings:Tributary"] = _postgres!.ConnectionString,
+        ["ConnectionStrings:Tributary"] = fixture.Postgres.ConnectionString,
         ["Feeds:10:Name"] = "ticks",
         ["Feeds:10:Kind"] = "counter",
         ["Feeds:10:Description"] = "A shared counter: its items are kept in PostgreSQL.",

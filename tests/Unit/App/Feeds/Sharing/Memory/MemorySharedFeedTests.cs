@@ -200,16 +200,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_status_record_left_out_of_a_full_history_is_covered_by_a_reset_that_says_it_was_not_kept()
     {
-        var feed = NewFeed(history: 3, linger: TimeSpan.FromHours(1));
-        using (var first = feed.Subscribe(start: null))
-        {
-            _source.Write("a");
-            _source.Write("b");
-            _source.Write("c");
-            _source.Write(new UpstreamStatus(UpstreamStatus.Reconnecting, "reconnecting in 500 ms (attempt 1)", 1));
-            _source.Write("e");
-            await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(5);
-        }
+        var feed = await FeedWithAStatusHoleAsync();
 
         using var resumed = feed.Subscribe(start: new FeedPosition(2));
         var items = await resumed.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(3);
@@ -224,16 +215,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_tail_that_begins_at_a_number_history_did_not_keep_begins_with_the_next_item_and_no_reset()
     {
-        var feed = NewFeed(history: 3, linger: TimeSpan.FromHours(1));
-        using (var first = feed.Subscribe(start: null))
-        {
-            _source.Write("a");
-            _source.Write("b");
-            _source.Write("c");
-            _source.Write(new UpstreamStatus(UpstreamStatus.Reconnecting, "reconnecting in 500 ms (attempt 1)", 1));
-            _source.Write("e");
-            await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(5);
-        }
+        var feed = await FeedWithAStatusHoleAsync();
 
         // The two newest numbers are 4 (the status record, not kept) and 5.
         using var tail = feed.Subscribe(start: FeedStart.Last(2));
@@ -241,6 +223,20 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
         var items = await tail.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(2);
 
         Assert.Equal([(5L, (object)"e"), (6L, "f")], items.Select(i => (i.Sequence, i.Data)));
+    }
+
+    // A history of 3 that kept a, b, c and e: the status record numbered 4 gave way to data.
+    private async Task<MemorySharedFeed> FeedWithAStatusHoleAsync()
+    {
+        var feed = NewFeed(history: 3, linger: TimeSpan.FromHours(1));
+        using var first = feed.Subscribe(start: null);
+        _source.Write("a");
+        _source.Write("b");
+        _source.Write("c");
+        _source.Write(new UpstreamStatus(UpstreamStatus.Reconnecting, "reconnecting in 500 ms (attempt 1)", 1));
+        _source.Write("e");
+        await first.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(5);
+        return feed;
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
