@@ -260,9 +260,10 @@ public abstract class SharedFeedCore : ISubscriptionOwner
         }
 
         // Its numbering continues from its position (a reset in the replay moves it), or the head if that is not one of
-        // this epoch's. A tail's continues from just before its first record: the numbers before that were not asked for.
-        reader.StartAfter(from.After is null && replay.Count > 0
-            ? replay[0].Sequence - 1
+        // this epoch's. A tail's continues from just before its first item: the numbers before it were not asked for.
+        var firstItem = from.After is null ? replay.Find(i => i.Data is not FeedControl) : null;
+        reader.StartAfter(firstItem is not null
+            ? firstItem.Sequence - 1
             : !position.IsFromAnotherEpoch(start.Epoch!) && position.Sequence <= start.Sequence ? position.Sequence : start.Sequence);
         reader.SkipThrough(skipThrough);
         reader.Replay(_engineNotice is { } notice ? [notice, .. replay] : replay);
