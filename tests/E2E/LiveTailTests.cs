@@ -53,6 +53,29 @@ public sealed class LiveTailTests(BrowserFixture fixture, ITestOutputHelper outp
         });
 
     [Fact]
+    public Task Hovering_a_chart_point_shows_a_crosshair_with_the_time_and_every_series_value() =>
+        PageSession.RunAsync(fixture, output, "chart-crosshair", async page =>
+        {
+            await DashboardPage.OpenAsync(page, "/?feeds=ticker&autostart=true");
+            var points = page.Locator("[data-feed=ticker] .feed-chart svg circle.mud-chart-point");
+            await Assertions.Expect(points.Nth(12)).ToBeAttachedAsync(new() { Timeout = 30_000 });
+            // Paused, the chart holds still under the pointer.
+            await page.Locator("#pause").ClickAsync();
+            await Assertions.Expect(page.Locator("#stream-state")).ToHaveAttributeAsync("data-state", "paused");
+
+            var point = await points.Nth(2).BoundingBoxAsync();
+            await page.Mouse.MoveAsync(point!.X + (point.Width / 2), point.Y + (point.Height / 2));
+
+            var tooltip = page.Locator("[data-feed=ticker] .chart-tooltip");
+            await Assertions.Expect(page.Locator("[data-feed=ticker] .chart-crosshair")).ToBeAttachedAsync();
+            await Assertions.Expect(tooltip).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\d\d:\d\d:\d\d\.\d{3}"));
+            foreach (var symbol in await page.Locator("[data-feed=ticker] .chart-legend li").AllInnerTextsAsync())
+            {
+                await Assertions.Expect(tooltip).ToContainTextAsync(symbol.Split(' ')[0] + ":");
+            }
+        });
+
+    [Fact]
     public Task An_unknown_page_answers_404_in_the_same_design() =>
         PageSession.RunAsync(fixture, output, "not-found", async page =>
         {

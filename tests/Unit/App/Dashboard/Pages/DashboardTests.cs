@@ -52,6 +52,8 @@ public sealed class DashboardTests : IAsyncDisposable
         // The news card lists its headlines once: the latest is the first of them, not repeated above them.
         Assert.Single(cut.FindAll(".feed-card[data-feed=news] *"), e => e.ChildElementCount == 0 && e.TextContent == "Harbour reopens");
         Assert.Equal("2", cut.Find("#total-items").TextContent);
+        // Each card says what its feed is, from the catalog.
+        Assert.Equal("Headlines", cut.Find(".feed-card[data-feed=news] .feed-description").TextContent);
     }
 
     [Fact]
