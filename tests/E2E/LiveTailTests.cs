@@ -63,11 +63,19 @@ public sealed class LiveTailTests(BrowserFixture fixture, ITestOutputHelper outp
             await page.Locator("#pause").ClickAsync();
             await Assertions.Expect(page.Locator("#stream-state")).ToHaveAttributeAsync("data-state", "paused");
 
-            var point = await points.Nth(2).BoundingBoxAsync();
-            await page.Mouse.MoveAsync(point!.X + (point.Width / 2), point.Y + (point.Height / 2));
+            // The chart may still redraw once as the pause lands, replacing the point under the pointer: hover again
+            // until the crosshair shows.
+            var crosshair = page.Locator("[data-feed=ticker] .chart-crosshair");
+            for (var attempt = 0; attempt < 10 && await crosshair.CountAsync() == 0; attempt++)
+            {
+                await page.Mouse.MoveAsync(0, 0);
+                var point = await points.Nth(2).BoundingBoxAsync();
+                await page.Mouse.MoveAsync(point!.X + (point.Width / 2), point.Y + (point.Height / 2));
+                await crosshair.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 1_000 }).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
 
             var tooltip = page.Locator("[data-feed=ticker] .chart-tooltip");
-            await Assertions.Expect(page.Locator("[data-feed=ticker] .chart-crosshair")).ToBeAttachedAsync();
+            await Assertions.Expect(crosshair).ToBeAttachedAsync();
             await Assertions.Expect(tooltip).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\d\d:\d\d:\d\d\.\d{3}"));
             foreach (var symbol in await page.Locator("[data-feed=ticker] .chart-legend li").AllInnerTextsAsync())
             {
