@@ -16,7 +16,7 @@ internal static class DashboardMode
     {
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { Headless = true, ExecutablePath = chromium, Args = ChromiumArgs });
-        // The first circuit after start also pays for JIT-compiling Blazor, Radzen and SignalR code; that is a
+        // The first circuit after start also pays for JIT-compiling Blazor, MudBlazor and SignalR code; that is a
         // one-time cost of the process, so it is reported on its own line and the target is judged on the next round.
         var cold = await MeasureAsync(browser, server, process, 1, window, cancellationToken);
         var results = new List<LoadResult>
