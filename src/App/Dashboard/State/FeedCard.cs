@@ -20,6 +20,7 @@ public sealed class FeedCard(FeedInfo feed)
     private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
     private readonly LinkedList<string> _headlines = new();
     private ChartWindow? _publishedWindow;
+    private DateTimeOffset? _oldestShown;
     private IReadOnlyList<ChartSeries> _series = [];
 
     public FeedInfo Feed { get; } = feed;
@@ -126,6 +127,12 @@ public sealed class FeedCard(FeedInfo feed)
             _changed.UnionWith(_points.Keys);
         }
 
+        // A series that went quiet gets no new points, yet its old ones leave the window as time passes.
+        if (_oldestShown is { } oldest && now - oldest > window.Span)
+        {
+            _changed.UnionWith(_points.Keys);
+        }
+
         if (_changed.Count == 0)
         {
             return false;
@@ -139,16 +146,24 @@ public sealed class FeedCard(FeedInfo feed)
             colours[name] = SeriesPalette.ColourOf(name, colours.Values);
         }
 
+        var oldestShown = _changed.Count == _points.Count ? null : _oldestShown;
         foreach (var name in _points.Keys)
         {
             if (_changed.Contains(name) || !_published.TryGetValue(name, out var old) || old.Colour != colours[name])
             {
-                _published[name] = new ChartSeries(name, colours[name], Segments([.. _points[name].Within(window, now)], zone));
+                List<(DateTimeOffset At, double Value)> points = [.. _points[name].Within(window, now)];
+                _published[name] = new ChartSeries(name, colours[name], Segments(points, zone));
+                if (points.Count > 0 && (oldestShown is null || points[0].At < oldestShown))
+                {
+                    oldestShown = points[0].At;
+                }
             }
         }
 
+        _oldestShown = oldestShown;
         _changed.Clear();
-        _series = [.. _published.Values.OrderBy(s => s.Name, StringComparer.Ordinal)];
+        // A series with nothing left in the window leaves the chart and its legend.
+        _series = [.. _published.Values.Where(s => s.Segments.Count > 0).OrderBy(s => s.Name, StringComparer.Ordinal)];
         return true;
     }
 
@@ -159,6 +174,7 @@ public sealed class FeedCard(FeedInfo feed)
         _changed.Clear();
         _headlines.Clear();
         _series = [];
+        _oldestShown = null;
         Latest = null;
         Status = null;
         Count = Gaps = Missed = Resets = Interruptions = DroppedInView = 0;

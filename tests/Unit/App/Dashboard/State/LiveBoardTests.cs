@@ -59,6 +59,22 @@ public sealed class LiveBoardTests
     }
 
     [Fact]
+    public void A_series_that_went_quiet_leaves_the_chart_as_its_points_leave_the_window()
+    {
+        var board = NewBoard();
+        board.Enqueue(Counter(1));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        board.Enqueue(Counter(2));
+        board.Apply();
+        Assert.Single(board.Cards[0].Series);
+
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        board.Apply();
+
+        Assert.Empty(board.Cards[0].Series);
+    }
+
+    [Fact]
     public void A_chart_series_stays_the_same_instance_until_it_has_new_points()
     {
         // The chart re-processes a series whenever it gets a new instance, so an idle series must not get one.
