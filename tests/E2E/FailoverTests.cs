@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Npgsql;
 using Tributary.App.Feeds.Diagnostics;
-using Tributary.App.Feeds.Sharing.Postgres;
 using Tributary.Tests.Hosting;
 using Xunit.Abstractions;
 
@@ -26,15 +24,7 @@ public sealed class FailoverTests(PostgresBrowserFixture fixture, ITestOutputHel
         try
         {
             // Abruptly, as kill -9 would: every database connection of the producing instance is cut, then it stops.
-            var instance = producer.Services.GetRequiredService<PostgresFeedEngine>().Instance;
-            await using (var connection = new NpgsqlConnection(fixture.Postgres.ConnectionString + ";Pooling=false"))
-            {
-                await connection.OpenAsync();
-                await using var kill = new NpgsqlCommand($"select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = 'tributary/{instance}'", connection);
-                await kill.ExecuteScalarAsync();
-            }
-
-            await producer.StopAsync();
+            await fixture.Postgres.KillAsync(producer, CancellationToken.None);
 
             var interruption = survivor.Locator(".timeline-row.kind-gap");
             await Assertions.Expect(interruption.First).ToContainTextAsync("changed producer", new() { Timeout = 30_000 });

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Tributary.App.Feeds.Sharing.Postgres;
 
 namespace Tributary.Tests.Hosting;
 
@@ -46,6 +49,30 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     public Task StartServerAsync() => RunPostgresAsync("pg_ctl", [
         "-D", DataDirectory, "-w", "-l", Path.Combine(_directory.FullName, "log"),
         "-o", $"-p {Port} -k {_directory.FullName} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start"]);
+
+    /// <summary>Runs one SQL statement on the <c>postgres</c> database, returning its first value.</summary>
+    /// <remarks>
+    /// On a connection of its own, not a pooled one: a pooled connection would outlive the test, and a later test
+    /// that restarts the server would leave it broken for the next statement of whichever test comes after.
+    /// </remarks>
+    public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Ends an app instance abruptly, as <c>kill -9</c> would: every database connection it holds (its producers'
+    /// locks with them) is cut, then it stops.
+    /// </summary>
+    public async Task KillAsync(LoopbackApp instance, CancellationToken cancellationToken)
+    {
+        var name = instance.Services.GetRequiredService<PostgresFeedEngine>().Instance;
+        await ScalarAsync($"select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = 'tributary/{name}'", cancellationToken);
+        await instance.StopAsync();
+    }
 
     /// <summary>Stops the server at once (connections are cut), as an outage would.</summary>
     public Task StopServerAsync() => RunPostgresAsync("pg_ctl", ["-D", DataDirectory, "-w", "stop", "-m", "immediate"]);

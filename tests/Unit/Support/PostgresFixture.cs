@@ -1,4 +1,3 @@
-using Npgsql;
 using Tributary.Tests.Hosting;
 
 namespace Tributary.Tests.Unit.Support;
@@ -37,18 +36,18 @@ public sealed class PostgresFixture : IAsyncLifetime
         return settings;
     }
 
-    /// <summary>Runs one SQL statement on the test database, returning its first value.</summary>
-    /// <remarks>
-    /// On a connection of its own, not a pooled one: a pooled connection would outlive the test, and a later test
-    /// that restarts the server would leave it broken for the next statement of whichever test comes after.
-    /// </remarks>
-    public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server.ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync(cancellationToken);
-    }
+    /// <summary>A shared counter at 100 items/s that stops as soon as its last reader leaves.</summary>
+    public static readonly (string, string?)[] Ticks =
+    [
+        ("Feeds:100:Name", "ticks"),
+        ("Feeds:100:Kind", "counter"),
+        ("Feeds:100:Shared", "true"),
+        ("Feeds:100:Rate", "100"),
+        ("Feeds:100:Linger", "00:00:00"),
+    ];
+
+    /// <summary>Runs one SQL statement on the test database, returning its first value (see <see cref="ThrowawayPostgres.ScalarAsync"/>).</summary>
+    public Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken) => Server.ScalarAsync(sql, cancellationToken);
 }
 
 [CollectionDefinition(Name)]

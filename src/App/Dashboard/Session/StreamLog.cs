@@ -1,6 +1,6 @@
 namespace Tributary.App.Dashboard.Session;
 
-/// <summary>The dashboard session's log events (ids 501–504).</summary>
+/// <summary>The dashboard session's log events (ids 501, 502 and 504; 503 was the stats poll the session no longer runs).</summary>
 internal static partial class StreamLog
 {
     [LoggerMessage(EventId = 501, Level = LogLevel.Debug, Message = "Dashboard stream of {Feed} lost (attempt {Attempt}): {Reason}; it resumes after a delay.")]
@@ -8,9 +8,6 @@ internal static partial class StreamLog
 
     [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Dashboard could not load the feed catalog: {Reason}.")]
     public static partial void CatalogUnavailable(ILogger logger, string reason);
-
-    [LoggerMessage(EventId = 503, Level = LogLevel.Debug, Message = "Dashboard could not read the server's stats: {Reason}.")]
-    public static partial void StatsUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 504, Level = LogLevel.Error, Message = "Dashboard render failed; the live view carries on with the next render.")]
     public static partial void RenderFailed(ILogger logger, Exception failure);

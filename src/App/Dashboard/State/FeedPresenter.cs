@@ -42,7 +42,7 @@ public static class FeedPresenter
 
     /// <summary>"1 stream", "2 streams".</summary>
     public static string Count(double count, string noun) =>
-        double.IsNaN(count) ? $"– {noun}s" : string.Create(CultureInfo.InvariantCulture, $"{count:0} {noun}{(count == 1 ? "" : "s")}");
+        double.IsNaN(count) ? $"– {noun}s" : Display.Count((long)Math.Round(count, MidpointRounding.AwayFromZero), noun);
 
     /// <summary>Extra lines a card lists under its chart: for <c>system</c>, each shared feed's state.</summary>
     public static IReadOnlyList<string> Details(string kind, JsonElement data)

@@ -23,6 +23,4 @@ public readonly record struct FeedStart(FeedPosition? After, int Tail)
 
     /// <summary>A position is a resume from it; none (null) is live.</summary>
     public static implicit operator FeedStart(FeedPosition? after) => Resume(after);
-
-    public static implicit operator FeedStart(FeedPosition after) => Resume(after);
 }

@@ -3,13 +3,7 @@
 // Returns a handle whose stop() aborts the request; the server then stops the stream's producers.
 const arrival = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", fractionalSecondDigits: 3, hour12: false });
 
-export function timeZone() {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-}
-
-export function focus(id) {
-    document.getElementById(id)?.focus();
-}
+export { timeZone, focus } from "./dashboard.js";
 
 export function start(element, url, maxLines) {
     const controller = new AbortController();

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.App.Dashboard.State;
 using Tributary.App.Feeds.Diagnostics;
-using Tributary.App.Feeds.Sharing.Postgres;
 using Tributary.Tests.Hosting;
 using Tributary.Tests.Unit.Support;
 
@@ -14,14 +13,7 @@ namespace Tributary.Tests.Unit.App.Dashboard.Session;
 [Collection(PostgresTests.Name)]
 public sealed class DashboardFailoverTests(PostgresFixture postgres)
 {
-    private static readonly (string, string?)[] Ticks =
-    [
-        ("Feeds:100:Name", "ticks"),
-        ("Feeds:100:Kind", "counter"),
-        ("Feeds:100:Shared", "true"),
-        ("Feeds:100:Rate", "100"),
-        ("Feeds:100:Linger", "00:00:00"),
-    ];
+    private static readonly (string, string?)[] Ticks = PostgresFixture.Ticks;
 
     [Fact]
     public async Task When_the_producing_instance_dies_the_survivors_dashboard_shows_the_gap_and_the_items_that_follow_it()
@@ -38,9 +30,7 @@ public sealed class DashboardFailoverTests(PostgresFixture postgres)
         await survivor.RenderAsync(token);
 
         // Abruptly: every connection of the producing instance is cut, as if it had been killed.
-        var instance = producer.Services.GetRequiredService<PostgresFeedEngine>().Instance;
-        await postgres.ScalarAsync($"select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = 'tributary/{instance}'", token);
-        await producer.StopAsync();
+        await postgres.Server.KillAsync(producer, token);
         var gap = await survivor.Client.WaitForAsync(r => r.Type == "gap").WaitAsync(token);
         var after = await survivor.Client.WaitForAsync(r => r.IsData && r.Sequence > gap.Sequence).WaitAsync(token);
         await survivor.RenderAsync(token);

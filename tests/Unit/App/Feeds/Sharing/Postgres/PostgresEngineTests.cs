@@ -18,15 +18,7 @@ namespace Tributary.Tests.Unit.App.Feeds.Sharing.Postgres;
 [Collection(PostgresTests.Name)]
 public sealed class PostgresEngineTests(PostgresFixture postgres)
 {
-    // A shared counter at 100 items/s that stops as soon as its last reader leaves.
-    private static readonly (string, string?)[] Ticks =
-    [
-        ("Feeds:100:Name", "ticks"),
-        ("Feeds:100:Kind", "counter"),
-        ("Feeds:100:Shared", "true"),
-        ("Feeds:100:Rate", "100"),
-        ("Feeds:100:Linger", "00:00:00"),
-    ];
+    private static readonly (string, string?)[] Ticks = PostgresFixture.Ticks;
 
     [Fact]
     public async Task Two_instances_open_one_upstream_connection_for_readers_on_both()
@@ -104,9 +96,7 @@ public sealed class PostgresEngineTests(PostgresFixture postgres)
         var (producer, survivor, survivorReader) = Counters(a, "ticks").Producer ? (a, b, readerB) : (b, a, readerA);
 
         // Abruptly: every connection of the producing instance is cut, as if it had died.
-        var instance = producer.Services.GetRequiredService<PostgresFeedEngine>().Instance;
-        await postgres.ScalarAsync($"select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = 'tributary/{instance}'", token);
-        await producer.StopAsync();
+        await postgres.Server.KillAsync(producer, token);
 
         var gap = await ReadUntilAsync(survivorReader, r => Type(r) == "gap", token);
         Assert.Contains("changed producer", gap.GetProperty("message").GetString(), StringComparison.Ordinal);
