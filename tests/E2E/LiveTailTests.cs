@@ -66,21 +66,49 @@ public sealed class LiveTailTests(BrowserFixture fixture, ITestOutputHelper outp
             // The chart may still redraw once as the pause lands, replacing the point under the pointer: hover again
             // until the crosshair shows.
             var crosshair = page.Locator("[data-feed=ticker] .chart-crosshair");
+            var (x, y) = (0f, 0f);
             for (var attempt = 0; attempt < 10 && await crosshair.CountAsync() == 0; attempt++)
             {
                 await page.Mouse.MoveAsync(0, 0);
                 var point = await points.Nth(2).BoundingBoxAsync();
-                await page.Mouse.MoveAsync(point!.X + (point.Width / 2), point.Y + (point.Height / 2));
+                (x, y) = (point!.X + (point.Width / 2), point.Y + (point.Height / 2));
+                await page.Mouse.MoveAsync(x, y);
                 await crosshair.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 1_000 }).ContinueWith(_ => { }, TaskScheduler.Default);
             }
 
             var tooltip = page.Locator("[data-feed=ticker] .chart-tooltip");
             await Assertions.Expect(crosshair).ToBeAttachedAsync();
+            // The crosshair is drawn through the hovered point: the point, not the line, stays under the pointer.
+            Assert.Equal("circle", await page.EvaluateAsync<string>("p => document.elementFromPoint(p.x, p.y)?.tagName", new { x = (double)x, y = (double)y }));
             await Assertions.Expect(tooltip).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\d\d:\d\d:\d\d\.\d{3}"));
             foreach (var symbol in await page.Locator("[data-feed=ticker] .chart-legend li").AllInnerTextsAsync())
             {
                 await Assertions.Expect(tooltip).ToContainTextAsync(symbol.Split(' ')[0] + ":");
             }
+        });
+
+    [Fact]
+    public Task Every_chart_point_can_be_hovered_even_where_another_series_line_crosses_it() =>
+        PageSession.RunAsync(fixture, output, "chart-points-reachable", async page =>
+        {
+            await DashboardPage.OpenAsync(page, "/?feeds=ticker&autostart=true");
+            var points = page.Locator("[data-feed=ticker] .feed-chart svg circle.mud-chart-point");
+            await Assertions.Expect(points.Nth(40)).ToBeAttachedAsync(new() { Timeout = 30_000 });
+            await page.Locator("#pause").ClickAsync();
+            await Assertions.Expect(page.Locator("#stream-state")).ToHaveAttributeAsync("data-state", "paused");
+
+            // Whatever the browser would hit at each point's centre: a point (which shows the crosshair), or something
+            // drawn over it. The ticker's four series start together near 0 %, so their lines cross its points.
+            var hits = await page.EvaluateAsync<string[]>(
+                """
+                () => [...document.querySelectorAll('[data-feed=ticker] .feed-chart svg circle.mud-chart-point')].map(c => {
+                    const box = c.getBoundingClientRect();
+                    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+                    return hit?.tagName === 'circle' ? 'point' : (hit?.tagName ?? 'nothing') + '.' + (hit?.getAttribute('class') ?? '');
+                })
+                """);
+
+            Assert.All(hits, hit => Assert.Equal("point", hit));
         });
 
     [Fact]
