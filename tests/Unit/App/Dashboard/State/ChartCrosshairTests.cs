@@ -24,6 +24,19 @@ public sealed class ChartCrosshairTests
     }
 
     [Fact]
+    public void A_window_across_midnight_finds_the_moment_on_either_side_of_it()
+    {
+        var midnight = new DateTime(2026, 12, 7, 0, 0, 0, DateTimeKind.Unspecified);
+        IReadOnlyList<ChartSeries> series =
+        [
+            new("Airport", "#000", [[new(midnight.AddSeconds(-2), 1), new(midnight.AddSeconds(1), 2), new(midnight.AddMinutes(10), 3)]]),
+        ];
+
+        Assert.Equal(["23:59:58.000", "Airport: 1 °C"], ChartCrosshair.At("23:59:58.000", series, Temperature).Lines);
+        Assert.Equal(["00:00:01.000", "Airport: 2 °C"], ChartCrosshair.At("00:00:01.000", series, Temperature).Lines);
+    }
+
+    [Fact]
     public void A_label_that_is_not_a_time_shows_nothing()
     {
         Assert.Empty(ChartCrosshair.At("soon", [new("a", "#000", [[new(Noon, 1)]])], Temperature).Lines);
