@@ -1,5 +1,6 @@
 using Tributary.App.Dashboard;
 using Tributary.App.Endpoints;
+using Tributary.App.Endpoints.Publishing;
 using Tributary.App.Feeds;
 using Tributary.App.Hubs;
 using Tributary.App.Operations;
@@ -51,6 +52,7 @@ public static class TributaryApp
         app.MapSignOut();
         app.MapStreamApi();
         app.MapExportApi();
+        app.MapPublishApi();
         app.MapFeedHub();
         app.MapOperations();
         // Render batches go uncompressed: deflating twenty batches a second per circuit cost more CPU than

@@ -38,7 +38,8 @@ public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStat
         FeedKind.Sse => Upstream(feed, (connection, ct) => SseUpstream.SessionAsync(connection, Http(), ct), token),
         FeedKind.Ndjson => Upstream(feed, (connection, ct) => NdjsonUpstream.SessionAsync(connection, Http(), ct), token),
         FeedKind.File => Upstream(feed, (connection, ct) => FileUpstream.SessionAsync(connection, timeProvider, ct), token),
-        // The validator admits only the kinds above; reaching this is a bug, not bad input.
+        // Push feeds have no producer: engines never read them here. The validator admits only the kinds above; reaching
+        // this is a bug, not bad input.
         _ => throw new InvalidOperationException($"Feed '{feed.Name}' has unknown kind '{feed.Kind}'."),
     };
 

@@ -48,9 +48,14 @@ public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogO
             return;
         }
 
-        if (!feed.IsUpstream)
+        if (!feed.IsUpstream && !feed.IsPush)
         {
             ValidateRate(feed, where, errors);
+        }
+
+        if (feed.IsPush && !feed.IsShared)
+        {
+            errors.Add($"{where}: a push feed is always shared (its publishers write one sequence for every reader); remove Shared=false.");
         }
 
         ValidateKindFields(feed, where, errors);

@@ -59,7 +59,8 @@ public sealed class FeedDefinition
     /// <summary>
     /// Upstream kinds: the largest item accepted, in bytes: a line (ndjson, file), an event's data (sse) or a
     /// message (websocket). A larger one is skipped without being held in memory and reported with an
-    /// <c>oversize</c> status. Default 1 MiB.
+    /// <c>oversize</c> status. <c>push</c>: the largest item's data a publisher may send; a larger one is refused.
+    /// Default 1 MiB.
     /// </summary>
     public int MaxItemBytes { get; set; } = 1024 * 1024;
 
@@ -120,6 +121,9 @@ public sealed class FeedDefinition
     public bool IsCounter => string.Equals(Kind, FeedKind.Counter, StringComparison.Ordinal);
 
     public bool IsShared => Shared ?? !IsCounter;
+
+    /// <summary>Its items come from publishers, not from a producer of its own.</summary>
+    public bool IsPush => string.Equals(Kind, FeedKind.Push, StringComparison.Ordinal);
 
     public bool IsUpstream => Kind is FeedKind.WebSocket or FeedKind.Sse or FeedKind.Ndjson or FeedKind.File;
 

@@ -13,5 +13,8 @@ public static class FeedKind
     public const string Ndjson = "ndjson";
     public const string File = "file";
 
-    public static readonly IReadOnlyList<string> All = [Ticker, Weather, News, System, Counter, WebSocket, Sse, Ndjson, File];
+    /// <summary>No producer of its own: its items come from publishers (the publish API, <c>tributary.publish</c> in SQL).</summary>
+    public const string Push = "push";
+
+    public static readonly IReadOnlyList<string> All = [Ticker, Weather, News, System, Counter, WebSocket, Sse, Ndjson, File, Push];
 }

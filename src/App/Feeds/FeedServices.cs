@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Publishing;
 using Tributary.App.Feeds.Sharing.Postgres;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Sharing;
@@ -36,6 +37,9 @@ public static class FeedServices
         services.AddSingleton<FeedCatalog>();
         services.AddSingleton<FeedRequestRules>();
         services.AddSingleton<StreamLimiter>();
+        services.AddOptions<PublishingOptions>().BindConfiguration(PublishingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PublishingOptions>, PublishingOptionsValidator>();
+        services.AddSingleton<PublishLimiter>();
         services.AddOptions<SharingOptions>().BindConfiguration(SharingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SharingOptions>, SharingOptionsValidator>();
         services.AddOptions<PostgresEngineOptions>()

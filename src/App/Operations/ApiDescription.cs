@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Tributary.App.Feeds;
+using Tributary.App.Feeds.Publishing;
 using Tributary.App.Feeds.Requests;
 
 namespace Tributary.App.Operations;
@@ -76,6 +77,9 @@ public static class ApiDescription
                     ["text/csv"] = new() { Schema = Text("A header row of the data's fields, then a row per item (RFC 4180 quoting)."), Example = JsonValue.Create("feed,seq,ts,headline,category\nnews,1,2026-11-21T17:12:05.093Z,The bond market braced for a sharp rebound,markets\n") },
                     ["application/x-ndjson"] = Records(),
                 });
+                break;
+            case "Publish":
+                PublishDescription.Describe(operation, services.GetRequiredService<IOptions<PublishingOptions>>().Value);
                 break;
             case "GetFile":
                 ApiResponses.Content(operation, "200", "The file, as an attachment, with its own type (text/csv, application/x-ndjson, text/plain; application/octet-stream for others).", FileMedia());

@@ -12,6 +12,9 @@ public sealed class AccessKeyOptions
     /// <summary>Feed names the key may watch, or <c>*</c> for all.</summary>
     public string[] Feeds { get; set; } = [];
 
+    /// <summary>Push feed names the key may publish to, or <c>*</c> for all; <see cref="Feeds"/> does not allow it.</summary>
+    public string[] Publish { get; set; } = [];
+
     /// <summary>Whether the key may read <c>/api/stats</c> and the <c>system</c> feed.</summary>
     public bool Stats { get; set; }
 

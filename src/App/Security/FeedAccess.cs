@@ -27,7 +27,7 @@ public sealed class FeedAccess(AuthSettings options, AccessKeys keys, SignedOutS
 
         if (user.HasClaim(c => c.Type == TributaryClaims.KeyName))
         {
-            return keys.Current(user) is { } key ? new FeedPermissions(key.Feeds, key.Stats, $"key '{key.Name}'") : FeedPermissions.Nothing;
+            return keys.Current(user) is { } key ? new FeedPermissions(key.Feeds, key.Stats, $"key '{key.Name}'", key.Publish) : FeedPermissions.Nothing;
         }
 
         // A token past its exp (a hub connection can outlive it) is worth nothing, whatever its claims say.
@@ -58,10 +58,12 @@ public sealed class FeedAccess(AuthSettings options, AccessKeys keys, SignedOutS
     private FeedPermissions FromToken(ClaimsPrincipal user)
     {
         var jwt = options.Current.Jwt;
-        var feeds = user.FindAll(jwt.FeedsClaim)
-            .SelectMany(c => c.Value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var stats = string.Equals(user.FindFirst(jwt.StatsClaim)?.Value, "true", StringComparison.OrdinalIgnoreCase);
         var who = user.Identity?.Name ?? user.FindFirst("sub")?.Value ?? "this token";
-        return new FeedPermissions(feeds, stats, $"token of '{who}'");
+        return new FeedPermissions(Listed(user, jwt.FeedsClaim), stats, $"token of '{who}'", Listed(user, jwt.PublishClaim));
     }
+
+    // A claim listing feed names: space- or comma-separated, or repeated.
+    private static IEnumerable<string> Listed(ClaimsPrincipal user, string claim) =>
+        user.FindAll(claim).SelectMany(c => c.Value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

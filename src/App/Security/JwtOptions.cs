@@ -18,6 +18,9 @@ public sealed class JwtOptions
     /// <summary>The claim listing the feeds a token may watch (space- or comma-separated, or repeated; <c>*</c> for all).</summary>
     public string FeedsClaim { get; set; } = "tributary_feeds";
 
+    /// <summary>The claim listing the push feeds a token may publish to (as <see cref="FeedsClaim"/> lists feeds to watch).</summary>
+    public string PublishClaim { get; set; } = "tributary_publish";
+
     /// <summary>The claim that grants the stats permission when it is <c>true</c>.</summary>
     public string StatsClaim { get; set; } = "tributary_stats";
 }

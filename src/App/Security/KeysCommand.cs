@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Tributary.App.Security;
 
 /// <summary>
-/// <c>dotnet run --project src/App -- keys new --name grafana --feeds news,ticker [--stats] [--expires 2027-01-31]</c>:
+/// <c>dotnet run --project src/App -- keys new --name grafana --feeds news,ticker [--publish orders] [--stats] [--expires 2027-01-31]</c>:
 /// creates an access key, prints it once, and prints the configuration entry that holds only its hash.
 /// </summary>
 public static class KeysCommand
@@ -15,7 +15,7 @@ public static class KeysCommand
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public const string Usage = "usage: keys new --name NAME --feeds FEED[,FEED...]|* [--stats] [--expires YYYY-MM-DD]";
+    public const string Usage = "usage: keys new --name NAME [--feeds FEED[,FEED...]|*] [--publish FEED[,FEED...]|*] [--stats] [--expires YYYY-MM-DD] (at least one of --feeds, --publish)";
 
     public static bool Handles(string[] args) => args is ["keys", ..];
 
@@ -40,7 +40,7 @@ public static class KeysCommand
         output.WriteLine("Add this entry to Auth:Keys in appsettings.json (or your secrets store), with Auth:Mode set to Keys:");
         output.WriteLine();
         output.WriteLine(JsonSerializer.Serialize(
-            new { entry.Name, entry.Hash, entry.Feeds, entry.Stats, entry.Expires },
+            new { entry.Name, entry.Hash, entry.Feeds, Publish = entry.Publish.Length > 0 ? entry.Publish : null, entry.Stats, entry.Expires },
             EntryJson));
         output.WriteLine();
         output.WriteLine($"Clients send it as 'Authorization: Bearer {AccessKeys.Prefix}…', or as ?access_token= where headers cannot be set.");
@@ -63,6 +63,10 @@ public static class KeysCommand
                     entry.Feeds = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                     i++;
                     break;
+                case "--publish" when !string.IsNullOrWhiteSpace(value):
+                    entry.Publish = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    i++;
+                    break;
                 case "--stats":
                     entry.Stats = true;
                     break;
@@ -75,6 +79,6 @@ public static class KeysCommand
             }
         }
 
-        return entry.Name.Length > 0 && entry.Feeds.Length > 0 ? entry : null;
+        return entry.Name.Length > 0 && (entry.Feeds.Length > 0 || entry.Publish.Length > 0) ? entry : null;
     }
 }

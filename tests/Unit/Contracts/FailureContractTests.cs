@@ -53,7 +53,7 @@ public sealed class FailureContractTests
     {
         var host = new TaskGroup();
         var definition = new FeedDefinition { Name = "news", Kind = FeedKind.News, Linger = TimeSpan.Zero };
-        var feed = new MemorySharedFeed(definition, token => Script(failure, token), host, TimeProvider.System, new StreamStats(), NullLogger.Instance);
+        var feed = new MemorySharedFeed(definition, token => Script(failure, token), host, TimeProvider.System, new StreamStats(), TimeSpan.FromDays(1), NullLogger.Instance);
         var subscription = feed.Subscribe(start: null);
         return new OperatorRun(Data(subscription.ReadAllAsync(TestTimeouts.TestToken())), host);
     }

@@ -68,12 +68,17 @@ public sealed class SecuredApp : IAsyncDisposable
         return new SecuredApp(await LoopbackApp.StartAsync(settings, configure), all, news, other);
     }
 
-    /// <summary>A signed token for <paramref name="feeds"/>, valid for <paramref name="lifetime"/> (negative: already expired).</summary>
-    public static string Token(string feeds, bool stats = false, TimeSpan? lifetime = null, string audience = Audience)
+    /// <summary>A signed token for <paramref name="feeds"/> (and publishing to <paramref name="publish"/>), valid for <paramref name="lifetime"/> (negative: already expired).</summary>
+    public static string Token(string feeds, bool stats = false, TimeSpan? lifetime = null, string audience = Audience, string? publish = null)
     {
         var now = DateTime.UtcNow;
         var expires = now + (lifetime ?? TimeSpan.FromMinutes(5));
         var claims = new List<Claim> { new("sub", "robot"), new("tributary_feeds", feeds) };
+        if (publish is not null)
+        {
+            claims.Add(new Claim("tributary_publish", publish));
+        }
+
         if (stats)
         {
             claims.Add(new Claim("tributary_stats", "true"));

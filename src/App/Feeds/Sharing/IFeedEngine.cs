@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Tributary.App.Feeds.Publishing;
 using Tributary.App.Feeds.Requests;
 using Tributary.Streaming.Records;
 
@@ -35,4 +36,14 @@ public interface IFeedEngine
 
     /// <summary>The feed's history, oldest first, as every instance of the app sees it (for exports).</summary>
     IAsyncEnumerable<FeedItem<object>> HistoryAsync(FeedDefinition feed, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends a publisher's items to a push feed, in order and all or none, and answers what each became. When it
+    /// returns, the items are kept as the engine keeps anything (the PostgreSQL engine: committed) and on their way to
+    /// every reader on every instance. A retry within the idempotency window, with the same <c>Idempotency-Key</c> or
+    /// item ids, creates nothing and is answered as the first time.
+    /// </summary>
+    /// <exception cref="IdempotencyKeyReusedException">The request's key was used for a different request.</exception>
+    /// <exception cref="FeedFailedException">The engine's storage cannot be reached; nothing was published.</exception>
+    Task<PublishOutcome> PublishAsync(FeedDefinition feed, PublishBatch batch, CancellationToken cancellationToken);
 }

@@ -279,6 +279,9 @@ public abstract class SharedFeedCore : ISubscriptionOwner
         _ => 0,
     };
 
+    /// <summary>The run readers join now, if there is one that is not stopping; under <see cref="Gate"/>.</summary>
+    private protected SharedFeedRun? CurrentRun => _run is { IsStopping: false } run ? run : null;
+
     /// <summary>Whether <paramref name="run"/> is the one readers join and may still publish; under <see cref="Gate"/>.</summary>
     private protected bool IsCurrent(SharedFeedRun run) => !run.IsStopping && ReferenceEquals(run, _run);
 
@@ -286,7 +289,7 @@ public abstract class SharedFeedCore : ISubscriptionOwner
     // the server stops: the reader is ended at once.
     private bool Join(FeedSubscription reader)
     {
-        var run = _run is { IsStopping: false } current ? current : TryStartRun();
+        var run = CurrentRun ?? TryStartRun();
         if (run is null)
         {
             reader.Complete(new OperationCanceledException($"The server is stopping; feed '{Feed.Name}' takes no new readers.", _host.Token));

@@ -7,7 +7,7 @@ namespace Tributary.Tests.Unit.App.Endpoints;
 public sealed class StreamBadInputTests(StreamApiFixture fixture) : IClassFixture<StreamApiFixture>
 {
     [Theory]
-    [InlineData("feeds=nope", "Unknown feed 'nope'. Known feeds: news, weather, ticker, system, counter, fast, idle, broken.")]
+    [InlineData("feeds=nope", "Unknown feed 'nope'. Known feeds: news, weather, ticker, system, counter, events, fast, idle, broken.")]
     [InlineData("feeds=fast,nope", "Unknown feed 'nope'.")]
     [InlineData("", "No feeds were requested. Pass feeds=name[,name...]; known feeds: news,")]
     [InlineData("feeds=,%20,", "No feeds were requested.")]

@@ -112,7 +112,7 @@ public sealed class StreamLifecycleTests(StreamApiFixture fixture) : IClassFixtu
         Assert.False(string.IsNullOrWhiteSpace(news.GetProperty("description").GetString()));
         Assert.Equal(0.5, news.GetProperty("rate").GetDouble());
         Assert.Equal(
-            ["news", "weather", "ticker", "system", "counter", "fast", "idle", "broken"],
+            ["news", "weather", "ticker", "system", "counter", "events", "fast", "idle", "broken"],
             feeds.EnumerateArray().Select(f => f.GetProperty("name").GetString()));
     }
 

@@ -155,6 +155,28 @@ public sealed class OpenApiDocumentTests(StreamApiFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_publish_operation_documents_its_body_its_key_header_and_the_answer_it_really_gives()
+    {
+        var token = TestTimeouts.TestToken();
+        var document = await DocumentAsync();
+        var operation = document.GetProperty("paths").GetProperty("/api/feeds/{feed}/items").GetProperty("post");
+        using var client = fixture.NewClient();
+
+        using var response = await client.PublishAsync("events", """{"data":{"order":17},"id":"doc-1"}""", token);
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(token)).RootElement;
+        using var refused = await client.PublishAsync("events", """{"order":17}""", token);
+        var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync(token)).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(OpenApiSchemaCheck.Check(answer, operation.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema"), document));
+        Assert.Empty(OpenApiSchemaCheck.Check(problem, operation.GetProperty("responses").GetProperty("400").GetProperty("content").GetProperty("application/problem+json").GetProperty("schema"), document));
+        var body = operation.GetProperty("requestBody").GetProperty("content");
+        Assert.True(body.TryGetProperty("application/x-ndjson", out _));
+        Assert.Equal(["data"], body.GetProperty("application/json").GetProperty("schema").GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.Contains(operation.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header");
+    }
+
+    [Fact]
     public async Task The_stream_parameters_carry_the_limits_the_server_enforces()
     {
         var token = TestTimeouts.TestToken();

@@ -29,6 +29,21 @@ public sealed class AccessKeyTests
         Assert.DoesNotContain(key, json, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Keys_new_makes_a_publish_only_key_for_a_backend()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = KeysCommand.Run(["keys", "new", "--name", "backend", "--publish", "events"], output, error);
+
+        var text = output.ToString();
+        var entry = JsonDocument.Parse(text[text.IndexOf('{', StringComparison.Ordinal)..(text.LastIndexOf('}') + 1)]).RootElement;
+        Assert.Equal(0, exit);
+        Assert.Equal(["events"], entry.GetProperty("Publish").EnumerateArray().Select(f => f.GetString()));
+        Assert.Empty(entry.GetProperty("Feeds").EnumerateArray());
+    }
+
     [Theory]
     [InlineData("keys")]
     [InlineData("keys new --name grafana")]

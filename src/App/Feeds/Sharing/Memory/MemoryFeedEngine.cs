@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Publishing;
 using Tributary.App.Feeds.Requests;
 using Tributary.Streaming.Records;
 
@@ -11,7 +13,7 @@ namespace Tributary.App.Feeds.Sharing.Memory;
 /// run in, so they stay structured: stopping the app cancels and awaits every one of them. History lives
 /// as long as the process, and each feed's epoch is new in every process.
 /// </summary>
-public sealed class MemoryFeedEngine(FeedCatalog catalog, StreamStats stats, TimeProvider timeProvider, ILogger<MemoryFeedEngine> logger) : IFeedEngine, IHostedService, IAsyncDisposable
+public sealed class MemoryFeedEngine(FeedCatalog catalog, StreamStats stats, TimeProvider timeProvider, IOptions<PublishingOptions> publishing, ILogger<MemoryFeedEngine> logger) : IFeedEngine, IHostedService, IAsyncDisposable
 {
     /// <inheritdoc/>
     public string Name => "memory";
@@ -36,7 +38,7 @@ public sealed class MemoryFeedEngine(FeedCatalog catalog, StreamStats stats, Tim
     public MemorySharedFeed Get(FeedDefinition feed)
     {
         ArgumentNullException.ThrowIfNull(feed);
-        return _feeds.GetOrAdd(feed.Name, _ => new MemorySharedFeed(feed, token => catalog.ReadAsync(feed, CounterOverrides.None, token), _host.Group, timeProvider, stats, logger));
+        return _feeds.GetOrAdd(feed.Name, _ => new MemorySharedFeed(feed, token => catalog.ReadAsync(feed, CounterOverrides.None, token), _host.Group, timeProvider, stats, publishing.Value.IdempotencyWindow, logger));
     }
 
     /// <inheritdoc/>
@@ -46,4 +48,11 @@ public sealed class MemoryFeedEngine(FeedCatalog catalog, StreamStats stats, Tim
     /// <inheritdoc/>
     public IAsyncEnumerable<FeedItem<object>> HistoryAsync(FeedDefinition feed, CancellationToken cancellationToken) =>
         Get(feed).HistoryAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<PublishOutcome> PublishAsync(FeedDefinition feed, PublishBatch batch, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Get(feed).Publish(batch));
+    }
 }

@@ -43,6 +43,9 @@ internal sealed class MemoryFeedStore : IFeedStore
         }
     }
 
+    /// <summary>The numbering this process gives the feed.</summary>
+    public string Epoch => _epoch;
+
     /// <summary>Numbers an item and keeps it.</summary>
     public FeedLogEntry Append(object data, ReadOnlyMemory<byte> json)
     {

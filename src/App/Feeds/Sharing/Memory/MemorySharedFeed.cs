@@ -1,23 +1,27 @@
+using System.Text.Json;
 using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Publishing;
 using Tributary.Streaming.Concurrency;
 
 namespace Tributary.App.Feeds.Sharing.Memory;
 
 /// <summary>
-/// The memory engine's shared feed: one producer in this process, any number of readers. What the producer yields is
-/// numbered and kept by the feed's <see cref="MemoryFeedStore"/>; everything readers are told is the shared core's
-/// (<see cref="SharedFeedCore"/>).
+/// The memory engine's shared feed: one producer in this process (or, for a push feed, its publishers), any number of
+/// readers. What the producer yields or a publisher sends is numbered and kept by the feed's <see cref="MemoryFeedStore"/>;
+/// everything readers are told is the shared core's (<see cref="SharedFeedCore"/>).
 /// </summary>
 public sealed class MemorySharedFeed : SharedFeedCore
 {
     private readonly Func<CancellationToken, IAsyncEnumerable<object>> _open;
     private readonly MemoryFeedStore _store;
+    private readonly MemoryPublishLedger _ledger;
 
-    internal MemorySharedFeed(FeedDefinition feed, Func<CancellationToken, IAsyncEnumerable<object>> open, TaskGroup host, TimeProvider timeProvider, StreamStats stats, ILogger logger)
+    internal MemorySharedFeed(FeedDefinition feed, Func<CancellationToken, IAsyncEnumerable<object>> open, TaskGroup host, TimeProvider timeProvider, StreamStats stats, TimeSpan idempotencyWindow, ILogger logger)
         : base(feed, host, timeProvider, stats, logger)
     {
         _open = open;
         _store = new MemoryFeedStore(feed, timeProvider);
+        _ledger = new MemoryPublishLedger(timeProvider, idempotencyWindow);
     }
 
     private protected override IFeedStore Store => _store;
@@ -27,6 +31,13 @@ public sealed class MemorySharedFeed : SharedFeedCore
 
     private protected override async Task RunAsync(SharedFeedRun run, CancellationToken stop)
     {
+        if (Feed.IsPush)
+        {
+            // Publishers append whether or not anyone reads; the run only holds its readers until they leave.
+            await Task.Delay(Timeout.Infinite, stop);
+            return;
+        }
+
         Counters.Producer = true;
         Stats.SharedProducers.Increment();
         try
@@ -41,6 +52,62 @@ public sealed class MemorySharedFeed : SharedFeedCore
             Counters.Producer = false;
             Stats.SharedProducers.Decrement();
         }
+    }
+
+    /// <summary>
+    /// Appends a publisher's items to this push feed, in order, and hands them to its readers; a retry within the
+    /// idempotency window (the same key, or an item id seen before) is answered as the first time, creating nothing.
+    /// </summary>
+    /// <exception cref="IdempotencyKeyReusedException">The request's key was used for a different request.</exception>
+    public PublishOutcome Publish(PublishBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        // Parsed outside the gate; the reader checked each item is one JSON value.
+        var data = batch.Items.Select(i => (object)JsonSerializer.Deserialize<JsonElement>(i.DataJson.Span)).ToList();
+        lock (Gate)
+        {
+            if (batch.Key is { } key && _ledger.AnswerTo(Feed.Name, key) is { } answer)
+            {
+                return answer;
+            }
+
+            var published = new List<PublishedItem>(batch.Items.Count);
+            for (var i = 0; i < batch.Items.Count; i++)
+            {
+                published.Add(Append(batch.Items[i], data[i]));
+            }
+
+            var outcome = new PublishOutcome(published, Replayed: false);
+            if (batch.Key is { } first)
+            {
+                _ledger.Remember(first, outcome);
+            }
+
+            return outcome;
+        }
+    }
+
+    // Under the gate.
+    private PublishedItem Append(PublishItem item, object data)
+    {
+        if (item.Id is { } id && _ledger.ItemWith(id) is { } earlier)
+        {
+            return earlier with { Duplicate = true };
+        }
+
+        var entry = _store.Append(data, item.DataJson);
+        if (CurrentRun is { } run)
+        {
+            Deliver(run, entry);
+        }
+
+        var published = new PublishedItem(entry.Sequence, _store.Epoch, item.Id, Duplicate: false);
+        if (item.Id is not null)
+        {
+            _ledger.Remember(published);
+        }
+
+        return published;
     }
 
     private void Publish(SharedFeedRun run, object data)

@@ -27,6 +27,9 @@ internal static partial class PostgresEngineLog
     [LoggerMessage(407, LogLevel.Warning, "The PostgreSQL listener at {Where} lost its connection ({Reason}); readers fall back to polling until it is back.")]
     public static partial void ListenerLost(ILogger logger, string where, string reason);
 
+    [LoggerMessage(409, LogLevel.Warning, "PostgreSQL at {Where} is unavailable to the push feeds' upkeep ({Reason}); retrying in {DelayMs} ms.")]
+    public static partial void UpkeepUnavailable(ILogger logger, string where, string reason, long delayMs);
+
     [LoggerMessage(408, LogLevel.Information, "PostgreSQL engine ready at {Where}, schema '{Schema}' version {Version}, instance {Instance}.")]
     public static partial void Ready(ILogger logger, string where, string schema, int version, string instance);
 }

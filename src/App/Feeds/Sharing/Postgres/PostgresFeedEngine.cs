@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Publishing;
 using Tributary.App.Feeds.Requests;
 using Tributary.Streaming.Records;
 
@@ -20,18 +21,23 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
     private readonly SharedFeedHost _host;
     private readonly PostgresFeedContext _context;
     private readonly PostgresEngineOptions _options;
+    private readonly PostgresPublisher _publisher;
+    private readonly PublishingOptions _publishing;
     private readonly Lock _startGate = new();
     private Task? _ready;
 
-    public PostgresFeedEngine(IOptions<PostgresEngineOptions> options, IConfiguration configuration, FeedCatalog catalog, StreamStats stats, TimeProvider time, ILogger<PostgresFeedEngine> logger)
+    public PostgresFeedEngine(IOptions<PostgresEngineOptions> options, IOptions<PublishingOptions> publishing, IConfiguration configuration, FeedCatalog catalog, StreamStats stats, TimeProvider time, ILogger<PostgresFeedEngine> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(publishing);
         ArgumentNullException.ThrowIfNull(stats);
         _options = options.Value;
+        _publishing = publishing.Value;
         Instance = $"{Environment.MachineName}-{Environment.ProcessId}-{FeedEpoch.New()[..6]}";
         _host = new SharedFeedHost(logger);
         var database = new PostgresDatabase(configuration.GetConnectionString(SharingOptions.ConnectionStringName)!, Instance);
         _context = new PostgresFeedContext(database, new PostgresFeedLog(database, _options.Schema), catalog, _options, stats, time, logger, Instance, _host.Group);
+        _publisher = new PostgresPublisher(database, _options.Schema);
         stats.Engine = Name;
     }
 
@@ -131,13 +137,37 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
         }
     }
 
+    /// <inheritdoc/>
+    public async Task<PublishOutcome> PublishAsync(FeedDefinition feed, PublishBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        try
+        {
+            await EnsureReadyAsync(cancellationToken);
+            return await _publisher.PublishAsync(feed, batch, cancellationToken);
+        }
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested && (failure is FeedEngineUnavailableException || PostgresFailure.IsUnavailable(failure)))
+        {
+            // Nothing was committed (or, if the connection broke during the commit, a retry with the same key or ids
+            // finds out which): the publisher may send it again.
+            throw FeedFailedException.Unavailable(feed.Name, failure.InnerException ?? failure, "take the items");
+        }
+    }
+
     private PostgresSharedFeed Get(FeedDefinition feed) => _feeds.GetOrAdd(feed.Name, _ => new PostgresSharedFeed(feed, _context));
 
     private async Task StartOnceAsync(CancellationToken cancellationToken)
     {
         await MigrateAsync(cancellationToken);
+        var pushFeeds = _context.Catalog.Feeds.Where(f => f.IsPush).ToList();
+        await _publisher.ConfigureAsync(pushFeeds, _publishing.IdempotencyWindow, cancellationToken);
         var notifier = new PostgresNotifier(_context, Wake, WakeAll);
         _host.Group.Start(notifier.RunAsync);
+        if (pushFeeds.Count > 0)
+        {
+            _host.Group.Start(new PostgresPushUpkeep(_context, _publisher, pushFeeds).RunAsync);
+        }
+
         PostgresEngineLog.Ready(_context.Logger, _context.Database.Where, _options.Schema, PostgresSchema.Version, Instance);
     }
 

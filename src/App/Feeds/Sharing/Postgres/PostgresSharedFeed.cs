@@ -5,7 +5,8 @@ namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// One shared feed on this instance, with the PostgreSQL engine. While it has readers here, a run competes to be the
-/// feed's producer (<see cref="PostgresFeedProducer"/>, which appends to the log) and reads the log (one reader per
+/// feed's producer (<see cref="PostgresFeedProducer"/>, which appends to the log; a push feed has none, its publishers
+/// append) and reads the log (one reader per
 /// feed per instance, woken by <c>NOTIFY</c>: <see cref="PostgresFeedTail"/>), handing each new entry to the shared
 /// core, which tells the readers (<see cref="SharedFeedCore"/>).
 /// </summary>
@@ -34,8 +35,12 @@ internal sealed class PostgresSharedFeed : SharedFeedCore
         Exception? ended = null;
         await using (var group = new TaskGroup(stop))
         {
-            var producer = new PostgresFeedProducer(_context, Feed, Counters);
-            group.Start(producer.RunAsync);
+            // A push feed's items come from publishers, in their own transactions: it has no producer to compete for.
+            if (!Feed.IsPush)
+            {
+                group.Start(new PostgresFeedProducer(_context, Feed, Counters).RunAsync);
+            }
+
             group.Start(async token =>
             {
                 ended = await new PostgresFeedTail(this, run, _store, _context, Feed).RunAsync(token);

@@ -1,0 +1,139 @@
+using System.Text;
+using Npgsql;
+using Tributary.App.Feeds.Publishing;
+
+namespace Tributary.App.Feeds.Sharing.Postgres;
+
+/// <summary>
+/// Publishing with the PostgreSQL engine: each publish is one transaction (the request's idempotency key, then every
+/// item through <c>publish_entry</c>, the same function SQL publishers call inside their own transactions), so a
+/// publish that returns is committed, and one that fails left nothing. Readers on every instance are woken when it
+/// commits.
+/// </summary>
+internal sealed class PostgresPublisher(PostgresDatabase database, string schema)
+{
+    /// <summary>
+    /// Marks the catalog's push feeds in the feeds table, with the item size limit and idempotency window the SQL
+    /// function applies; a feed no longer a push feed in this catalog stops taking publishes.
+    /// </summary>
+    public async Task ConfigureAsync(IReadOnlyList<FeedDefinition> pushFeeds, TimeSpan idWindow, CancellationToken cancellationToken)
+    {
+        await using var batch = database.Source.CreateBatch();
+        foreach (var feed in pushFeeds)
+        {
+            batch.BatchCommands.Add(Command(
+                $"""
+                insert into {schema}.feeds (name, epoch, push, max_item_bytes, id_window) values ($1, $2, true, $3, $4)
+                on conflict (name) do update set push = true, max_item_bytes = excluded.max_item_bytes, id_window = excluded.id_window
+                """,
+                feed.Name,
+                FeedEpoch.New(),
+                feed.MaxItemBytes,
+                idWindow));
+        }
+
+        batch.BatchCommands.Add(Command($"update {schema}.feeds set push = false where push and not (name = any($1))", (object)pushFeeds.Select(f => f.Name).ToArray()));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<PublishOutcome> PublishAsync(FeedDefinition feed, PublishBatch batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.Source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (batch.Key is { } key && await ClaimKeyAsync(connection, feed.Name, key, cancellationToken) is { } earlier)
+        {
+            // The first request with this key committed its answer; this one changes nothing.
+            return earlier;
+        }
+
+        var items = await AppendAsync(connection, feed.Name, batch.Items, cancellationToken);
+        var outcome = new PublishOutcome(items, Replayed: false);
+        if (batch.Key is { } first)
+        {
+            await using var answer = new NpgsqlCommand($"update {schema}.publish_requests set answer = $3 where feed = $1 and key = $2", connection);
+            AddParameters(answer.Parameters, feed.Name, first.Value, PublishAnswer.Write(outcome));
+            await answer.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return outcome;
+    }
+
+    /// <summary>Deletes what the idempotency window no longer covers, for every push feed.</summary>
+    public async Task ForgetExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using var batch = database.Source.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"delete from {schema}.item_ids i using {schema}.feeds f where f.name = i.feed and i.at < clock_timestamp() - f.id_window"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"delete from {schema}.publish_requests r using {schema}.feeds f where f.name = r.feed and r.at < clock_timestamp() - f.id_window"));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // Takes the key for this request, or returns the answer of the request that took it first. A request with the
+    // same key still in flight holds the row: this one waits for it to commit (and then replays its answer) or roll back.
+    private async Task<PublishOutcome?> ClaimKeyAsync(NpgsqlConnection connection, string feed, IdempotencyKey key, CancellationToken cancellationToken)
+    {
+        await using var claim = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                Command($"delete from {schema}.publish_requests r using {schema}.feeds f where r.feed = $1 and r.key = $2 and f.name = r.feed and r.at < clock_timestamp() - f.id_window", feed, key.Value),
+                Command($"insert into {schema}.publish_requests (feed, key, fingerprint, at) values ($1, $2, $3, clock_timestamp()) on conflict (feed, key) do nothing", feed, key.Value, key.Fingerprint),
+            },
+        };
+        await claim.ExecuteNonQueryAsync(cancellationToken);
+        if (claim.BatchCommands[1].RecordsAffected == 1)
+        {
+            return null;
+        }
+
+        await using var read = new NpgsqlCommand($"select fingerprint, answer from {schema}.publish_requests where feed = $1 and key = $2", connection);
+        AddParameters(read.Parameters, feed, key.Value);
+        await using var row = await read.ExecuteReaderAsync(cancellationToken);
+        if (!await row.ReadAsync(cancellationToken) || row.GetString(0) != key.Fingerprint || await row.IsDBNullAsync(1, cancellationToken))
+        {
+            throw IdempotencyKeyReusedException.For(feed, key.Value);
+        }
+
+        return PublishAnswer.Read(row.GetString(1)) with { Replayed = true };
+    }
+
+    // Every item through the SQL publishers' own function, in one round trip.
+    private async Task<List<PublishedItem>> AppendAsync(NpgsqlConnection connection, string feed, IReadOnlyList<PublishItem> items, CancellationToken cancellationToken)
+    {
+        await using var append = new NpgsqlBatch(connection);
+        foreach (var item in items)
+        {
+            append.BatchCommands.Add(Command(
+                $"select seq, epoch, duplicate from {schema}.publish_entry($1, $2, 0::smallint, $3)",
+                feed,
+                Encoding.UTF8.GetString(item.DataJson.Span),
+                (object?)item.Id ?? DBNull.Value));
+        }
+
+        var published = new List<PublishedItem>(items.Count);
+        await using var reader = await append.ExecuteReaderAsync(cancellationToken);
+        foreach (var item in items)
+        {
+            await reader.ReadAsync(cancellationToken);
+            published.Add(new PublishedItem(reader.GetInt64(0), reader.GetString(1), item.Id, reader.GetBoolean(2)));
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        return published;
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        AddParameters(command.Parameters, parameters);
+        return command;
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection collection, params object[] parameters)
+    {
+        foreach (var parameter in parameters)
+        {
+            collection.Add(new NpgsqlParameter { Value = parameter });
+        }
+    }
+}
