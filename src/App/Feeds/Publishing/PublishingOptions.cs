@@ -11,6 +11,12 @@ public sealed class PublishingOptions
     /// </summary>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// The memory engine only: the most keys and item ids it remembers per feed; past it the oldest are forgotten before
+    /// their window ends, so memory stays bounded however fast a feed is published to. Default 100,000.
+    /// </summary>
+    public int MemoryLedgerCapacity { get; set; } = 100_000;
+
     /// <summary>The most items one publish may carry. Default 1,000.</summary>
     public int MaxBatchItems { get; set; } = 1_000;
 

@@ -4,9 +4,10 @@ namespace Tributary.App.Feeds.Sharing.Memory;
 
 /// <summary>
 /// What the memory engine remembers of one push feed's publishes for retries: each <c>Idempotency-Key</c>'s answer and
-/// each item id's place, for the idempotency window. Not thread-safe: its feed calls it under its gate.
+/// each item id's place, for the idempotency window, and at most <paramref name="capacity"/> of them (the oldest go
+/// first). Not thread-safe: its feed calls it under its gate.
 /// </summary>
-internal sealed class MemoryPublishLedger(TimeProvider time, TimeSpan window)
+internal sealed class MemoryPublishLedger(TimeProvider time, TimeSpan window, int capacity)
 {
     private readonly Dictionary<string, (string Fingerprint, PublishOutcome Answer, DateTimeOffset At)> _requests = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (PublishedItem Item, DateTimeOffset At)> _ids = new(StringComparer.Ordinal);
@@ -41,6 +42,7 @@ internal sealed class MemoryPublishLedger(TimeProvider time, TimeSpan window)
         var now = time.GetUtcNow();
         _ids[item.Id!] = (item, now);
         _expiry.Enqueue((now, item.Id!, IsRequest: false));
+        Forget();
     }
 
     public void Remember(IdempotencyKey key, PublishOutcome answer)
@@ -48,12 +50,13 @@ internal sealed class MemoryPublishLedger(TimeProvider time, TimeSpan window)
         var now = time.GetUtcNow();
         _requests[key.Value] = (key.Fingerprint, answer, now);
         _expiry.Enqueue((now, key.Value, IsRequest: true));
+        Forget();
     }
 
     private void Forget()
     {
         var horizon = time.GetUtcNow() - window;
-        while (_expiry.TryPeek(out var oldest) && oldest.At < horizon)
+        while (_expiry.TryPeek(out var oldest) && (oldest.At < horizon || _expiry.Count > capacity))
         {
             _expiry.Dequeue();
             // A name remembered again since has a newer entry behind this one.

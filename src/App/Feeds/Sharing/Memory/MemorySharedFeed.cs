@@ -16,12 +16,12 @@ public sealed class MemorySharedFeed : SharedFeedCore
     private readonly MemoryFeedStore _store;
     private readonly MemoryPublishLedger _ledger;
 
-    internal MemorySharedFeed(FeedDefinition feed, Func<CancellationToken, IAsyncEnumerable<object>> open, TaskGroup host, TimeProvider timeProvider, StreamStats stats, TimeSpan idempotencyWindow, ILogger logger)
+    internal MemorySharedFeed(FeedDefinition feed, Func<CancellationToken, IAsyncEnumerable<object>> open, TaskGroup host, TimeProvider timeProvider, StreamStats stats, PublishingOptions publishing, ILogger logger)
         : base(feed, host, timeProvider, stats, logger)
     {
         _open = open;
         _store = new MemoryFeedStore(feed, timeProvider);
-        _ledger = new MemoryPublishLedger(timeProvider, idempotencyWindow);
+        _ledger = new MemoryPublishLedger(timeProvider, publishing.IdempotencyWindow, publishing.MemoryLedgerCapacity);
     }
 
     private protected override IFeedStore Store => _store;

@@ -36,6 +36,18 @@ public sealed class MemoryPublishingTests : IAsyncDisposable
     }
 
     [Fact]
+    public void The_ledger_forgets_its_oldest_ids_past_its_capacity_so_memory_stays_bounded()
+    {
+        var feed = NewFeed(capacity: 2);
+        feed.Publish(Batch(null, ("a", "o-1"), ("b", "o-2"), ("c", "o-3")));
+
+        var again = feed.Publish(Batch(null, ("a", "o-1"), ("c", "o-3")));
+
+        Assert.Equal((4L, false), (again.Items[0].Sequence, again.Items[0].Duplicate));
+        Assert.Equal((3L, true), (again.Items[1].Sequence, again.Items[1].Duplicate));
+    }
+
+    [Fact]
     public async Task Items_published_with_no_reader_are_kept_in_history_for_the_first_one()
     {
         var feed = NewFeed();
@@ -50,13 +62,13 @@ public sealed class MemoryPublishingTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
-    private MemorySharedFeed NewFeed() => new(
+    private MemorySharedFeed NewFeed(int capacity = 100_000) => new(
         new FeedDefinition { Name = "orders", Kind = FeedKind.Push },
         _ => throw new InvalidOperationException("A push feed has no producer to open."),
         _host,
         _clock,
         new StreamStats(),
-        Window,
+        new PublishingOptions { IdempotencyWindow = Window, MemoryLedgerCapacity = capacity },
         NullLogger.Instance);
 
     private static PublishBatch Batch(IdempotencyKey? key, params (string Data, string? Id)[] items) =>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tributary.App.Feeds.Publishing;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
@@ -720,7 +721,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
             HistoryRetention = retention,
             HistoryMaxBytes = historyBytes,
         };
-        return new MemorySharedFeed(definition, _source.OpenAsync, _host, clock ?? TimeProvider.System, _stats, TimeSpan.FromDays(1), logger ?? NullLogger.Instance);
+        return new MemorySharedFeed(definition, _source.OpenAsync, _host, clock ?? TimeProvider.System, _stats, new PublishingOptions(), logger ?? NullLogger.Instance);
     }
 
     private static async Task<FeedItem<object>> FirstAsync(SharedFeedReader subscription) => (await subscription.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1))[0];
