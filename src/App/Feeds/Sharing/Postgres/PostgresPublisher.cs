@@ -1,12 +1,13 @@
 using System.Text;
 using Npgsql;
+using NpgsqlTypes;
 using Tributary.App.Feeds.Publishing;
 
 namespace Tributary.App.Feeds.Sharing.Postgres;
 
 /// <summary>
 /// Publishing with the PostgreSQL engine: each publish is one transaction (the request's idempotency key, then every
-/// item through <c>publish_entry</c>, the same function SQL publishers call inside their own transactions), so a
+/// item through <c>publish_entries</c>, the function SQL publishers' <c>publish</c> calls inside their own transactions), so a
 /// publish that returns is committed, and one that fails left nothing. Readers on every instance are woken when it
 /// commits.
 /// </summary>
@@ -97,26 +98,19 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
         return PublishAnswer.Read(row.GetString(1)) with { Replayed = true };
     }
 
-    // Every item through the SQL publishers' own function, in one round trip.
+    // Every item through the function SQL publishers call, in one call.
     private async Task<List<PublishedItem>> AppendAsync(NpgsqlConnection connection, string feed, IReadOnlyList<PublishItem> items, CancellationToken cancellationToken)
     {
-        await using var append = new NpgsqlBatch(connection);
-        foreach (var item in items)
-        {
-            append.BatchCommands.Add(Command(
-                $"select seq, epoch, duplicate from {schema}.publish_entry($1, $2, 0::smallint, $3)",
-                feed,
-                Encoding.UTF8.GetString(item.DataJson.Span),
-                (object?)item.Id ?? DBNull.Value));
-        }
-
+        await using var append = new NpgsqlCommand($"select item_seq, item_epoch, item_duplicate from {schema}.publish_entries($1, $2, $3)", connection);
+        append.Parameters.Add(new NpgsqlParameter { Value = feed });
+        append.Parameters.Add(new NpgsqlParameter { Value = items.Select(i => Encoding.UTF8.GetString(i.DataJson.Span)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        append.Parameters.Add(new NpgsqlParameter { Value = items.Select(i => i.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         var published = new List<PublishedItem>(items.Count);
         await using var reader = await append.ExecuteReaderAsync(cancellationToken);
         foreach (var item in items)
         {
             await reader.ReadAsync(cancellationToken);
             published.Add(new PublishedItem(reader.GetInt64(0), reader.GetString(1), item.Id, reader.GetBoolean(2)));
-            await reader.NextResultAsync(cancellationToken);
         }
 
         return published;

@@ -33,8 +33,9 @@ internal static class PostgresSchema
         """,
 
         // 2: push feeds: the app marks them (with their item size limit and idempotency window) in the feeds table; a
-        // publish numbers an item under the feed row's lock, which it holds until its transaction ends, so numbers
-        // follow commit order with no hole (a rollback gives its number back) and readers are woken on commit.
+        // publish numbers its items under the feed row's lock, which it holds until its transaction ends, so numbers
+        // follow commit order with no hole (a rollback gives its numbers back) and readers are woken on commit. The
+        // row is updated once per call, however many items: a batch costs one lock and one new row version.
         """
         alter table {0}.feeds
             add column push boolean not null default false,
@@ -54,42 +55,56 @@ internal static class PostgresSchema
             answer text,
             at timestamptz not null,
             primary key (feed, key));
-        create function {0}.publish_entry(p_feed text, p_data text, p_kind smallint, p_id text,
-                                          out seq bigint, out epoch text, out duplicate boolean)
+        create function {0}.publish_entries(p_feed text, p_data text[], p_ids text[])
+            returns table (item_seq bigint, item_epoch text, item_duplicate boolean)
         language plpgsql as $$
         declare
             f {0}.feeds%rowtype;
+            v_next bigint;
+            v_seq bigint;
+            v_epoch text;
         begin
             select * into f from {0}.feeds where name = p_feed for update;
             if not found or not f.push then
                 raise exception 'feed "%" is not a push feed', p_feed
                     using errcode = 'TR001', hint = 'Publish to a feed of Kind push in the catalog of a Tributary instance that uses this schema.';
             end if;
-            if octet_length(p_data) > f.max_item_bytes then
-                raise exception 'an item of % bytes is larger than feed "%" takes (MaxItemBytes %)', octet_length(p_data), p_feed, f.max_item_bytes
-                    using errcode = 'TR002';
-            end if;
-            if p_id is not null then
-                select i.seq, i.epoch into seq, epoch from {0}.item_ids i
-                    where i.feed = p_feed and i.id = p_id and i.at >= clock_timestamp() - f.id_window;
-                if found then
-                    duplicate := true;
-                    return;
+            v_next := f.last_seq;
+            for i in 1 .. coalesce(array_length(p_data, 1), 0) loop
+                if octet_length(p_data[i]) > f.max_item_bytes then
+                    raise exception 'an item of % bytes is larger than feed "%" takes (MaxItemBytes %)', octet_length(p_data[i]), p_feed, f.max_item_bytes
+                        using errcode = 'TR002';
                 end if;
+                if p_ids[i] is not null then
+                    select k.seq, k.epoch into v_seq, v_epoch from {0}.item_ids k
+                        where k.feed = p_feed and k.id = p_ids[i] and k.at >= clock_timestamp() - f.id_window;
+                    if found then
+                        item_seq := v_seq;
+                        item_epoch := v_epoch;
+                        item_duplicate := true;
+                        return next;
+                        continue;
+                    end if;
+                end if;
+                v_next := v_next + 1;
+                insert into {0}.items (feed, seq, ts, kind, data) values (p_feed, v_next, clock_timestamp(), 0, p_data[i]);
+                if p_ids[i] is not null then
+                    insert into {0}.item_ids (feed, id, seq, epoch, at) values (p_feed, p_ids[i], v_next, f.epoch, clock_timestamp())
+                        on conflict (feed, id) do update set seq = excluded.seq, epoch = excluded.epoch, at = excluded.at;
+                end if;
+                item_seq := v_next;
+                item_epoch := f.epoch;
+                item_duplicate := false;
+                return next;
+            end loop;
+            if v_next > f.last_seq then
+                update {0}.feeds set last_seq = v_next where name = p_feed;
+                perform pg_notify('{0}_items', p_feed);
             end if;
-            update {0}.feeds set last_seq = last_seq + 1 where name = p_feed returning last_seq into seq;
-            epoch := f.epoch;
-            duplicate := false;
-            insert into {0}.items (feed, seq, ts, kind, data) values (p_feed, seq, clock_timestamp(), p_kind, p_data);
-            if p_id is not null then
-                insert into {0}.item_ids (feed, id, seq, epoch, at) values (p_feed, p_id, seq, epoch, clock_timestamp())
-                    on conflict (feed, id) do update set seq = excluded.seq, epoch = excluded.epoch, at = excluded.at;
-            end if;
-            perform pg_notify('{0}_items', p_feed);
         end
         $$;
         create function {0}.publish(feed text, data jsonb, id text default null) returns bigint
-        language sql as $$ select seq from {0}.publish_entry(feed, data::text, 0::smallint, id) $$;
+        language sql as $$ select item_seq from {0}.publish_entries(feed, array[data::text], array[id]) $$;
         """,
     ];
 
