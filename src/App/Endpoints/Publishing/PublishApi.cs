@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tributary.App.Feeds;
@@ -62,6 +63,12 @@ public static class PublishApi
             return Problem(StatusCodes.Status409Conflict, $"Feed '{definition.Name}' is a {definition.Kind} feed, whose items come from its own producer; only feeds of Kind push take published items.");
         }
 
+        // The endpoint's own limit, named in its refusal, rather than the server's general one.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = options.Value.MaxRequestBytes + 1;
+        }
+
         var (batch, refusal) = await PublishRequestReader.ReadAsync(context.Request, definition, options.Value, context.RequestAborted);
         if (refusal is not null)
         {
@@ -90,10 +97,14 @@ public static class PublishApi
         {
             return Problem(StatusCodes.Status422UnprocessableEntity, reused.Message);
         }
+        catch (PublishRefusedException refused)
+        {
+            return Problem(refused.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status409Conflict, $"The database refused the publish: {refused.Message} (its settings for feed '{definition.Name}' come from the instance that started last).");
+        }
         catch (FeedFailedException unavailable) when (unavailable.EngineUnavailable)
         {
             context.Response.Headers.RetryAfter = "1";
-            return Problem(StatusCodes.Status503ServiceUnavailable, unavailable.ClientMessage + " Nothing was published; retry with the same Idempotency-Key (or item ids) to be safe.");
+            return Problem(StatusCodes.Status503ServiceUnavailable, unavailable.ClientMessage + " The items may not have been published (a connection lost during the commit leaves it unknown): retry with the same Idempotency-Key, or the same item ids, so nothing is published twice.");
         }
     }
 

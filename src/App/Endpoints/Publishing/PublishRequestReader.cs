@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.Net.Http.Headers;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Publishing;
@@ -41,7 +43,13 @@ internal static class PublishRequestReader
             return Refuse(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {options.MaxRequestBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes (Publishing:MaxRequestBytes); send fewer items per request.");
         }
 
+        if (!Utf8.IsValid(body))
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "The body is not valid UTF-8; JSON must be sent as UTF-8.");
+        }
+
         var items = new List<PublishItem>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         IEnumerable<(int Line, ReadOnlyMemory<byte> Text)> lines = batchBody.Value ? Lines(body) : NonBlank(body);
         foreach (var (line, text) in lines)
         {
@@ -62,7 +70,7 @@ internal static class PublishRequestReader
                 return Refuse(StatusCodes.Status413PayloadTooLarge, $"{which} has {item.DataJson.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes of data; feed '{feed.Name}' takes items up to {feed.MaxItemBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes (its MaxItemBytes).");
             }
 
-            if (item.Id is not null && items.Find(i => i.Id == item.Id) is not null)
+            if (item.Id is not null && !ids.Add(item.Id))
             {
                 return Refuse(StatusCodes.Status400BadRequest, $"{which} has id '{item.Id}', like an earlier item of this request; each item's id must be its own.");
             }
@@ -182,34 +190,58 @@ internal static class PublishRequestReader
                     case "data":
                         data = field.Value;
                         break;
-                    case "id" when field.Value.ValueKind == JsonValueKind.String && field.Value.GetString() is { Length: > 0 and <= MaxIdLength } value:
+                    case "id" when field.Value.ValueKind == JsonValueKind.String && TextOf(field.Value) is { Length: > 0 and <= MaxIdLength } value && !value.Any(char.IsControl):
                         id = value;
                         break;
                     case "id" when field.Value.ValueKind == JsonValueKind.Null:
                         break;
                     case "id":
-                        return (null, $"{which} has an id that is not a string of 1 to {MaxIdLength} characters.");
+                        return (null, $"{which} has an id that is not a string of 1 to {MaxIdLength} characters without control characters.");
                     default:
                         return (null, $"{which} has a field '{field.Name}' this endpoint does not take; {Shape}.");
                 }
             }
 
-            return data is { } payload
-                ? (new PublishItem(Compact(payload), id), null)
-                : (null, $"{which} has no \"data\" field; {Shape}.");
+            if (data is not { } payload)
+            {
+                return (null, $"{which} has no \"data\" field; {Shape}.");
+            }
+
+            return Compact(payload) is { } compact
+                ? (new PublishItem(compact, id), null)
+                : (null, $"{which} has a string that is not valid Unicode (an unpaired surrogate escape such as \\ud800).");
         }
     }
 
-    // One line of JSON, whatever the publisher's layout: NDJSON readers need the record on one line.
-    private static byte[] Compact(JsonElement data)
+    // One line of JSON, whatever the publisher's layout (NDJSON readers need the record on one line), with its text as
+    // sent: only what JSON must escape is escaped. Null when a string holds an unpaired surrogate.
+    private static byte[]? Compact(JsonElement data)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        try
         {
+            using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             data.WriteTo(writer);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
 
         return buffer.ToArray();
+    }
+
+    private static string? TextOf(JsonElement text)
+    {
+        try
+        {
+            return text.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // An unpaired surrogate escape: no string can hold it.
+            return null;
+        }
     }
 
     private static string Fingerprint(List<PublishItem> items)

@@ -15,7 +15,7 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
 {
     /// <summary>
     /// Marks the catalog's push feeds in the feeds table, with the item size limit and idempotency window the SQL
-    /// function applies; a feed no longer a push feed in this catalog stops taking publishes.
+    /// function applies (the instance that started last sets them).
     /// </summary>
     public async Task ConfigureAsync(IReadOnlyList<FeedDefinition> pushFeeds, TimeSpan idWindow, CancellationToken cancellationToken)
     {
@@ -33,14 +33,42 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
                 idWindow));
         }
 
-        batch.BatchCommands.Add(Command($"update {schema}.feeds set push = false where push and not (name = any($1))", (object)pushFeeds.Select(f => f.Name).ToArray()));
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        // A feed is never unmarked here: during a rolling deploy, instances with the older catalog still publish to it.
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     public async Task<PublishOutcome> PublishAsync(FeedDefinition feed, PublishBatch batch, CancellationToken cancellationToken)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await PublishOnceAsync(feed, batch, cancellationToken);
+            }
+            catch (PostgresException conflict) when (attempt < MaxAttempts && conflict.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
+            {
+                // The transaction rolled back whole: trying again publishes nothing twice.
+            }
+            catch (PostgresException refused) when (refused.SqlState is NotPushFeed or TooLarge)
+            {
+                // The database's settings for the feed differ from this instance's catalog (another instance started with another one).
+                throw new PublishRefusedException(refused.MessageText, tooLarge: refused.SqlState == TooLarge);
+            }
+        }
+    }
+
+    private const int MaxAttempts = 3;
+    private const string NotPushFeed = "TR001";
+    private const string TooLarge = "TR002";
+
+    private async Task<PublishOutcome> PublishOnceAsync(FeedDefinition feed, PublishBatch batch, CancellationToken cancellationToken)
+    {
         await using var connection = await database.Source.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Read committed whatever the server's default: a publish waits for the feed's lock, then numbers after what committed meanwhile.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
         if (batch.Key is { } key && await ClaimKeyAsync(connection, feed.Name, key, cancellationToken) is { } earlier)
         {
             // The first request with this key committed its answer; this one changes nothing.
@@ -60,13 +88,23 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
         return outcome;
     }
 
-    /// <summary>Deletes what the idempotency window no longer covers, for every push feed.</summary>
-    public async Task ForgetExpiredAsync(CancellationToken cancellationToken)
+    /// <summary>Deletes what the idempotency window no longer covers, for every push feed, in bounded statements.</summary>
+    public async Task ForgetExpiredAsync(int batchSize, CancellationToken cancellationToken)
     {
-        await using var batch = database.Source.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"delete from {schema}.item_ids i using {schema}.feeds f where f.name = i.feed and i.at < clock_timestamp() - f.id_window"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"delete from {schema}.publish_requests r using {schema}.feeds f where f.name = r.feed and r.at < clock_timestamp() - f.id_window"));
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        // Keys before ids, the order a publish takes them in, so the two never wait on each other in a cycle.
+        foreach (var table in new[] { "publish_requests", "item_ids" })
+        {
+            await using var forget = database.Source.CreateCommand(
+                $"""
+                delete from {schema}.{table} t where t.ctid in (
+                    select e.ctid from {schema}.{table} e join {schema}.feeds f on f.name = e.feed
+                    where e.at < clock_timestamp() - f.id_window limit $1)
+                """);
+            forget.Parameters.Add(new NpgsqlParameter { Value = batchSize });
+            while (await forget.ExecuteNonQueryAsync(cancellationToken) == batchSize)
+            {
+            }
+        }
     }
 
     // Takes the key for this request, or returns the answer of the request that took it first. A request with the
@@ -90,7 +128,13 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
         await using var read = new NpgsqlCommand($"select fingerprint, answer from {schema}.publish_requests where feed = $1 and key = $2", connection);
         AddParameters(read.Parameters, feed, key.Value);
         await using var row = await read.ExecuteReaderAsync(cancellationToken);
-        if (!await row.ReadAsync(cancellationToken) || row.GetString(0) != key.Fingerprint || await row.IsDBNullAsync(1, cancellationToken))
+        if (!await row.ReadAsync(cancellationToken))
+        {
+            // Forgotten (expired) between the claim and this read: a conflict to try again, not a reuse.
+            throw new PostgresException("The idempotency key expired while it was claimed.", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure);
+        }
+
+        if (row.GetString(0) != key.Fingerprint || await row.IsDBNullAsync(1, cancellationToken))
         {
             throw IdempotencyKeyReusedException.For(feed, key.Value);
         }

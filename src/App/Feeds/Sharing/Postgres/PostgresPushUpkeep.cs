@@ -18,7 +18,9 @@ internal sealed class PostgresPushUpkeep(PostgresFeedContext context, PostgresPu
                     await TidyAsync(token);
                     return true;
                 },
-                PostgresFailure.IsUnavailable,
+                // Any failure (a replica in read-only mode, a deadlock, a revoked grant) is tried again later: upkeep
+                // must never end the engine's task group, which every feed's run shares.
+                _ => true,
                 (failure, delay) => PostgresEngineLog.UpkeepUnavailable(context.Logger, context.Database.Where, PostgresFailure.Reason(failure), (long)delay.TotalMilliseconds),
                 context.Options.ReconnectMaxDelay,
                 context.Time,
@@ -39,6 +41,6 @@ internal sealed class PostgresPushUpkeep(PostgresFeedContext context, PostgresPu
             }
         }
 
-        await publisher.ForgetExpiredAsync(cancellationToken);
+        await publisher.ForgetExpiredAsync(context.Options.TrimBatchSize, cancellationToken);
     }
 }

@@ -55,6 +55,8 @@ internal static class PostgresSchema
             answer text,
             at timestamptz not null,
             primary key (feed, key));
+        create index on {0}.item_ids (at);
+        create index on {0}.publish_requests (at);
         create function {0}.publish_entries(p_feed text, p_data text[], p_ids text[])
             returns table (item_seq bigint, item_epoch text, item_duplicate boolean)
         language plpgsql as $$

@@ -132,8 +132,11 @@ public sealed class PublishApiTests
     [InlineData("orders", "{\"data\":1", "application/json", null, 400, "The item is not valid JSON")]
     [InlineData("orders", "[1, 2]", "application/json", null, 400, "The item is a JSON array, not an object")]
     [InlineData("orders", "{\"id\":\"x\"}", "application/json", null, 400, "The item has no \"data\" field")]
-    [InlineData("orders", "{\"data\":1,\"id\":7}", "application/json", null, 400, "The item has an id that is not a string of 1 to 200 characters.")]
+    [InlineData("orders", "{\"data\":1,\"id\":7}", "application/json", null, 400, "The item has an id that is not a string of 1 to 200 characters without control characters.")]
     [InlineData("orders", "", "application/json", null, 400, "The body holds no items")]
+    [InlineData("orders", "{\"data\":1,\"id\":\"a\\u0000b\"}", "application/json", null, 400, "The item has an id that is not a string of 1 to 200 characters without control characters.")]
+    [InlineData("orders", "{\"data\":\"\\ud800\"}", "application/json", null, 400, "The item has a string that is not valid Unicode")]
+    [InlineData("orders", "{\"data\":1,\"id\":\"\\ud800\"}", "application/json", null, 400, "The item has an id that is not a string")]
     [InlineData("orders", "{\"data\":1,\"id\":\"a\"}\n{\"data\":2,\"id\":\"a\"}", "application/x-ndjson", null, 400, "The item on line 2 has id 'a', like an earlier item of this request")]
     [InlineData("orders", "{\"data\":\"0123456789012345678901234567890123456789012345678901234567890123456789\"}", "application/json", null, 413, "The item has 72 bytes of data; feed 'orders' takes items up to 64 bytes (its MaxItemBytes).")]
     [InlineData("orders", "{\"data\":1}\n{\"data\":2}\n{\"data\":3}\n{\"data\":4}", "application/x-ndjson", null, 413, "The batch has more than 3 items (Publishing:MaxBatchItems)")]
@@ -149,6 +152,24 @@ public sealed class PublishApiTests
         using var response = await client.PublishAsync(feed, body, token, contentType, key);
 
         Assert.StartsWith(expected, await response.ProblemAsync(status, token), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Text_is_kept_as_sent_and_a_body_that_is_not_UTF8_is_refused()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var app = await StartAsync();
+        using var client = Client(app);
+
+        await client.PublishOkAsync("orders", """{"data":"é <b> & 漢"}""", token);
+        using var history = await client.OpenStreamAsync("/api/export/orders.ndjson", token);
+        var record = Assert.Single(await (await history.BodyReaderAsync(token)).ReadNdjsonToEndAsync(token));
+        using var invalid = new ByteArrayContent([.. "{\"data\":\""u8, 0xC3, 0x28, .. "\"}"u8]);
+        invalid.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var refused = await client.PostAsync(new Uri("/api/feeds/orders/items", UriKind.Relative), invalid, token);
+
+        Assert.Equal("\"é <b> & 漢\"", record.GetProperty("data").GetRawText());
+        Assert.Equal("The body is not valid UTF-8; JSON must be sent as UTF-8.", await refused.ProblemAsync(400, token));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tributary.Tests.Hosting;
 using Tributary.Tests.Unit.Support;
@@ -201,8 +202,30 @@ public sealed class PostgresPublishingTests(PostgresFixture postgres)
         Assert.Contains("larger than feed \"orders\" takes (MaxItemBytes 1024)", tooBig.MessageText, StringComparison.Ordinal);
     }
 
-    private async Task<LoopbackApp> StartAsync(string schema, CancellationToken token) =>
-        await LoopbackApp.StartAsync(postgres.Settings(schema, [.. Orders, ("Feeds:110:MaxItemBytes", "1024")]), cancellationToken: token);
+    [Fact]
+    public async Task A_failing_upkeep_pass_is_tried_again_and_never_stops_the_engine()
+    {
+        var token = TestTimeouts.TestToken();
+        var schema = PostgresFixture.NewSchema();
+        using var logs = new CollectingLoggerProvider();
+        await using var app = await LoopbackApp.StartAsync(
+            postgres.Settings(schema, [.. Orders, ("Sharing:Postgres:TrimInterval", "00:00:00.100")]), builder => builder.Logging.AddProvider(logs), token);
+
+        // Not an outage: a table the upkeep deletes from is gone for a moment (a migration, a revoked grant).
+        await postgres.ScalarAsync($"alter table {schema}.item_ids rename to item_ids_away", token);
+        await logs.WaitForAsync(id => id.Id == 409, 1, token);
+        await postgres.ScalarAsync($"alter table {schema}.item_ids_away rename to item_ids", token);
+        using var client = Client(app);
+        using var stream = await client.OpenStreamAsync("/api/stream?feeds=orders&limit=1", token);
+        await client.PublishOkAsync("orders", """{"data":1,"id":"after"}""", token);
+        var records = await (await stream.BodyReaderAsync(token)).ReadNdjsonToEndAsync(token);
+
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        Assert.Equal(1, Assert.Single(records).GetProperty("data").GetInt32());
+    }
+
+    private async Task<LoopbackApp> StartAsync(string schema, CancellationToken token, params (string, string?)[] extra) =>
+        await LoopbackApp.StartAsync(postgres.Settings(schema, [.. Orders, ("Feeds:110:MaxItemBytes", "1024"), .. extra]), cancellationToken: token);
 
     private static HttpClient Client(LoopbackApp app) => new() { BaseAddress = app.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
 
