@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Tributary.App.Feeds.Requests;
 
 namespace Tributary.App.Feeds.Publishing;
 
@@ -30,24 +31,10 @@ public sealed class PublishLimiter : IDisposable
     /// <summary>Takes <paramref name="items"/> tokens for <paramref name="client"/>; false, with when to retry, when it has used its allowance.</summary>
     public bool TryAcquire(string client, int items, out TimeSpan retryAfter)
     {
-        using var lease = Attempt(client, items);
+        using var lease = PartitionedAttempt.Acquire(_limiter, client, items);
         retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
         return lease.IsAcquired;
     }
 
     public void Dispose() => _limiter.Dispose();
-
-    private RateLimitLease Attempt(string client, int items)
-    {
-        try
-        {
-            return _limiter.AttemptAcquire(client, items);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The partitioned limiter may dispose an idle partition while it is handed out (dotnet/runtime#99865);
-            // asking again gets a fresh one.
-            return _limiter.AttemptAcquire(client, items);
-        }
-    }
 }

@@ -25,18 +25,7 @@ public sealed class StreamLimiter : IDisposable
     /// <returns>The lease to dispose when the stream ends.</returns>
     public IDisposable? TryAcquire(string client)
     {
-        RateLimitLease lease;
-        try
-        {
-            lease = _limiter.AttemptAcquire(client);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The partitioned limiter may dispose an idle partition while it is handed out (dotnet/runtime#99865);
-            // asking again gets a fresh one.
-            lease = _limiter.AttemptAcquire(client);
-        }
-
+        var lease = PartitionedAttempt.Acquire(_limiter, client);
         if (lease.IsAcquired)
         {
             return lease;
