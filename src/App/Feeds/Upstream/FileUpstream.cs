@@ -34,7 +34,9 @@ internal static class FileUpstream
                     continue;
                 }
 
-                if (IsRotated(path, file))
+                // A file truncated and written again between the two length checks looks shorter at its path than
+                // when opened: it is the same file if the open one is now shorter than what was read of it.
+                if (IsRotated(path, file) && file.Length >= file.Position)
                 {
                     await file.DisposeAsync();
                     file = Open(path);
