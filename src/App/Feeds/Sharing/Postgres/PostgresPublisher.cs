@@ -119,27 +119,30 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
                 Command($"insert into {schema}.publish_requests (feed, key, fingerprint, at) values ($1, $2, $3, clock_timestamp()) on conflict (feed, key) do nothing", feed, key.Value, key.Fingerprint),
             },
         };
-        await claim.ExecuteNonQueryAsync(cancellationToken);
-        if (claim.BatchCommands[1].RecordsAffected == 1)
-        {
-            return null;
-        }
-
         await using var read = new NpgsqlCommand($"select fingerprint, answer from {schema}.publish_requests where feed = $1 and key = $2", connection);
         AddParameters(read.Parameters, feed, key.Value);
-        await using var row = await read.ExecuteReaderAsync(cancellationToken);
-        if (!await row.ReadAsync(cancellationToken))
+        while (true)
         {
-            // Forgotten (expired) between the claim and this read: a conflict to try again, not a reuse.
-            throw new PostgresException("The idempotency key expired while it was claimed.", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure);
-        }
+            await claim.ExecuteNonQueryAsync(cancellationToken);
+            if (claim.BatchCommands[1].RecordsAffected == 1)
+            {
+                return null;
+            }
 
-        if (row.GetString(0) != key.Fingerprint || await row.IsDBNullAsync(1, cancellationToken))
-        {
-            throw IdempotencyKeyReusedException.For(feed, key.Value);
-        }
+            await using var row = await read.ExecuteReaderAsync(cancellationToken);
+            if (!await row.ReadAsync(cancellationToken))
+            {
+                // Forgotten (expired) between the claim and this read: claim it again, it is not a reuse.
+                continue;
+            }
 
-        return PublishAnswer.Read(row.GetString(1)) with { Replayed = true };
+            if (row.GetString(0) != key.Fingerprint || await row.IsDBNullAsync(1, cancellationToken))
+            {
+                throw IdempotencyKeyReusedException.For(feed, key.Value);
+            }
+
+            return PublishAnswer.Read(row.GetString(1)) with { Replayed = true };
+        }
     }
 
     // Every item through the function SQL publishers call, in one call.
