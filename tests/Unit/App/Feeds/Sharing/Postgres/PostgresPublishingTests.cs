@@ -31,7 +31,7 @@ public sealed class PostgresPublishingTests(PostgresFixture postgres)
         await using var first = await StartAsync(schema, token);
         await using var second = await StartAsync(schema, token);
         using var reading = Client(second);
-        using var stream = await reading.OpenStreamAsync("/api/stream?feeds=orders", token);
+        using var stream = await reading.OpenStreamAsync("/api/stream?feeds=orders&since=orders:0", token);
         using var reader = await stream.BodyReaderAsync(token);
         using var publishing = Client(first);
 
@@ -78,7 +78,7 @@ public sealed class PostgresPublishingTests(PostgresFixture postgres)
         var schema = PostgresFixture.NewSchema();
         await using var app = await StartAsync(schema, token);
         using var client = Client(app);
-        using var stream = await client.OpenStreamAsync("/api/stream?feeds=orders", token);
+        using var stream = await client.OpenStreamAsync("/api/stream?feeds=orders&since=orders:0", token);
         using var reader = await stream.BodyReaderAsync(token);
         await using var connection = await OpenAsync(token);
 
@@ -117,8 +117,8 @@ public sealed class PostgresPublishingTests(PostgresFixture postgres)
         await using var second = await StartAsync(schema, token);
         using var one = Client(first);
         using var other = Client(second);
-        using var streamOne = await one.OpenStreamAsync($"/api/stream?feeds=orders&limit={Publishers * Each}", token);
-        using var streamOther = await other.OpenStreamAsync($"/api/stream?feeds=orders&limit={Publishers * Each}", token);
+        using var streamOne = await one.OpenStreamAsync($"/api/stream?feeds=orders&since=orders:0&limit={Publishers * Each}", token);
+        using var streamOther = await other.OpenStreamAsync($"/api/stream?feeds=orders&since=orders:0&limit={Publishers * Each}", token);
 
         await Task.WhenAll(Enumerable.Range(0, Publishers).Select(async p =>
         {
@@ -156,7 +156,7 @@ public sealed class PostgresPublishingTests(PostgresFixture postgres)
         await using var survivor = await StartAsync(schema, token);
         using var toDoomed = Client(doomed);
         using var toSurvivor = Client(survivor);
-        using var stream = await toSurvivor.OpenStreamAsync($"/api/stream?feeds=orders&limit={Items}", token);
+        using var stream = await toSurvivor.OpenStreamAsync($"/api/stream?feeds=orders&since=orders:0&limit={Items}", token);
 
         var killed = false;
         for (var n = 0; n < Items; n++)
@@ -216,7 +216,7 @@ public sealed class PostgresPublishingTests(PostgresFixture postgres)
         await logs.WaitForAsync(id => id.Id == 409, 1, token);
         await postgres.ScalarAsync($"alter table {schema}.item_ids_away rename to item_ids", token);
         using var client = Client(app);
-        using var stream = await client.OpenStreamAsync("/api/stream?feeds=orders&limit=1", token);
+        using var stream = await client.OpenStreamAsync("/api/stream?feeds=orders&since=orders:0&limit=1", token);
         await client.PublishOkAsync("orders", """{"data":1,"id":"after"}""", token);
         var records = await (await stream.BodyReaderAsync(token)).ReadNdjsonToEndAsync(token);
 
