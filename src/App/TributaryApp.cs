@@ -3,6 +3,7 @@ using Tributary.App.Endpoints;
 using Tributary.App.Endpoints.Publishing;
 using Tributary.App.Feeds;
 using Tributary.App.Hubs;
+using Tributary.App.Mercure;
 using Tributary.App.Operations;
 using Tributary.App.Streams;
 using Tributary.App.Security;
@@ -31,6 +32,7 @@ public static class TributaryApp
         builder.Services.AddStreamApi();
         builder.Services.AddExportApi();
         builder.Services.AddFeedHub();
+        builder.Services.AddMercureHub();
         builder.Services.AddDashboard();
         builder.Services.AddOperations(builder.Configuration);
 
@@ -46,6 +48,8 @@ public static class TributaryApp
         app.UseDashboardNotFound();
         // After the status pages: re-executing a 404 as the not-found page must route it again.
         app.UseRouting();
+        // Only the Mercure hub has a CORS policy; every other endpoint stays same-origin.
+        app.UseCors();
         app.UseSecurity();
         app.UseAntiforgery();
         app.MapStaticAssets();
@@ -54,6 +58,7 @@ public static class TributaryApp
         app.MapExportApi();
         app.MapPublishApi();
         app.MapFeedHub();
+        app.MapMercureHub();
         app.MapOperations();
         // Render batches go uncompressed: deflating twenty batches a second per circuit cost more CPU than
         // anything else the dashboard does (docs/PERFORMANCE.md); the bytes saved matter less than the CPU.

@@ -55,7 +55,7 @@ public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogO
 
         if (feed.IsPush && !feed.IsShared)
         {
-            errors.Add($"{where}: a push feed is always shared (its publishers write one sequence for every reader); remove Shared=false.");
+            errors.Add($"{where}: a {feed.Kind} feed is always shared (its publishers write one sequence for every reader); remove Shared=false.");
         }
 
         ValidateKindFields(feed, where, errors);

@@ -123,7 +123,10 @@ public sealed class FeedDefinition
     public bool IsShared => Shared ?? !IsCounter;
 
     /// <summary>Its items come from publishers, not from a producer of its own.</summary>
-    public bool IsPush => string.Equals(Kind, FeedKind.Push, StringComparison.Ordinal);
+    public bool IsPush => Kind is FeedKind.Push or FeedKind.Mercure;
+
+    /// <summary>The Mercure hub's updates: read and written only through the hub, never as a feed of its own.</summary>
+    public bool IsMercure => string.Equals(Kind, FeedKind.Mercure, StringComparison.Ordinal);
 
     public bool IsUpstream => Kind is FeedKind.WebSocket or FeedKind.Sse or FeedKind.Ndjson or FeedKind.File;
 

@@ -16,5 +16,11 @@ public static class FeedKind
     /// <summary>No producer of its own: its items come from publishers (the publish API, <c>tributary.publish</c> in SQL).</summary>
     public const string Push = "push";
 
-    public static readonly IReadOnlyList<string> All = [Ticker, Weather, News, System, Counter, WebSocket, Sse, Ndjson, File, Push];
+    /// <summary>
+    /// The Mercure hub's updates (<c>/.well-known/mercure</c>): a push feed that only the hub reads and writes, since each
+    /// update carries its own topics and privacy, which only the hub's authorization rules can apply.
+    /// </summary>
+    public const string Mercure = "mercure";
+
+    public static readonly IReadOnlyList<string> All = [Ticker, Weather, News, System, Counter, WebSocket, Sse, Ndjson, File, Push, Mercure];
 }

@@ -81,6 +81,12 @@ public static class ApiDescription
             case "Publish":
                 PublishDescription.Describe(operation, services.GetRequiredService<IOptions<PublishingOptions>>().Value);
                 break;
+            case "MercureSubscribe":
+                MercureDescription.Subscribe(operation);
+                break;
+            case "MercurePublish":
+                MercureDescription.Publish(operation);
+                break;
             case "GetFile":
                 ApiResponses.Content(operation, "200", "The file, as an attachment, with its own type (text/csv, application/x-ndjson, text/plain; application/octet-stream for others).", FileMedia());
                 ApiResponses.Content(operation, "206", "The range asked for with Range.", FileMedia());

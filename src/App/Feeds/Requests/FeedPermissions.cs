@@ -37,6 +37,12 @@ public sealed class FeedPermissions
     public bool CanWatch(FeedDefinition feed)
     {
         ArgumentNullException.ThrowIfNull(feed);
+        if (feed.IsMercure)
+        {
+            // Its updates may be private to some subscribers: only the hub, which knows each update's audience, reads it.
+            return false;
+        }
+
         // The system feed is the server's own metrics: the stats permission, not a feed grant, opens it.
         return string.Equals(feed.Kind, FeedKind.System, StringComparison.Ordinal) ? Stats : Grants(_feeds, feed);
     }
@@ -45,7 +51,7 @@ public sealed class FeedPermissions
     public bool CanPublish(FeedDefinition feed)
     {
         ArgumentNullException.ThrowIfNull(feed);
-        return Grants(_publish, feed);
+        return !feed.IsMercure && Grants(_publish, feed);
     }
 
     private static bool Grants(HashSet<string> names, FeedDefinition feed) => names.Contains("*") || names.Contains(feed.Name);

@@ -46,4 +46,18 @@ public interface IFeedEngine
     /// <exception cref="IdempotencyKeyReusedException">The request's key was used for a different request.</exception>
     /// <exception cref="FeedFailedException">The engine's storage cannot be reached; nothing was published.</exception>
     Task<PublishOutcome> PublishAsync(FeedDefinition feed, PublishBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Where the feed is now, as every instance sees it: a reader that resumes from it gets everything published from
+    /// this moment on, whichever instance takes it.
+    /// </summary>
+    /// <exception cref="FeedFailedException">The engine's storage cannot be reached.</exception>
+    Task<FeedPosition> HeadAsync(FeedDefinition feed, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The position of the item a publisher sent to a push feed with <paramref name="id"/>, while the idempotency window
+    /// remembers the id and history still keeps the item; null otherwise.
+    /// </summary>
+    /// <exception cref="FeedFailedException">The engine's storage cannot be reached.</exception>
+    Task<FeedPosition?> FindPublishedAsync(FeedDefinition feed, string id, CancellationToken cancellationToken);
 }

@@ -58,6 +58,9 @@ public abstract class SharedFeedCore : ISubscriptionOwner
     /// <summary>The engine's storage and ordering of this feed.</summary>
     private protected abstract IFeedStore Store { get; }
 
+    /// <summary>Where the feed is now, in its store.</summary>
+    internal Task<FeedPosition> HeadAsync(CancellationToken cancellationToken) => Store.HeadAsync(cancellationToken);
+
     /// <summary>Reads the store on readers' behalf.</summary>
     internal FeedReplay Replay => _replay ??= new FeedReplay(Feed, Store, Time);
 

@@ -15,12 +15,12 @@ public sealed class FeedCatalogValidatorTests
         // Reading the value runs the validator, which would throw for a bad catalog.
         var catalog = app.Services.GetRequiredService<IOptions<FeedCatalogOptions>>().Value;
 
-        Assert.Equal(["news", "weather", "ticker", "system", "counter", "events"], catalog.Feeds.Select(f => f.Name));
+        Assert.Equal(["news", "weather", "ticker", "system", "counter", "events", "mercure"], catalog.Feeds.Select(f => f.Name));
     }
 
     [Theory]
     [InlineData("Name", "Bad Name", "Feeds[0] 'Bad Name': Name must be 1-32 characters")]
-    [InlineData("Kind", "radio", "Feeds[0] 'x': Kind 'radio' is not one of ticker, weather, news, system, counter, websocket, sse, ndjson, file, push.")]
+    [InlineData("Kind", "radio", "Feeds[0] 'x': Kind 'radio' is not one of ticker, weather, news, system, counter, websocket, sse, ndjson, file, push, mercure.")]
     [InlineData("Rate", "0", "Feeds[0] 'x': Rate must be between 0.001 and 1000 items per second.")]
     [InlineData("Rate", "5000", "Feeds[0] 'x': Rate must be between 0.001 and 1000 items per second.")]
     [InlineData("Symbols", "", "Feeds[0] 'x': Symbols must list at least one symbol for a ticker feed.")]

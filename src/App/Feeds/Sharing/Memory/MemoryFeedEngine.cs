@@ -55,4 +55,14 @@ public sealed class MemoryFeedEngine(FeedCatalog catalog, StreamStats stats, Tim
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(Get(feed).Publish(batch));
     }
+
+    /// <inheritdoc/>
+    public Task<FeedPosition> HeadAsync(FeedDefinition feed, CancellationToken cancellationToken) => Get(feed).HeadAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<FeedPosition?> FindPublishedAsync(FeedDefinition feed, string id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Get(feed).FindPublished(id));
+    }
 }

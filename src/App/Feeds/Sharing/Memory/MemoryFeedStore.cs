@@ -57,6 +57,16 @@ internal sealed class MemoryFeedStore : IFeedStore
         }
     }
 
+    /// <summary>Whether history still holds the item numbered <paramref name="sequence"/>.</summary>
+    public bool Keeps(long sequence)
+    {
+        lock (_gate)
+        {
+            Expire();
+            return _history.OldestSequence is { } oldest && sequence >= oldest && sequence <= _sequence;
+        }
+    }
+
     public Task<FeedPosition> HeadAsync(CancellationToken cancellationToken) => Task.FromResult(Head);
 
     public Task<long> WindowStartAsync(long head, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Publishing;
+using Tributary.App.Feeds.Requests;
 using Tributary.Streaming.Concurrency;
 
 namespace Tributary.App.Feeds.Sharing.Memory;
@@ -84,6 +85,17 @@ public sealed class MemorySharedFeed : SharedFeedCore
             }
 
             return outcome;
+        }
+    }
+
+    /// <summary>The position of the item published with <paramref name="id"/>, while the ledger and history both keep it.</summary>
+    public FeedPosition? FindPublished(string id)
+    {
+        lock (Gate)
+        {
+            return _ledger.ItemWith(id) is { Duplicate: false } item && item.Epoch == _store.Epoch && _store.Keeps(item.Sequence)
+                ? new FeedPosition(item.Sequence, item.Epoch)
+                : null;
         }
     }
 

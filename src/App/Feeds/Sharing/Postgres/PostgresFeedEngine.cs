@@ -154,6 +154,29 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
         }
     }
 
+    /// <inheritdoc/>
+    public Task<FeedPosition> HeadAsync(FeedDefinition feed, CancellationToken cancellationToken) =>
+        ReadAsync(feed, "read its head", token => Get(feed).HeadAsync(token), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<FeedPosition?> FindPublishedAsync(FeedDefinition feed, string id, CancellationToken cancellationToken) =>
+        ReadAsync(feed, "look up a published id", token => _publisher.FindAsync(feed.Name, id, token), cancellationToken);
+
+    // A read that fails because the database cannot be reached says so the way every other read does.
+    private async Task<T> ReadAsync<T>(FeedDefinition feed, string doing, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        try
+        {
+            await EnsureReadyAsync(cancellationToken);
+            return await read(cancellationToken);
+        }
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested && (failure is FeedEngineUnavailableException || PostgresFailure.IsUnavailable(failure)))
+        {
+            throw FeedFailedException.Unavailable(feed.Name, failure.InnerException ?? failure, doing);
+        }
+    }
+
     private PostgresSharedFeed Get(FeedDefinition feed) => _feeds.GetOrAdd(feed.Name, _ => new PostgresSharedFeed(feed, _context));
 
     private async Task StartOnceAsync(CancellationToken cancellationToken)

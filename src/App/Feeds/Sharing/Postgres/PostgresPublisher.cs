@@ -2,6 +2,7 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using Tributary.App.Feeds.Publishing;
+using Tributary.App.Feeds.Requests;
 
 namespace Tributary.App.Feeds.Sharing.Postgres;
 
@@ -86,6 +87,20 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
 
         await transaction.CommitAsync(cancellationToken);
         return outcome;
+    }
+
+    /// <summary>The position of the item published to <paramref name="feed"/> with <paramref name="id"/>, while its id is within the window and history keeps it.</summary>
+    public async Task<FeedPosition?> FindAsync(string feed, string id, CancellationToken cancellationToken)
+    {
+        await using var find = database.Source.CreateCommand(
+            $"""
+            select k.seq, k.epoch from {schema}.item_ids k join {schema}.feeds f on f.name = k.feed and f.epoch = k.epoch
+            where k.feed = $1 and k.id = $2 and k.at >= clock_timestamp() - f.id_window
+              and exists (select 1 from {schema}.items i where i.feed = k.feed and i.seq = k.seq)
+            """);
+        AddParameters(find.Parameters, feed, id);
+        await using var row = await find.ExecuteReaderAsync(cancellationToken);
+        return await row.ReadAsync(cancellationToken) ? new FeedPosition(row.GetInt64(0), row.GetString(1)) : null;
     }
 
     /// <summary>Deletes what the idempotency window no longer covers, for every push feed, in bounded statements.</summary>

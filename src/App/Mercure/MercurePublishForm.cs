@@ -1,0 +1,111 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
+using Tributary.App.Endpoints.Publishing;
+using Tributary.App.Feeds;
+
+namespace Tributary.App.Mercure;
+
+/// <summary>
+/// Reads a Mercure publish (<c>application/x-www-form-urlencoded</c>: <c>topic</c>, repeatable; <c>data</c>, <c>id</c>,
+/// <c>type</c>, <c>retry</c>, <c>private</c>) into an update, or the refusal that names what is wrong with it.
+/// </summary>
+internal static class MercurePublishForm
+{
+    /// <summary>The path under which topics are the hub's own (the specification reserves it).</summary>
+    public const string ReservedPath = "/.well-known/mercure";
+
+    public static async Task<(MercureUpdate? Update, PublishRefusal? Refusal)> ReadAsync(HttpRequest request, FeedDefinition feed, long maxRequestBytes, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return Refuse(StatusCodes.Status415UnsupportedMediaType, "Send the update as application/x-www-form-urlencoded fields: topic (one or more), data, id, type, retry, private.");
+        }
+
+        IFormCollection form;
+        try
+        {
+            // The limits this hub names, rather than the framework's defaults (4 MB a value, 1,024 values).
+            request.HttpContext.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions
+            {
+                ValueLengthLimit = (int)Math.Min(int.MaxValue, maxRequestBytes),
+                ValueCountLimit = 1024,
+                KeyLengthLimit = 64,
+            }));
+            form = await request.ReadFormAsync(cancellationToken);
+        }
+        catch (InvalidDataException tooLarge)
+        {
+            return Refuse(StatusCodes.Status413PayloadTooLarge, $"The form is larger than this hub takes: {tooLarge.Message}");
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Refuse(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {maxRequestBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, the most a publish may send (Publishing:MaxRequestBytes).");
+        }
+
+        var topics = form["topic"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
+        if (topics.Count == 0)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "The update has no topic: send at least one topic field (the IRI of the resource it is about).");
+        }
+
+        if (topics.FirstOrDefault(IsReserved) is { } reserved)
+        {
+            return Refuse(StatusCodes.Status403Forbidden, $"Topic '{reserved}' is under {ReservedPath}, which is reserved for the hub's own updates.");
+        }
+
+        var id = form.ContainsKey("id") ? form["id"].ToString() : null;
+        if (Invalid(id, "id") is { } badId)
+        {
+            return badId;
+        }
+
+        var type = form.ContainsKey("type") ? form["type"].ToString() : null;
+        if (type is not null && type.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "The type field must be one line: it becomes the SSE event name.");
+        }
+
+        var retry = form.ContainsKey("retry") ? form["retry"].ToString() : null;
+        if (retry is not null && (retry.Length is 0 or > 10 || !retry.All(char.IsAsciiDigit)))
+        {
+            return Refuse(StatusCodes.Status400BadRequest, $"The retry field '{retry}' must be a reconnection time in milliseconds: 1 to 10 digits.");
+        }
+
+        var update = new MercureUpdate(id ?? $"urn:uuid:{Guid.NewGuid()}", topics, form["data"].ToString(), type, retry, form.ContainsKey("private"));
+        var size = update.ToJson().Length;
+        if (size > feed.MaxItemBytes)
+        {
+            return Refuse(StatusCodes.Status413PayloadTooLarge, $"The update takes {size.ToString("N0", CultureInfo.InvariantCulture)} bytes as kept, more than the {feed.MaxItemBytes.ToString("N0", CultureInfo.InvariantCulture)} its feed '{feed.Name}' keeps per item (MaxItemBytes).");
+        }
+
+        return (update, null);
+    }
+
+    private static (MercureUpdate?, PublishRefusal?)? Invalid(string? id, string field)
+    {
+        if (id is null)
+        {
+            return null;
+        }
+
+        if (id.Length == 0 || id.StartsWith('#') || id.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, $"The {field} field '{id}' must not be empty, start with '#' or hold a line break or NUL: it becomes the SSE id.");
+        }
+
+        return id.Length > PublishRequestReader.MaxIdLength
+            ? Refuse(StatusCodes.Status413PayloadTooLarge, $"The {field} field is {id.Length} characters long; ids may have at most {PublishRequestReader.MaxIdLength}.")
+            : null;
+    }
+
+    // The specification compares the path the topic resolves to, so an absolute topic on any host is reserved too.
+    private static bool IsReserved(string topic)
+    {
+        var path = Uri.TryCreate(topic, UriKind.Absolute, out var absolute) && absolute.IsAbsoluteUri && !absolute.IsFile
+            ? absolute.AbsolutePath
+            : topic.Split('?', '#')[0];
+        return path.Equals(ReservedPath, StringComparison.Ordinal) || path.StartsWith(ReservedPath + "/", StringComparison.Ordinal);
+    }
+
+    private static (MercureUpdate?, PublishRefusal?) Refuse(int status, string detail) => (null, new PublishRefusal(status, detail));
+}
