@@ -6,7 +6,7 @@ namespace Tributary.App.Endpoints;
 /// </summary>
 public static class ApiPaths
 {
-    private static readonly PathString[] Roots = ["/api", "/hubs", "/health", "/metrics", "/openapi"];
+    private static readonly PathString[] Roots = ["/api", "/hubs", "/health", "/metrics", "/openapi", "/.well-known/mercure"];
 
     public static bool Contains(PathString path) => Roots.Any(root => path.StartsWithSegments(root, StringComparison.OrdinalIgnoreCase));
 }

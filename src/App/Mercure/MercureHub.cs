@@ -37,7 +37,6 @@ public static class MercureHub
         var hub = app.MapGroup(Path).WithTags("Mercure").AllowAnonymous().RequireCors(CorsPolicyName);
         hub.MapGet("", MercureSubscribeEndpoint.SubscribeAsync).WithName("MercureSubscribe")
             .WithSummary("Subscribes to the Mercure hub's updates as server-sent events: topic (one or more selectors), and Last-Event-ID or lastEventID to resume.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         hub.MapPost("", MercurePublishEndpoint.PublishAsync).WithName("MercurePublish")

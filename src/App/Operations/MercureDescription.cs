@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 
 namespace Tributary.App.Operations;
@@ -32,6 +33,14 @@ internal static class MercureDescription
             In = ParameterLocation.Header,
             Description = "As lastEventID; EventSource sends it when it reconnects.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        });
+        ApiResponses.Content(operation, "200", "The subscription: one event per update (id, event type, retry, data lines), and a comment line every Mercure:Heartbeat while idle.", new Dictionary<string, OpenApiMediaType>
+        {
+            ["text/event-stream"] = new()
+            {
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                Example = JsonValue.Create("id: urn:uuid:1e0cba4c-4bcd-44f0-ae8a-7b76f7ef1280\ndata: {\"status\":\"paid\"}\n\n"),
+            },
         });
     }
 

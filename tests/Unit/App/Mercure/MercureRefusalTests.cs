@@ -119,6 +119,18 @@ public sealed class MercureRefusalTests
     }
 
     [Fact]
+    public async Task A_method_the_hub_does_not_take_gets_a_405_problem_naming_the_ones_it_does()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var app = await MercureHubTests.StartAsync();
+        using var client = MercureHubTests.Client(app);
+
+        using var response = await client.PutAsync(MercureClient.Hub, null, token);
+
+        Assert.Contains("use GET, POST", await response.ProblemAsync(405, token), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_hub_turned_off_answers_404_naming_the_setting()
     {
         var token = TestTimeouts.TestToken();

@@ -177,6 +177,24 @@ public sealed class OpenApiDocumentTests(StreamApiFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_Mercure_hub_documents_its_subscription_parameters_and_its_publish_form()
+    {
+        var document = await DocumentAsync();
+        var hub = document.GetProperty("paths").GetProperty("/.well-known/mercure");
+        var subscribe = hub.GetProperty("get");
+        var publish = hub.GetProperty("post");
+
+        Assert.Equal(["topic", "lastEventID", "Last-Event-ID"], subscribe.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.True(subscribe.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _));
+        Assert.True(subscribe.GetProperty("responses").TryGetProperty("401", out _));
+        var form = publish.GetProperty("requestBody").GetProperty("content").GetProperty("application/x-www-form-urlencoded").GetProperty("schema");
+        Assert.Equal(["topic"], form.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["data", "id", "private", "retry", "topic", "type"], form.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.True(publish.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/plain", out _));
+        Assert.True(publish.GetProperty("responses").TryGetProperty("403", out _));
+    }
+
+    [Fact]
     public async Task The_stream_parameters_carry_the_limits_the_server_enforces()
     {
         var token = TestTimeouts.TestToken();
