@@ -8,7 +8,7 @@ using Tributary.Load;
 //   Tributary.Load ... --modes reference,fairness --reference-url http://127.0.0.1:5079 (bench/Tributary.Reference)
 //   Tributary.Load --url http://127.0.0.1:5080 --pid 1234 --modes faults --upstream-port 5081 (see bench/faults.sh)
 //   Tributary.Load --modes engine --app-binary PATH --postgres "Host=127.0.0.1;..." (starts two instances; see bench/engine.sh)
-//   Tributary.Load --modes publish --app-binary PATH --postgres "Host=127.0.0.1;..." (one instance per engine; see bench/publish.sh)
+//   Tributary.Load --modes publish,mercure --app-binary PATH --postgres "Host=127.0.0.1;..." (one instance per engine; see bench/publish.sh)
 var options = Args.Parse(args);
 if (!options.Url.IsLoopback)
 {
@@ -35,6 +35,7 @@ foreach (var mode in options.Modes)
         "faults" => await FaultMode.RunAsync(options.Url, process, options.UpstreamPort, TimeSpan.FromSeconds(40), timeout.Token),
         "engine" => await EngineMode.RunAsync(options.AppBinary, options.Postgres, TimeSpan.FromSeconds(10), timeout.Token),
         "publish" => await PublishMode.RunAsync(options.AppBinary, options.Postgres, TimeSpan.FromSeconds(10), timeout.Token),
+        "mercure" => await MercureMode.RunAsync(options.AppBinary, options.Postgres, TimeSpan.FromSeconds(10), timeout.Token),
         _ => throw new ArgumentException($"Unknown mode '{mode}'."),
     });
 }

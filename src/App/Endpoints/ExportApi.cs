@@ -264,8 +264,14 @@ public static class ExportApi
         // an archive of several feeds, a file of a feed hidden from the caller) needs every feed, since nothing the
         // caller may know says whose data it holds.
         var permissions = access.For(context.User);
-        var feed = ExportFiles.FeedOf(file.Name, catalog.Feeds) is { } owner && permissions.CanWatch(owner) ? owner : null;
-        // The Mercure hub's feed is watched by nobody: it is not among the feeds a caller could hold.
+        var owner = ExportFiles.FeedOf(file.Name, catalog.Feeds);
+        var feed = owner is not null && permissions.CanWatch(owner) ? owner : null;
+        // The Mercure hub's feed is watched by nobody, so it is not among the feeds a caller could hold; a file of it is nobody's.
+        if (owner is { IsMercure: true })
+        {
+            return Problem(StatusCodes.Status403Forbidden, $"File '{file.Name}' is named after the Mercure hub's feed, whose updates are read only through the hub.");
+        }
+
         if (feed is null && !catalog.Feeds.Where(f => !f.IsMercure).All(permissions.CanWatch))
         {
             return Problem(StatusCodes.Status403Forbidden, $"File '{file.Name}' is not named after one feed, so only a caller who may watch every feed may read it.");

@@ -35,6 +35,9 @@ public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogO
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
+    /// <summary>Whether <paramref name="name"/> may name a feed: 1-32 characters of a-z, 0-9, '-' or '_', starting with a letter or digit.</summary>
+    public static bool IsFeedName(string name) => FeedName().IsMatch(name);
+
     private static void ValidateFeed(FeedDefinition feed, string where, List<string> errors)
     {
         if (!FeedName().IsMatch(feed.Name))

@@ -9,6 +9,13 @@ internal sealed class MercureAudience(TopicSelectors requested, MercureGrant gra
     public bool Receives(MercureUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
-        return requested.MatchAny(update.Topics) && (!update.Private || grant.Subscribe.MatchAny(update.Topics));
+        return requested.MatchAny(update.Topics) && MayKnowOf(update);
+    }
+
+    /// <summary>Whether the subscriber may learn of <paramref name="update"/> at all (its id included): public, or private to one of the token's topics.</summary>
+    public bool MayKnowOf(MercureUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return !update.Private || grant.Subscribe.MatchAny(update.Topics);
     }
 }

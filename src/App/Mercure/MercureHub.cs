@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
+using Tributary.App.Feeds;
 
 namespace Tributary.App.Mercure;
 
@@ -23,6 +24,7 @@ public static class MercureHub
     public static IServiceCollection AddMercureHub(this IServiceCollection services)
     {
         services.AddOptions<MercureOptions>().BindConfiguration(MercureOptions.Section).ValidateOnStart();
+        services.AddOptions<FeedCatalogOptions>().PostConfigure<IConfiguration>(MercureFeed.AddTo);
         services.AddSingleton<IValidateOptions<MercureOptions>, MercureOptionsValidator>();
         services.AddSingleton<MercureTokens>();
         services.AddCors();

@@ -2,14 +2,30 @@ namespace Tributary.App.Mercure;
 
 /// <summary>
 /// The <c>Mercure</c> section: the Mercure-compatible hub at <c>/.well-known/mercure</c>, whose updates are the items of
-/// one feed of kind <c>mercure</c> in the catalog, so history, resume and the PostgreSQL engine's failover apply.
+/// a shared feed of kind <c>mercure</c> that the hub adds to the catalog, so history, resume and the PostgreSQL engine's
+/// failover apply.
 /// </summary>
 public sealed class MercureOptions
 {
     public const string Section = "Mercure";
 
-    /// <summary>The catalog feed (of kind <c>mercure</c>) that holds the hub's updates; empty turns the hub off.</summary>
-    public string Feed { get; set; } = "";
+    /// <summary>The name of the feed the hub adds to the catalog for its updates; empty turns the hub off. Default <c>mercure</c>.</summary>
+    public string Feed { get; set; } = "mercure";
+
+    /// <summary>How many updates the hub's feed keeps for subscribers resuming. Default 10,000.</summary>
+    public int HistoryLength { get; set; } = 10_000;
+
+    /// <summary>The most bytes of updates the hub's feed keeps (the oldest go first). Default 16 MiB.</summary>
+    public long HistoryMaxBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// How many of the hub's updates (of every topic) a subscriber may fall behind before its response ends, so its
+    /// EventSource reconnects and resumes from history. Default 1,024.
+    /// </summary>
+    public int SubscriberBuffer { get; set; } = 1024;
+
+    /// <summary>The largest update, in bytes as kept (its topics, data and fields). Default 1 MiB.</summary>
+    public int MaxUpdateBytes { get; set; } = 1024 * 1024;
 
     /// <summary>The key that verifies publishers' tokens: the shared secret (HS256) or a PEM public key (RS256). Empty: nobody may publish.</summary>
     public string PublisherJwtKey { get; set; } = "";

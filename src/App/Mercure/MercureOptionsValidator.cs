@@ -1,10 +1,11 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Tributary.App.Feeds;
 
 namespace Tributary.App.Mercure;
 
-/// <summary>Checks the <c>Mercure</c> section at start: the feed it names and both keys, so a bad one stops start-up with its setting named.</summary>
-public sealed class MercureOptionsValidator(FeedCatalog catalog) : IValidateOptions<MercureOptions>
+/// <summary>Checks the <c>Mercure</c> section at start: the hub's feed and both keys, so a bad one stops start-up with its setting named.</summary>
+public sealed class MercureOptionsValidator(IConfiguration configuration) : IValidateOptions<MercureOptions>
 {
     public ValidateOptionsResult Validate(string? name, MercureOptions options)
     {
@@ -15,17 +16,28 @@ public sealed class MercureOptionsValidator(FeedCatalog catalog) : IValidateOpti
         }
 
         var errors = new List<string>();
-        if (!TryFind(options.Feed, out var feed))
+        if (!FeedCatalogValidator.IsFeedName(options.Feed))
         {
-            // The catalog is invalid, and its own validation says why: once is enough.
+            errors.Add($"Mercure:Feed '{options.Feed}' must be 1-32 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (or empty, to turn the hub off).");
         }
-        else if (feed is null)
+        else if (FeedCatalogOptions.Read(configuration).Feeds.FindIndex(f => string.Equals(f.Name, options.Feed, StringComparison.OrdinalIgnoreCase)) is var listed and >= 0)
         {
-            errors.Add($"Mercure:Feed names feed '{options.Feed}', which is not in the catalog; add a feed of Kind mercure with that name, or set Mercure:Feed to empty to turn the hub off.");
+            errors.Add($"Mercure:Feed '{options.Feed}' is also the name of Feeds[{listed}]; the hub adds a feed of that name for its updates: give Mercure:Feed another name.");
         }
-        else if (!feed.IsMercure)
+
+        if (options.SubscriberBuffer < 1)
         {
-            errors.Add($"Mercure:Feed names feed '{feed.Name}', a {feed.Kind} feed; the hub's updates need a feed of Kind mercure, which only the hub reads and writes.");
+            errors.Add($"Mercure:SubscriberBuffer must be at least 1, but was {options.SubscriberBuffer}.");
+        }
+
+        if (options.HistoryLength < 0 || options.HistoryMaxBytes < 0)
+        {
+            errors.Add($"Mercure:HistoryLength and Mercure:HistoryMaxBytes must be 0 or more, but were {options.HistoryLength} and {options.HistoryMaxBytes}.");
+        }
+
+        if (options.MaxUpdateBytes < 1 || options.MaxUpdateBytes > FeedDefinition.MaxItemBytesLimit)
+        {
+            errors.Add($"Mercure:MaxUpdateBytes must be between 1 and {FeedDefinition.MaxItemBytesLimit.ToString(CultureInfo.InvariantCulture)} (64 MiB), but was {options.MaxUpdateBytes}.");
         }
 
         Check("Publisher", options.PublisherJwtKey, options.PublisherJwtAlgorithm, errors);
@@ -46,20 +58,6 @@ public sealed class MercureOptionsValidator(FeedCatalog catalog) : IValidateOpti
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-
-    private bool TryFind(string name, out FeedDefinition? feed)
-    {
-        try
-        {
-            feed = catalog.Find(name);
-            return true;
-        }
-        catch (OptionsValidationException)
-        {
-            feed = null;
-            return false;
-        }
     }
 
     private static void Check(string role, string key, string algorithm, List<string> errors)

@@ -80,9 +80,14 @@ internal static class MercurePublishEndpoint
 
         try
         {
-            // The update's id is its item's id: a retry with the same id within the idempotency window publishes nothing twice.
-            await engine.PublishAsync(feed, new PublishBatch([new PublishItem(update.ToJson(), update.Id)], Key: null), context.RequestAborted);
+            // The update's id is its item's id, which a Last-Event-ID finds it by. Every publish is delivered, as the
+            // protocol has it: an id sent again names the newer update, and one publisher cannot suppress another's.
+            await engine.PublishAsync(feed, new PublishBatch([new PublishItem(update.ToJson(), update.Id)], Key: null, DeduplicateIds: false), context.RequestAborted);
             return TypedResults.Text(update.Id, "text/plain", System.Text.Encoding.UTF8);
+        }
+        catch (PublishRefusedException refused)
+        {
+            return MercureProblems.Problem(refused.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status409Conflict, $"The database refused the update: {refused.Message} (its settings for the hub's feed come from the instance that started last).");
         }
         catch (FeedFailedException unavailable) when (unavailable.EngineUnavailable)
         {
@@ -102,6 +107,7 @@ internal static class MercurePublishEndpoint
         return Uri.TryCreate(request.Headers[HeaderNames.Referer].ToString(), UriKind.Absolute, out var referer) ? referer.GetLeftPart(UriPartial.Authority) : null;
     }
 
+    // This site exactly (scheme, host and port, as the browser writes its Origin) or an origin the settings name.
     private static bool FromAllowedOrigin(HttpRequest request, MercureOptions settings)
     {
         if (Origin(request) is not { } origin || !Uri.TryCreate(origin, UriKind.Absolute, out var from))
@@ -109,8 +115,10 @@ internal static class MercurePublishEndpoint
             return false;
         }
 
-        var host = request.Host;
-        var sameSite = string.Equals(from.Host, host.Host, StringComparison.OrdinalIgnoreCase) && from.Port == (host.Port ?? from.Port);
-        return sameSite || settings.CorsOrigins.Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
+        var self = new Uri($"{request.Scheme}://{request.Host.Value}");
+        var sameOrigin = string.Equals(from.Scheme, self.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(from.Host, self.Host, StringComparison.OrdinalIgnoreCase)
+            && from.Port == self.Port;
+        return sameOrigin || settings.CorsOrigins.Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
     }
 }

@@ -48,27 +48,38 @@ internal static class MercurePublishForm
             return Refuse(StatusCodes.Status400BadRequest, "The update has no topic: send at least one topic field (the IRI of the resource it is about).");
         }
 
+        if (topics.FirstOrDefault(t => t.Length > TopicSelector.MaxLength || t.Any(char.IsControl)) is { } unfit)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, $"Topic '{Shown(unfit)}' must be at most {TopicSelector.MaxLength} characters without control characters (an IRI).");
+        }
+
+        if (topics.Count > TopicSelectors.MaxCount)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, $"The update has {topics.Count} topics; at most {TopicSelectors.MaxCount} are taken.");
+        }
+
         if (topics.FirstOrDefault(IsReserved) is { } reserved)
         {
             return Refuse(StatusCodes.Status403Forbidden, $"Topic '{reserved}' is under {ReservedPath}, which is reserved for the hub's own updates.");
         }
 
-        var id = form.ContainsKey("id") ? form["id"].ToString() : null;
+        // Empty fields are absent ones, as in the reference hub: an empty id gets a generated one, an empty retry none.
+        var id = Field(form, "id");
         if (Invalid(id, "id") is { } badId)
         {
             return badId;
         }
 
-        var type = form.ContainsKey("type") ? form["type"].ToString() : null;
+        var type = Field(form, "type");
         if (type is not null && type.AsSpan().IndexOfAny('\r', '\n') >= 0)
         {
             return Refuse(StatusCodes.Status400BadRequest, "The type field must be one line: it becomes the SSE event name.");
         }
 
-        var retry = form.ContainsKey("retry") ? form["retry"].ToString() : null;
-        if (retry is not null && (retry.Length is 0 or > 10 || !retry.All(char.IsAsciiDigit)))
+        var retry = Field(form, "retry");
+        if (retry is not null && (retry.Length > 10 || !retry.All(char.IsAsciiDigit)))
         {
-            return Refuse(StatusCodes.Status400BadRequest, $"The retry field '{retry}' must be a reconnection time in milliseconds: 1 to 10 digits.");
+            return Refuse(StatusCodes.Status400BadRequest, $"The retry field '{Shown(retry)}' must be a reconnection time in milliseconds: 1 to 10 digits.");
         }
 
         var update = new MercureUpdate(id ?? $"urn:uuid:{Guid.NewGuid()}", topics, form["data"].ToString(), type, retry, form.ContainsKey("private"));
@@ -88,9 +99,9 @@ internal static class MercurePublishForm
             return null;
         }
 
-        if (id.Length == 0 || id.StartsWith('#') || id.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        if (id.StartsWith('#') || id.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
         {
-            return Refuse(StatusCodes.Status400BadRequest, $"The {field} field '{id}' must not be empty, start with '#' or hold a line break or NUL: it becomes the SSE id.");
+            return Refuse(StatusCodes.Status400BadRequest, $"The {field} field '{Shown(id)}' must not start with '#' or hold a line break or NUL: it becomes the SSE id.");
         }
 
         return id.Length > PublishRequestReader.MaxIdLength
@@ -106,6 +117,11 @@ internal static class MercurePublishForm
             : topic.Split('?', '#')[0];
         return path.Equals(ReservedPath, StringComparison.Ordinal) || path.StartsWith(ReservedPath + "/", StringComparison.Ordinal);
     }
+
+    private static string? Field(IFormCollection form, string name) => form[name].ToString() is { Length: > 0 } value ? value : null;
+
+    // A value quoted in a refusal: escaped, so a line break in it cannot split the sentence.
+    private static string Shown(string value) => value.Length > 80 ? System.Text.Json.JsonEncodedText.Encode(value[..80]) + "…" : System.Text.Json.JsonEncodedText.Encode(value).ToString();
 
     private static (MercureUpdate?, PublishRefusal?) Refuse(int status, string detail) => (null, new PublishRefusal(status, detail));
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -7,6 +9,7 @@ using Tributary.App.Feeds.Diagnostics;
 using Tributary.App.Feeds.Requests;
 using Tributary.App.Feeds.Sharing;
 using Tributary.App.Streams;
+using Tributary.Streaming.Records;
 
 namespace Tributary.App.Mercure;
 
@@ -20,13 +23,17 @@ internal static class MercureSubscribeEndpoint
     /// <summary>The special last event id that asks for every update history keeps.</summary>
     public const string Earliest = "earliest";
 
+    // CancelAfter's longest delay is about 49.7 days; a token valid longer is ended by Streaming:MaxStreamDuration, if at all.
+    private static readonly TimeSpan LongestExpiryTimer = TimeSpan.FromDays(49);
+
     public static async Task<IResult> SubscribeAsync(
         HttpContext context,
         FeedCatalog catalog,
         IFeedEngine engine,
         MercureTokens tokens,
         StreamGate gate,
-        IOptions<MercureOptions> options)
+        IOptions<MercureOptions> options,
+        IOptions<StreamingOptions> streaming)
     {
         var settings = options.Value;
         if (!settings.Enabled)
@@ -35,15 +42,14 @@ internal static class MercureSubscribeEndpoint
         }
 
         var request = context.Request;
-        var topics = request.Query["topic"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
-        if (topics.Count == 0)
-        {
-            return MercureProblems.Problem(StatusCodes.Status400BadRequest, "Subscribe to at least one topic: add topic=<selector> to the address (a topic IRI, a URI template such as https://example.com/books/{id}, or * for all).");
-        }
-
-        if (TopicSelectors.TryParse(topics, out var invalid) is not { } requested)
+        if (TopicSelectors.TryParse(request.Query["topic"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!), out var invalid) is not { } requested)
         {
             return MercureProblems.Problem(StatusCodes.Status400BadRequest, $"The subscription's {invalid}.");
+        }
+
+        if (requested.Count == 0)
+        {
+            return MercureProblems.Problem(StatusCodes.Status400BadRequest, "Subscribe to at least one topic: add topic=<selector> to the address (a topic IRI, a URI template such as https://example.com/books/{id}, or * for all).");
         }
 
         var credential = await tokens.SubscriberAsync(request);
@@ -54,23 +60,10 @@ internal static class MercureSubscribeEndpoint
 
         if (!credential.Presented && !settings.Anonymous)
         {
-            return MercureProblems.NoToken(context, "This hub serves subscribers with a token only (Mercure:Anonymous is false): send it as a Bearer Authorization header or in the " + settings.CookieName + " cookie.");
+            return MercureProblems.NoToken(context, $"This hub serves subscribers with a token only (Mercure:Anonymous is false): send it as a Bearer Authorization header or in the {settings.CookieName} cookie.");
         }
 
-        var feed = catalog.Find(settings.Feed)!;
-        var lastEventId = LastEventId(request);
-        FeedStart start;
-        string? resumedFrom;
-        try
-        {
-            (start, resumedFrom) = await StartAsync(engine, feed, lastEventId, context.RequestAborted);
-        }
-        catch (FeedFailedException unavailable) when (unavailable.EngineUnavailable)
-        {
-            context.Response.Headers.RetryAfter = "1";
-            return MercureProblems.Problem(StatusCodes.Status503ServiceUnavailable, unavailable.ClientMessage);
-        }
-
+        var audience = new MercureAudience(requested, credential.Grant ?? MercureGrant.Anonymous);
         if (!StreamAdmission.TryOpen(context, gate, MercureHub.Path, [], out var stream, out var refusal))
         {
             return refusal;
@@ -78,8 +71,23 @@ internal static class MercureSubscribeEndpoint
 
         using (stream)
         {
-            await StartResponseAsync(context, resumedFrom);
-            await CopyAsync(context, engine.SubscribeAsync(feed, start, 0, CancellationToken.None), new MercureAudience(requested, credential.Grant ?? MercureGrant.Anonymous), credential.Grant?.Expires, settings.Heartbeat, stream);
+            var feed = catalog.Find(settings.Feed)!;
+            var lastEventId = LastEventId(request);
+            try
+            {
+                var (start, resumedFrom) = await StartAsync(engine, feed, lastEventId, audience, stream.Token);
+                await StartResponseAsync(context, resumedFrom);
+                await CopyAsync(context, engine.SubscribeAsync(feed, start, 0, CancellationToken.None), start.After, audience, credential.Grant?.Expires, settings.Heartbeat, stream);
+            }
+            catch (FeedFailedException unavailable) when (unavailable.EngineUnavailable && !context.Response.HasStarted)
+            {
+                // EventSource gives up for good on any answer but 200: it is told to come back instead, as it does after
+                // any ended stream, by which time the database (or another instance) answers again.
+                stream.End(unavailable);
+                await StartResponseAsync(context, lastEventId);
+                var retry = (streaming.Value.RetryAfterSeconds * 1000).ToString(CultureInfo.InvariantCulture);
+                await context.Response.BodyWriter.WriteAsync(System.Text.Encoding.UTF8.GetBytes($": {unavailable.ClientMessage}\nretry: {retry}\n\n"), context.RequestAborted);
+            }
         }
 
         return TypedResults.Empty;
@@ -98,9 +106,10 @@ internal static class MercureSubscribeEndpoint
         return query.Length > 0 ? query : null;
     }
 
-    // Where the subscription starts, and the id its response says it resumed after (earliest: from the oldest kept
-    // update, which is also the answer for an id the hub does not know, so the subscriber can tell it may have missed some).
-    private static async Task<(FeedStart Start, string? ResumedFrom)> StartAsync(IFeedEngine engine, FeedDefinition feed, string? lastEventId, CancellationToken cancellationToken)
+    // Where the subscription starts, and the id its response says it resumed after: the one asked for, when the hub
+    // still has that update and the subscriber may know of it; otherwise earliest (and the subscription starts from
+    // now), which tells the subscriber it may have missed updates without telling it whether the id exists.
+    private static async Task<(FeedStart Start, string? ResumedFrom)> StartAsync(IFeedEngine engine, FeedDefinition feed, string? lastEventId, MercureAudience audience, CancellationToken cancellationToken)
     {
         if (lastEventId is null)
         {
@@ -113,8 +122,17 @@ internal static class MercureSubscribeEndpoint
             return (FeedStart.Last(int.MaxValue), Earliest);
         }
 
-        return await engine.FindPublishedAsync(feed, lastEventId, cancellationToken) is { } position
-            ? (FeedStart.Resume(position), lastEventId)
+        if (lastEventId.StartsWith('#') && StreamPosition.TryParse($"{feed.Name}:{lastEventId[1..]}", out var written) && written.For(feed.Name) is { } position)
+        {
+            // A place in the feed the hub gave this subscriber itself (see PlaceId): good while the feed keeps its numbering.
+            var head = await engine.HeadAsync(feed, cancellationToken);
+            return position.Epoch == head.Epoch && position.Sequence <= head.Sequence
+                ? (FeedStart.Resume(position), lastEventId)
+                : (FeedStart.Resume(head), Earliest);
+        }
+
+        return await engine.FindPublishedAsync(feed, lastEventId, cancellationToken) is { } found && MercureUpdate.From(found.Data) is { } update && audience.MayKnowOf(update)
+            ? (FeedStart.Resume(found.Position), lastEventId)
             : (FeedStart.Resume(await engine.HeadAsync(feed, cancellationToken)), Earliest);
     }
 
@@ -138,43 +156,19 @@ internal static class MercureSubscribeEndpoint
         await response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 
-    private static async Task CopyAsync(HttpContext context, IAsyncEnumerable<Tributary.Streaming.Records.FeedItem<object>> items, MercureAudience audience, DateTimeOffset? expires, TimeSpan heartbeat, StreamSession stream)
+    private static async Task CopyAsync(HttpContext context, IAsyncEnumerable<FeedItem<object>> items, FeedPosition? start, MercureAudience audience, DateTimeOffset? expires, TimeSpan heartbeat, StreamSession stream)
     {
         // A subscription ends when its token does: the subscriber reconnects with a fresh one.
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(stream.Token);
-        if (expires is { } at)
-        {
-            lifetime.CancelAfter(TimeSpan.FromTicks(Math.Max(0, (at - DateTimeOffset.UtcNow).Ticks)));
-        }
-
         var token = lifetime.Token;
-        var body = context.Response.BodyWriter;
         try
         {
-            await using var reader = items.GetAsyncEnumerator(token);
-            var next = reader.MoveNextAsync().AsTask();
-            try
+            if (expires is { } at && at - DateTimeOffset.UtcNow is var left && left < LongestExpiryTimer)
             {
-                while (await NextOrHeartbeatAsync(next, heartbeat, body, token))
-                {
-                    var item = reader.Current;
-                    if (MercureUpdate.From(item.Data) is { } update && audience.Receives(update))
-                    {
-                        var bytes = MercureEventWriter.Event(update);
-                        stream.Activity.Delivered(item.Data);
-                        await body.WriteAsync(bytes, token);
-                        stream.Activity.Wrote(bytes.Length);
-                    }
-
-                    next = reader.MoveNextAsync().AsTask();
-                }
-            }
-            finally
-            {
-                // The reader is left only once its pending read has finished (it ends with the token).
-                await Task.WhenAny(next);
+                lifetime.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
             }
 
+            await WriteUpdatesAsync(context.Response.BodyWriter, items, start, audience, heartbeat, stream.Activity, token);
             stream.End(null);
         }
         catch (Exception error) when (Ended(stream, error, token))
@@ -182,23 +176,96 @@ internal static class MercureSubscribeEndpoint
             // The subscriber left, the server is stopping, the stream's time or the token's is up: the response ends and
             // a subscriber that is still there reconnects, resuming from its last id.
         }
-    }
-
-    // Whether the read finished with an item (false: the feed ended); writes a heartbeat each time the wait for it passes one.
-    private static async Task<bool> NextOrHeartbeatAsync(Task<bool> next, TimeSpan heartbeat, System.IO.Pipelines.PipeWriter body, CancellationToken token)
-    {
-        while (true)
+        finally
         {
-            try
-            {
-                return await next.WaitAsync(heartbeat, token);
-            }
-            catch (TimeoutException)
-            {
-                await body.WriteAsync(MercureEventWriter.Heartbeat, token);
-            }
+            // Stops the heartbeat timer of a subscription that has ended.
+            await lifetime.CancelAsync();
         }
     }
+
+    private static async Task WriteUpdatesAsync(System.IO.Pipelines.PipeWriter body, IAsyncEnumerable<FeedItem<object>> items, FeedPosition? start, MercureAudience audience, TimeSpan heartbeat, StreamActivity activity, CancellationToken token)
+    {
+        // The last place in the feed this subscriber has been given everything up to (its updates, and others' it skips).
+        var place = start;
+        await using var reader = items.GetAsyncEnumerator(token);
+        var next = reader.MoveNextAsync().AsTask();
+        try
+        {
+            var lastWrite = Stopwatch.GetTimestamp();
+            Task? beat = null;
+            while (true)
+            {
+                // A heartbeat goes when nothing was written for its interval, however many updates for others went by.
+                var idle = Stopwatch.GetElapsedTime(lastWrite);
+                if (idle >= heartbeat)
+                {
+                    await body.WriteAsync(MercureEventWriter.Heartbeat, token);
+                    lastWrite = Stopwatch.GetTimestamp();
+                    continue;
+                }
+
+                if (!next.IsCompleted)
+                {
+                    beat ??= Task.Delay(heartbeat - idle, token);
+                    if (await Task.WhenAny(next, beat) == beat)
+                    {
+                        beat = null;
+                        token.ThrowIfCancellationRequested();
+                        continue;
+                    }
+                }
+
+                if (!await next)
+                {
+                    return;
+                }
+
+                var item = reader.Current;
+                if (item.Data is FeedControl { Kind: FeedControlKind.Gap })
+                {
+                    // The subscriber fell behind and updates were skipped: its EventSource is given the place it has
+                    // everything up to as its last id (an id without data dispatches no event), and the response ends, so
+                    // it reconnects and history gives it what it missed.
+                    if (place is { } resume)
+                    {
+                        await body.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"id: {PlaceId(resume)}\n\n"), token);
+                    }
+
+                    return;
+                }
+
+                if (item.Data is FeedControl)
+                {
+                    // A reset (history no longer reaches back to the resume point) continues from the oldest kept update.
+                    next = reader.MoveNextAsync().AsTask();
+                    continue;
+                }
+
+                place = new FeedPosition(item.Sequence, item.Epoch);
+                if (MercureUpdate.From(item.Data) is { } update && audience.Receives(update))
+                {
+                    var bytes = MercureEventWriter.Event(update);
+                    activity.Delivered(item.Data);
+                    await body.WriteAsync(bytes, token);
+                    activity.Wrote(bytes.Length);
+                    lastWrite = Stopwatch.GetTimestamp();
+                }
+
+                next = reader.MoveNextAsync().AsTask();
+            }
+        }
+        finally
+        {
+            // The reader is left only once its pending read has finished (it ends with the token).
+            await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>
+    /// The id of a place in the hub's feed (<c>#seq@epoch</c>): a fragment, which the specification leaves to hubs for
+    /// offsets and publishers may not use, so it never names an update and tells a subscriber nothing about any.
+    /// </summary>
+    private static string PlaceId(FeedPosition place) => "#" + place;
 
     private static bool Ended(StreamSession stream, Exception error, CancellationToken token)
     {

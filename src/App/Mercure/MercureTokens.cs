@@ -71,9 +71,16 @@ internal sealed class MercureTokens
     private static MercureCredential ClaimOf(JsonWebToken token, bool fromCookie)
     {
         using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(token.EncodedPayload));
-        if (!payload.RootElement.TryGetProperty("mercure", out var mercure) || mercure.ValueKind != JsonValueKind.Object)
+        DateTimeOffset? expires = token.ValidTo == DateTime.MinValue ? null : new DateTimeOffset(token.ValidTo, TimeSpan.Zero);
+        if (!payload.RootElement.TryGetProperty("mercure", out var mercure) || mercure.ValueKind == JsonValueKind.Null)
         {
-            return new MercureCredential(null, "the token has no 'mercure' claim (an object with 'publish' and/or 'subscribe' lists of topic selectors).");
+            // A verified token without the claim allows nothing beyond what anonymous callers get, as in the reference hub.
+            return new MercureCredential(new MercureGrant(TopicSelectors.None, TopicSelectors.None, expires, fromCookie), null);
+        }
+
+        if (mercure.ValueKind != JsonValueKind.Object)
+        {
+            return new MercureCredential(null, "the token's 'mercure' claim is not an object with 'publish' and/or 'subscribe' lists of topic selectors.");
         }
 
         var publish = Selectors(mercure, "publish", out var error);
@@ -83,7 +90,6 @@ internal sealed class MercureTokens
             return new MercureCredential(null, error);
         }
 
-        DateTimeOffset? expires = token.ValidTo == DateTime.MinValue ? null : new DateTimeOffset(token.ValidTo, TimeSpan.Zero);
         return new MercureCredential(new MercureGrant(publish!, subscribe!, expires, fromCookie), null);
     }
 

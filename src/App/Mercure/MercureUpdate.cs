@@ -65,12 +65,22 @@ internal sealed record MercureUpdate(string Id, IReadOnlyList<string> Topics, st
             return null;
         }
 
+        // Fields that would break the event stream (a line break in an id, a type or a retry) mean the item was not
+        // written by the hub, which refuses them: it is left out rather than injected into every subscriber's stream.
+        var text = id.GetString()!;
+        var type = Text(item, "type");
+        var retry = Text(item, "retry");
+        if (text.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0 || (type is not null && type.AsSpan().IndexOfAny('\r', '\n') >= 0) || (retry is not null && !retry.All(char.IsAsciiDigit)))
+        {
+            return null;
+        }
+
         return new MercureUpdate(
-            id.GetString()!,
+            text,
             topics.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!).ToList(),
             Text(item, "data") ?? "",
-            Text(item, "type"),
-            Text(item, "retry"),
+            type,
+            retry,
             item.TryGetProperty("private", out var isPrivate) && isPrivate.ValueKind == JsonValueKind.True);
     }
 

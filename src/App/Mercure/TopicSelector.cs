@@ -1,15 +1,25 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
 namespace Tributary.App.Mercure;
 
 /// <summary>
 /// One Mercure topic selector: <c>*</c> (every topic), a URI template such as <c>https://example.com/books/{id}</c>
-/// (every topic it can expand to), or else one topic, compared exactly.
+/// (every topic it can expand to), or else one topic, compared exactly (as the reference hub does with braces that make
+/// no template).
 /// </summary>
 internal sealed class TopicSelector
 {
     /// <summary>The selector that matches every topic.</summary>
     public const string Everything = "*";
+
+    /// <summary>The longest selector taken, in characters.</summary>
+    public const int MaxLength = 2048;
+
+    // Subscribers and tokens send the same few selectors again and again; the expressions are built once. Bounded, so
+    // a client sending endless different ones costs itself time, not the server memory.
+    private const int CacheCapacity = 10_000;
+    private static readonly ConcurrentDictionary<string, Regex?> Templates = new(StringComparer.Ordinal);
 
     private readonly string _text;
     private readonly Regex? _template;
@@ -22,30 +32,22 @@ internal sealed class TopicSelector
 
     public override string ToString() => _text;
 
-    /// <summary>The selector <paramref name="text"/> means, or null with the reason it means none.</summary>
+    /// <summary>The selector <paramref name="text"/> means, or null with the reason it is not taken.</summary>
     public static TopicSelector? TryParse(string text, out string? error)
     {
         ArgumentNullException.ThrowIfNull(text);
-        error = null;
-        if (text.Length == 0)
+        error = text.Length switch
         {
-            error = "a topic selector is empty";
+            0 => "topic selector is empty",
+            > MaxLength => $"topic selector of {text.Length} characters is longer than the {MaxLength} taken",
+            _ => null,
+        };
+        if (error is not null)
+        {
             return null;
         }
 
-        if (!text.Contains('{', StringComparison.Ordinal) && !text.Contains('}', StringComparison.Ordinal))
-        {
-            return new TopicSelector(text, null);
-        }
-
-        var template = UriTemplatePattern.TryCompile(text, out var reason);
-        if (template is null)
-        {
-            error = $"topic selector '{text}' is not a valid URI template: {reason}";
-            return null;
-        }
-
-        return new TopicSelector(text, template);
+        return new TopicSelector(text, text.Contains('{', StringComparison.Ordinal) ? Template(text) : null);
     }
 
     public bool Matches(string topic)
@@ -64,5 +66,21 @@ internal sealed class TopicSelector
             // The specification's rule for a selector too costly to evaluate: it does not match.
             return false;
         }
+    }
+
+    private static Regex? Template(string text)
+    {
+        if (Templates.TryGetValue(text, out var cached))
+        {
+            return cached;
+        }
+
+        var template = UriTemplatePattern.TryCompile(text, out _);
+        if (Templates.Count < CacheCapacity)
+        {
+            Templates.TryAdd(text, template);
+        }
+
+        return template;
     }
 }

@@ -12,6 +12,9 @@ internal sealed class TopicSelectors
 
     public int Count => _selectors.Count;
 
+    /// <summary>The most selectors one subscription or one claim may hold: each update is matched against all of them.</summary>
+    public const int MaxCount = 100;
+
     /// <summary>The selectors of <paramref name="texts"/>, or null with the reason for the first that is not one.</summary>
     public static TopicSelectors? TryParse(IEnumerable<string> texts, out string? error)
     {
@@ -19,6 +22,12 @@ internal sealed class TopicSelectors
         var selectors = new List<TopicSelector>();
         foreach (var text in texts)
         {
+            if (selectors.Count == MaxCount)
+            {
+                error = $"topic selectors are more than the {MaxCount} taken";
+                return null;
+            }
+
             if (TopicSelector.TryParse(text, out error) is not { } selector)
             {
                 return null;

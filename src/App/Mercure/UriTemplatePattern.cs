@@ -58,7 +58,7 @@ internal static partial class UriTemplatePattern
         }
 
         error = null;
-        return new Regex(pattern.Append('$').ToString(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        return new Regex(pattern.Append(@"\z").ToString(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
     }
 
     private static string? ExpressionPattern(string expression)

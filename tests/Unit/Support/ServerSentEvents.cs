@@ -6,10 +6,13 @@ internal sealed class ServerSentEvents(StreamReader reader) : IDisposable
     /// <summary>Comment lines seen so far (heartbeats).</summary>
     public int Comments { get; private set; }
 
+    /// <summary>What an EventSource would send as <c>Last-Event-ID</c> now: set by every id field, even of an event without data.</summary>
+    public string? LastEventId { get; private set; }
+
     /// <summary>The next event; null when the stream ends.</summary>
     public async Task<ServerSentEvent?> NextAsync(CancellationToken cancellationToken)
     {
-        string? id = null, type = null, retry = null;
+        string? type = null, retry = null;
         var data = new List<string>();
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
@@ -17,9 +20,10 @@ internal sealed class ServerSentEvents(StreamReader reader) : IDisposable
             {
                 if (data.Count > 0)
                 {
-                    return new ServerSentEvent(id, type ?? "message", string.Join('\n', data), retry);
+                    return new ServerSentEvent(LastEventId, type ?? "message", string.Join('\n', data), retry);
                 }
 
+                (type, retry) = (null, null);
                 continue;
             }
 
@@ -33,7 +37,7 @@ internal sealed class ServerSentEvents(StreamReader reader) : IDisposable
             var (field, value) = colon < 0 ? (line, "") : (line[..colon], line[(colon + 1)..].TrimStart(' '));
             switch (field)
             {
-                case "id": id = value; break;
+                case "id": LastEventId = value; break;
                 case "event": type = value; break;
                 case "retry": retry = value; break;
                 case "data": data.Add(value); break;

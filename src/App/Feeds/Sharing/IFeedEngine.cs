@@ -55,9 +55,9 @@ public interface IFeedEngine
     Task<FeedPosition> HeadAsync(FeedDefinition feed, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The position of the item a publisher sent to a push feed with <paramref name="id"/>, while the idempotency window
-    /// remembers the id and history still keeps the item; null otherwise.
+    /// The item a publisher sent to a push feed with <paramref name="id"/> (the latest, if several carried it), with its
+    /// position, while the idempotency window remembers the id and history still keeps the item; null otherwise.
     /// </summary>
     /// <exception cref="FeedFailedException">The engine's storage cannot be reached.</exception>
-    Task<FeedPosition?> FindPublishedAsync(FeedDefinition feed, string id, CancellationToken cancellationToken);
+    Task<PublishedEntry?> FindPublishedAsync(FeedDefinition feed, string id, CancellationToken cancellationToken);
 }

@@ -158,19 +158,101 @@ public sealed class MercureHubTests
     }
 
     [Fact]
-    public async Task A_publish_repeated_with_the_same_id_is_answered_again_and_delivered_once()
+    public async Task Every_publish_is_delivered_even_with_an_id_sent_before_and_that_id_then_resumes_after_the_latest()
     {
         var token = TestTimeouts.TestToken();
         await using var app = await StartAsync();
         using var client = Client(app);
         using var subscription = await client.MercureSubscribeAsync("topic=*", token);
 
-        var first = await client.MercurePublishOkAsync(Publisher, token, ("topic", Book1), ("id", "once"), ("data", "1"));
-        var retry = await client.MercurePublishOkAsync(Publisher, token, ("topic", Book1), ("id", "once"), ("data", "1"));
+        await client.MercurePublishOkAsync(MercureTestTokens.Publisher("https://tenant-a.example/{+any}"), token, ("topic", "https://tenant-a.example/orders/1"), ("id", "urn:order:1"), ("data", "a"));
+        await client.MercurePublishOkAsync(MercureTestTokens.Publisher("https://tenant-b.example/{+any}"), token, ("topic", "https://tenant-b.example/orders/1"), ("id", "urn:order:1"), ("data", "b"));
+        await client.MercurePublishOkAsync(Publisher, token, ("topic", Book1), ("id", "end"));
+        using var resumed = await client.MercureSubscribeAsync("topic=*", token, lastEventId: "urn:order:1");
+
+        Assert.Equal(["urn:order:1", "urn:order:1", "end"], await IdsUntilAsync(subscription, "end", token));
+        Assert.Equal(["end"], await IdsUntilAsync(resumed, "end", token));
+    }
+
+    [Fact]
+    public async Task A_last_event_id_of_a_private_update_the_subscriber_may_not_see_is_answered_earliest_and_not_resumed_from()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var app = await StartAsync();
+        using var client = Client(app);
+        await client.MercurePublishOkAsync(Publisher, token, ("topic", Book1), ("private", "on"), ("id", "order-4711"));
+        await client.MercurePublishOkAsync(Publisher, token, ("topic", Book1), ("id", "after"));
+
+        using var stranger = await client.MercureSubscribeAsync("topic=*", token, lastEventId: "order-4711");
+        using var reader = await client.MercureSubscribeAsync("topic=*", token, MercureTestTokens.Subscriber(Book1), lastEventId: "order-4711");
         await client.MercurePublishOkAsync(Publisher, token, ("topic", Book1), ("id", "end"));
 
-        Assert.Equal(first, retry);
-        Assert.Equal(["once", "end"], await IdsUntilAsync(subscription, "end", token));
+        Assert.Equal("earliest", LastEventId(stranger));
+        Assert.Equal(["end"], await IdsUntilAsync(stranger, "end", token));
+        Assert.Equal("order-4711", LastEventId(reader));
+        Assert.Equal(["after", "end"], await IdsUntilAsync(reader, "end", token));
+    }
+
+    [Fact]
+    public async Task A_subscriber_that_falls_behind_is_ended_and_resumes_from_history_with_nothing_missed_or_repeated()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var app = await StartAsync(extra: [("Mercure:SubscriberBuffer", "1"), ("Mercure:HistoryMaxBytes", "268435456")]);
+        using var client = Client(app);
+        var ids = Enumerable.Range(1, 60).Select(i => $"u{i}").ToList();
+        using var subscription = await client.MercureSubscribeAsync("topic=*", token);
+        var big = new string('x', 200_000);
+
+        // Not read while the updates are published: the subscriber falls far behind.
+        foreach (var id in ids)
+        {
+            await client.MercurePublishOkAsync(Publisher, token, ("topic", Book1), ("id", id), ("data", big));
+        }
+
+        var seen = new List<string>();
+        string? lastEventId;
+        using (var events = await subscription.EventsAsync(token))
+        {
+            while (await events.NextAsync(token) is { } update)
+            {
+                seen.Add(update.Id!);
+            }
+
+            lastEventId = events.LastEventId;
+        }
+
+        Assert.NotEqual(ids.Count, seen.Count);
+        Assert.StartsWith("#", lastEventId, StringComparison.Ordinal);
+        using var resumed = await client.MercureSubscribeAsync("topic=*", token, lastEventId: lastEventId);
+        seen.AddRange(await IdsUntilAsync(resumed, ids[^1], token));
+        Assert.Equal(ids, seen);
+    }
+
+    [Fact]
+    public async Task Heartbeats_keep_coming_while_updates_for_other_topics_go_by()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var app = await StartAsync(extra: ("Mercure:Heartbeat", "00:00:01"));
+        using var client = Client(app);
+        using var subscription = await client.MercureSubscribeAsync($"topic={Uri.EscapeDataString(Book2)}", token);
+        using var events = await subscription.EventsAsync(token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var others = Task.Run(
+            async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await client.MercurePublishOkAsync(Publisher, stop.Token, ("topic", Book1));
+                    await Task.Delay(100, stop.Token);
+                }
+            },
+            token);
+
+        await events.WaitForCommentAsync(token);
+        await stop.CancelAsync();
+
+        Assert.Equal(1, events.Comments);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => others);
     }
 
     [Fact]
@@ -212,18 +294,23 @@ public sealed class MercureHubTests
     public async Task The_hub_feed_is_read_and_written_only_through_the_hub()
     {
         var token = TestTimeouts.TestToken();
-        await using var app = await StartAsync();
+        var exports = Directory.CreateTempSubdirectory("tributary-mercure-");
+        await using var app = await StartAsync(extra: ("Exports:Directory", exports.FullName));
         using var client = Client(app);
         await client.MercurePublishOkAsync(Publisher, token, ("topic", Book1), ("private", "on"), ("data", "secret"));
 
+        await File.WriteAllTextAsync(Path.Combine(exports.FullName, "mercure-20260101-000000.ndjson"), "{}\n", token);
         using var stream = await client.GetAsync("/api/stream?feeds=mercure&tail=10", token);
         using var publish = await client.PublishAsync("mercure", """{"data":{"id":"x","topics":["*"]}}""", token);
         using var export = await client.GetAsync("/api/export/mercure.ndjson", token);
+        using var file = await client.GetAsync("/api/files/mercure-20260101-000000.ndjson", token);
         var feeds = await client.GetStringAsync("/api/feeds", token);
 
         Assert.Contains("Unknown feed 'mercure'", await stream.ProblemAsync(400, token), StringComparison.Ordinal);
         Assert.Contains("Unknown feed 'mercure'", await publish.ProblemAsync(404, token), StringComparison.Ordinal);
         Assert.False(export.IsSuccessStatusCode);
+        Assert.Contains("read only through the hub", await file.ProblemAsync(403, token), StringComparison.Ordinal);
+        exports.Delete(recursive: true);
         Assert.DoesNotContain(JsonDocument.Parse(feeds).RootElement.EnumerateArray(), f => f.GetProperty("name").GetString() == "mercure");
     }
 

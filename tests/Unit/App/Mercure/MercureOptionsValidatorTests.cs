@@ -6,8 +6,9 @@ namespace Tributary.Tests.Unit.App.Mercure;
 public sealed class MercureOptionsValidatorTests
 {
     [Theory]
-    [InlineData("Mercure:Feed", "nope", "not in the catalog")]
-    [InlineData("Mercure:Feed", "events", "a push feed")]
+    [InlineData("Mercure:Feed", "events", "also the name of Feeds[5]")]
+    [InlineData("Mercure:Feed", "Bad Name", "Mercure:Feed 'Bad Name' must be")]
+    [InlineData("Mercure:MaxUpdateBytes", "0", "Mercure:MaxUpdateBytes")]
     [InlineData("Mercure:PublisherJwtKey", "short", "at least 32 bytes")]
     [InlineData("Mercure:SubscriberJwtAlgorithm", "ES256", "not HS256 or RS256")]
     [InlineData("Mercure:CorsOrigins:0", "https://app.example.com/path", "not an origin")]

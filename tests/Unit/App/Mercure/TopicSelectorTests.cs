@@ -30,14 +30,29 @@ public sealed class TopicSelectorTests
     }
 
     [Theory]
-    [InlineData("https://example.com/{id", "not closed")]
-    [InlineData("https://example.com/id}", "closes no expression")]
-    [InlineData("https://example.com/{}", "not an expression")]
-    [InlineData("https://example.com/{a b}", "not an expression")]
-    [InlineData("", "empty")]
-    public void A_selector_that_is_not_a_uri_template_is_refused_with_the_reason(string selector, string reason)
+    [InlineData("https://example.com/{id")]
+    [InlineData("https://example.com/{}")]
+    [InlineData("https://example.com/{a b}")]
+    public void Braces_that_make_no_uri_template_are_a_topic_compared_exactly(string selector)
     {
-        Assert.Null(TopicSelector.TryParse(selector, out var error));
+        var parsed = TopicSelector.TryParse(selector, out _)!;
+
+        Assert.True(parsed.Matches(selector));
+        Assert.False(parsed.Matches("https://example.com/1"));
+    }
+
+    [Fact]
+    public void A_template_does_not_match_a_topic_with_a_trailing_line_feed()
+    {
+        Assert.False(TopicSelector.TryParse("https://example.com/books/{id}", out _)!.Matches("https://example.com/books/1\n"));
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("long", "longer than the 2048 taken")]
+    public void A_selector_that_cannot_be_taken_is_refused_with_the_reason(string selector, string reason)
+    {
+        Assert.Null(TopicSelector.TryParse(selector == "long" ? new string('a', 2049) : selector, out var error));
         Assert.Contains(reason, error, StringComparison.Ordinal);
     }
 }

@@ -60,7 +60,7 @@ public sealed class MemoryFeedEngine(FeedCatalog catalog, StreamStats stats, Tim
     public Task<FeedPosition> HeadAsync(FeedDefinition feed, CancellationToken cancellationToken) => Get(feed).HeadAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public Task<FeedPosition?> FindPublishedAsync(FeedDefinition feed, string id, CancellationToken cancellationToken)
+    public Task<PublishedEntry?> FindPublishedAsync(FeedDefinition feed, string id, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(Get(feed).FindPublished(id));

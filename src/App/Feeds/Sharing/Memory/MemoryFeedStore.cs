@@ -57,13 +57,13 @@ internal sealed class MemoryFeedStore : IFeedStore
         }
     }
 
-    /// <summary>Whether history still holds the item numbered <paramref name="sequence"/>.</summary>
-    public bool Keeps(long sequence)
+    /// <summary>The entry numbered <paramref name="sequence"/>, while history still holds it.</summary>
+    public FeedLogEntry? Kept(long sequence)
     {
         lock (_gate)
         {
             Expire();
-            return _history.OldestSequence is { } oldest && sequence >= oldest && sequence <= _sequence;
+            return _history.After(sequence - 1, sequence, 1) is [var entry] ? entry : null;
         }
     }
 

@@ -75,7 +75,7 @@ public sealed class MemorySharedFeed : SharedFeedCore
             var published = new List<PublishedItem>(batch.Items.Count);
             for (var i = 0; i < batch.Items.Count; i++)
             {
-                published.Add(Append(batch.Items[i], data[i]));
+                published.Add(Append(batch.Items[i], data[i], batch.DeduplicateIds));
             }
 
             var outcome = new PublishOutcome(published, Replayed: false);
@@ -88,21 +88,21 @@ public sealed class MemorySharedFeed : SharedFeedCore
         }
     }
 
-    /// <summary>The position of the item published with <paramref name="id"/>, while the ledger and history both keep it.</summary>
-    public FeedPosition? FindPublished(string id)
+    /// <summary>The item (the latest) published with <paramref name="id"/>, while the ledger and history both keep it.</summary>
+    public PublishedEntry? FindPublished(string id)
     {
         lock (Gate)
         {
-            return _ledger.ItemWith(id) is { Duplicate: false } item && item.Epoch == _store.Epoch && _store.Keeps(item.Sequence)
-                ? new FeedPosition(item.Sequence, item.Epoch)
+            return _ledger.ItemWith(id) is { Duplicate: false } item && item.Epoch == _store.Epoch && _store.Kept(item.Sequence) is { Data: { } data }
+                ? new PublishedEntry(new FeedPosition(item.Sequence, item.Epoch), data)
                 : null;
         }
     }
 
     // Under the gate.
-    private PublishedItem Append(PublishItem item, object data)
+    private PublishedItem Append(PublishItem item, object data, bool deduplicate)
     {
-        if (item.Id is { } id && _ledger.ItemWith(id) is { } earlier)
+        if (deduplicate && item.Id is { } id && _ledger.ItemWith(id) is { } earlier)
         {
             return earlier with { Duplicate = true };
         }

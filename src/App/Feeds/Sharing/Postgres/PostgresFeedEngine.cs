@@ -159,7 +159,7 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
         ReadAsync(feed, "read its head", token => Get(feed).HeadAsync(token), cancellationToken);
 
     /// <inheritdoc/>
-    public Task<FeedPosition?> FindPublishedAsync(FeedDefinition feed, string id, CancellationToken cancellationToken) =>
+    public Task<PublishedEntry?> FindPublishedAsync(FeedDefinition feed, string id, CancellationToken cancellationToken) =>
         ReadAsync(feed, "look up a published id", token => _publisher.FindAsync(feed.Name, id, token), cancellationToken);
 
     // A read that fails because the database cannot be reached says so the way every other read does.

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Tributary.App.Feeds.Publishing;
@@ -25,13 +26,14 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
         {
             batch.BatchCommands.Add(Command(
                 $"""
-                insert into {schema}.feeds (name, epoch, push, max_item_bytes, id_window) values ($1, $2, true, $3, $4)
-                on conflict (name) do update set push = true, max_item_bytes = excluded.max_item_bytes, id_window = excluded.id_window
+                insert into {schema}.feeds (name, epoch, push, max_item_bytes, id_window, hub) values ($1, $2, true, $3, $4, $5)
+                on conflict (name) do update set push = true, max_item_bytes = excluded.max_item_bytes, id_window = excluded.id_window, hub = excluded.hub
                 """,
                 feed.Name,
                 FeedEpoch.New(),
                 feed.MaxItemBytes,
-                idWindow));
+                idWindow,
+                feed.IsMercure));
         }
 
         // A feed is never unmarked here: during a rolling deploy, instances with the older catalog still publish to it.
@@ -76,7 +78,7 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
             return earlier;
         }
 
-        var items = await AppendAsync(connection, feed.Name, batch.Items, cancellationToken);
+        var items = await AppendAsync(connection, feed.Name, batch, cancellationToken);
         var outcome = new PublishOutcome(items, Replayed: false);
         if (batch.Key is { } first)
         {
@@ -89,18 +91,21 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
         return outcome;
     }
 
-    /// <summary>The position of the item published to <paramref name="feed"/> with <paramref name="id"/>, while its id is within the window and history keeps it.</summary>
-    public async Task<FeedPosition?> FindAsync(string feed, string id, CancellationToken cancellationToken)
+    /// <summary>The item published to <paramref name="feed"/> with <paramref name="id"/> (the latest), while its id is within the window and history keeps it.</summary>
+    public async Task<PublishedEntry?> FindAsync(string feed, string id, CancellationToken cancellationToken)
     {
         await using var find = database.Source.CreateCommand(
             $"""
-            select k.seq, k.epoch from {schema}.item_ids k join {schema}.feeds f on f.name = k.feed and f.epoch = k.epoch
+            select k.seq, k.epoch, i.data from {schema}.item_ids k
+              join {schema}.feeds f on f.name = k.feed and f.epoch = k.epoch
+              join {schema}.items i on i.feed = k.feed and i.seq = k.seq and i.kind = 0
             where k.feed = $1 and k.id = $2 and k.at >= clock_timestamp() - f.id_window
-              and exists (select 1 from {schema}.items i where i.feed = k.feed and i.seq = k.seq)
             """);
         AddParameters(find.Parameters, feed, id);
         await using var row = await find.ExecuteReaderAsync(cancellationToken);
-        return await row.ReadAsync(cancellationToken) ? new FeedPosition(row.GetInt64(0), row.GetString(1)) : null;
+        return await row.ReadAsync(cancellationToken)
+            ? new PublishedEntry(new FeedPosition(row.GetInt64(0), row.GetString(1)), JsonSerializer.Deserialize<JsonElement>(row.GetString(2)))
+            : null;
     }
 
     /// <summary>Deletes what the idempotency window no longer covers, for every push feed, in bounded statements.</summary>
@@ -161,12 +166,14 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
     }
 
     // Every item through the function SQL publishers call, in one call.
-    private async Task<List<PublishedItem>> AppendAsync(NpgsqlConnection connection, string feed, IReadOnlyList<PublishItem> items, CancellationToken cancellationToken)
+    private async Task<List<PublishedItem>> AppendAsync(NpgsqlConnection connection, string feed, PublishBatch batch, CancellationToken cancellationToken)
     {
-        await using var append = new NpgsqlCommand($"select item_seq, item_epoch, item_duplicate from {schema}.publish_entries($1, $2, $3)", connection);
+        var items = batch.Items;
+        await using var append = new NpgsqlCommand($"select item_seq, item_epoch, item_duplicate from {schema}.publish_entries($1, $2, $3, $4)", connection);
         append.Parameters.Add(new NpgsqlParameter { Value = feed });
         append.Parameters.Add(new NpgsqlParameter { Value = items.Select(i => Encoding.UTF8.GetString(i.DataJson.Span)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         append.Parameters.Add(new NpgsqlParameter { Value = items.Select(i => i.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        append.Parameters.Add(new NpgsqlParameter { Value = batch.DeduplicateIds });
         var published = new List<PublishedItem>(items.Count);
         await using var reader = await append.ExecuteReaderAsync(cancellationToken);
         foreach (var item in items)

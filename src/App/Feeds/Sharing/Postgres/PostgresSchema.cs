@@ -108,6 +108,73 @@ internal static class PostgresSchema
         create function {0}.publish(feed text, data jsonb, id text default null) returns bigint
         language sql as $$ select item_seq from {0}.publish_entries(feed, array[data::text], array[id]) $$;
         """,
+
+        // 3: the Mercure hub's feed is marked (hub): publish(), the function for users' own transactions, refuses it,
+        // since only the hub checks a publisher's topics and a private update's audience. Ids may also name the latest
+        // of several items (p_deduplicate false: the hub delivers every publish, as the protocol does).
+        """
+        alter table {0}.feeds add column hub boolean not null default false;
+        drop function {0}.publish(text, jsonb, text);
+        drop function {0}.publish_entries(text, text[], text[]);
+        create function {0}.publish_entries(p_feed text, p_data text[], p_ids text[], p_deduplicate boolean default true)
+            returns table (item_seq bigint, item_epoch text, item_duplicate boolean)
+        language plpgsql as $$
+        declare
+            f {0}.feeds%rowtype;
+            v_next bigint;
+            v_seq bigint;
+            v_epoch text;
+        begin
+            select * into f from {0}.feeds where name = p_feed for update;
+            if not found or not f.push then
+                raise exception 'feed "%" is not a push feed', p_feed
+                    using errcode = 'TR001', hint = 'Publish to a feed of Kind push in the catalog of a Tributary instance that uses this schema.';
+            end if;
+            v_next := f.last_seq;
+            for i in 1 .. coalesce(array_length(p_data, 1), 0) loop
+                if octet_length(p_data[i]) > f.max_item_bytes then
+                    raise exception 'an item of % bytes is larger than feed "%" takes (MaxItemBytes %)', octet_length(p_data[i]), p_feed, f.max_item_bytes
+                        using errcode = 'TR002';
+                end if;
+                if p_ids[i] is not null and p_deduplicate then
+                    select k.seq, k.epoch into v_seq, v_epoch from {0}.item_ids k
+                        where k.feed = p_feed and k.id = p_ids[i] and k.at >= clock_timestamp() - f.id_window;
+                    if found then
+                        item_seq := v_seq;
+                        item_epoch := v_epoch;
+                        item_duplicate := true;
+                        return next;
+                        continue;
+                    end if;
+                end if;
+                v_next := v_next + 1;
+                insert into {0}.items (feed, seq, ts, kind, data) values (p_feed, v_next, clock_timestamp(), 0, p_data[i]);
+                if p_ids[i] is not null then
+                    insert into {0}.item_ids (feed, id, seq, epoch, at) values (p_feed, p_ids[i], v_next, f.epoch, clock_timestamp())
+                        on conflict (feed, id) do update set seq = excluded.seq, epoch = excluded.epoch, at = excluded.at;
+                end if;
+                item_seq := v_next;
+                item_epoch := f.epoch;
+                item_duplicate := false;
+                return next;
+            end loop;
+            if v_next > f.last_seq then
+                update {0}.feeds set last_seq = v_next where name = p_feed;
+                perform pg_notify('{0}_items', p_feed);
+            end if;
+        end
+        $$;
+        create function {0}.publish(feed text, data jsonb, id text default null) returns bigint
+        language plpgsql as $$
+        begin
+            if exists (select 1 from {0}.feeds f where f.name = publish.feed and f.hub) then
+                raise exception 'feed "%" holds the Mercure hub''s updates', publish.feed
+                    using errcode = 'TR001', hint = 'Publish Mercure updates with a POST to /.well-known/mercure, whose token decides the topics.';
+            end if;
+            return (select item_seq from {0}.publish_entries(publish.feed, array[publish.data::text], array[publish.id]));
+        end
+        $$;
+        """,
     ];
 
     public static async Task MigrateAsync(NpgsqlDataSource source, string schema, CancellationToken cancellationToken)

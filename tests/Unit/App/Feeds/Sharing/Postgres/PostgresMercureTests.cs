@@ -83,6 +83,44 @@ public sealed class PostgresMercureTests(PostgresFixture postgres)
         Assert.Equal("earliest", subscription.Headers.GetValues("Last-Event-ID").Single());
     }
 
+    [Fact]
+    public async Task Publishing_to_the_hub_feed_from_SQL_is_refused_since_only_the_hub_checks_topics_and_privacy()
+    {
+        var token = TestTimeouts.TestToken();
+        var schema = PostgresFixture.NewSchema();
+        await using var app = await StartAsync(schema, token);
+
+        var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => postgres.ScalarAsync($"select {schema}.publish('mercure', '{{\"id\":\"x\",\"topics\":[\"*\"]}}')", token));
+
+        Assert.Equal("TR001", refused.SqlState);
+        Assert.Contains("Mercure hub", refused.MessageText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task While_the_database_is_down_a_subscriber_is_told_to_come_back_not_refused_for_good()
+    {
+        var token = TestTimeouts.TestToken();
+        var schema = PostgresFixture.NewSchema();
+        await using var app = await StartAsync(schema, token);
+        using var client = Client(app);
+
+        await postgres.Server.StopServerAsync();
+        try
+        {
+            using var subscription = await client.MercureSubscribeAsync("topic=*", token, lastEventId: "u1");
+            var body = await subscription.Content.ReadAsStringAsync(token);
+
+            Assert.Equal(System.Net.HttpStatusCode.OK, subscription.StatusCode);
+            Assert.Equal("text/event-stream", subscription.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("retry: ", body, StringComparison.Ordinal);
+            Assert.Contains("database is unavailable", body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await postgres.Server.StartServerAsync();
+        }
+    }
+
     private async Task<LoopbackApp> StartAsync(string schema, CancellationToken token) =>
         await LoopbackApp.StartAsync(postgres.Settings(schema, [.. MercureTestTokens.HubSettings(anonymous: true).Select(s => (s.Key, (string?)s.Value))]), cancellationToken: token);
 
