@@ -22,6 +22,7 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
     private readonly PostgresFeedContext _context;
     private readonly PostgresEngineOptions _options;
     private readonly PostgresPublisher _publisher;
+    private readonly ConcurrentDictionary<string, PostgresPublishQueue> _queues = new(StringComparer.Ordinal);
     private readonly PublishingOptions _publishing;
     private readonly Lock _startGate = new();
     private Task? _ready;
@@ -144,7 +145,7 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
         try
         {
             await EnsureReadyAsync(cancellationToken);
-            return await _publisher.PublishAsync(feed, batch, cancellationToken);
+            return await _queues.GetOrAdd(feed.Name, _ => new PostgresPublishQueue(_publisher, feed)).PublishAsync(batch, cancellationToken);
         }
         catch (Exception failure) when (!cancellationToken.IsCancellationRequested && (failure is FeedEngineUnavailableException || PostgresFailure.IsUnavailable(failure)))
         {

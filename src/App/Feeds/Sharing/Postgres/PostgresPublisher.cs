@@ -63,6 +63,141 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
         }
     }
 
+    /// <summary>
+    /// Commits a group of publishes to one feed in one transaction (see <see cref="PostgresPublishQueue"/>), each
+    /// answered as if alone: one WAL flush for all of them, in arrival order, with the same guarantees. If any of them
+    /// makes the database refuse the transaction, each is published on its own instead, so one publish's refusal is
+    /// never another's. Settles every publish of the group; never throws.
+    /// </summary>
+    public async Task CommitGroupAsync(FeedDefinition feed, IReadOnlyList<PendingPublish> group, CancellationToken cancellationToken)
+    {
+        if (group.Count > 1)
+        {
+            try
+            {
+                foreach (var (pending, outcome) in await CommitTogetherAsync(feed, group, cancellationToken))
+                {
+                    if (outcome.Failure is { } failure)
+                    {
+                        pending.Fail(failure);
+                    }
+                    else
+                    {
+                        pending.Settle(outcome.Answer!);
+                    }
+                }
+
+                return;
+            }
+            catch (PostgresException refused) when (!PostgresFailure.IsUnavailable(refused))
+            {
+                // Rolled back whole: each publish goes on its own below, where only its own refusal reaches it.
+            }
+#pragma warning disable CA1031 // Every publish of the group is told what happened to the one transaction they shared.
+            catch (Exception failure)
+#pragma warning restore CA1031
+            {
+                group.ToList().ForEach(pending => pending.Fail(failure));
+                return;
+            }
+        }
+
+        foreach (var pending in group)
+        {
+            try
+            {
+                pending.Settle(await PublishAsync(feed, pending.Batch, cancellationToken));
+            }
+#pragma warning disable CA1031 // Handed to the publish's own caller.
+            catch (Exception failure)
+#pragma warning restore CA1031
+            {
+                pending.Fail(failure);
+            }
+        }
+    }
+
+    // One transaction for the group: first every key is claimed (a replayed or reused key settles that publish and
+    // changes nothing), then every other publish's items are appended, each through publish_entries, in one round trip.
+    private async Task<List<(PendingPublish Pending, (PublishOutcome? Answer, Exception? Failure) Outcome)>> CommitTogetherAsync(FeedDefinition feed, IReadOnlyList<PendingPublish> group, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CommitTogetherOnceAsync(feed, group, cancellationToken);
+            }
+            catch (PostgresException conflict) when (attempt < MaxAttempts && conflict.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
+            {
+                // The transaction rolled back whole: trying again publishes nothing twice.
+            }
+        }
+    }
+
+    private async Task<List<(PendingPublish Pending, (PublishOutcome? Answer, Exception? Failure) Outcome)>> CommitTogetherOnceAsync(FeedDefinition feed, IReadOnlyList<PendingPublish> group, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.Source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
+        var results = new List<(PendingPublish Pending, (PublishOutcome? Answer, Exception? Failure) Outcome)>(group.Count);
+        var appending = new List<PendingPublish>(group.Count);
+        foreach (var pending in group)
+        {
+            try
+            {
+                if (pending.Batch.Key is { } key && await ClaimKeyAsync(connection, feed.Name, key, cancellationToken) is { } earlier)
+                {
+                    results.Add((pending, (earlier, null)));
+                    continue;
+                }
+            }
+            catch (IdempotencyKeyReusedException reused)
+            {
+                results.Add((pending, (null, reused)));
+                continue;
+            }
+
+            appending.Add(pending);
+        }
+
+        await using var append = new NpgsqlBatch(connection);
+        foreach (var pending in appending)
+        {
+            append.BatchCommands.Add(AppendCommand(feed.Name, pending.Batch));
+        }
+
+        var answers = new List<NpgsqlBatchCommand>();
+        await using (var reader = await append.ExecuteReaderAsync(cancellationToken))
+        {
+            foreach (var pending in appending)
+            {
+                var items = new List<PublishedItem>(pending.Batch.Items.Count);
+                foreach (var item in pending.Batch.Items)
+                {
+                    await reader.ReadAsync(cancellationToken);
+                    items.Add(new PublishedItem(reader.GetInt64(0), reader.GetString(1), item.Id, reader.GetBoolean(2)));
+                }
+
+                await reader.NextResultAsync(cancellationToken);
+                var outcome = new PublishOutcome(items, Replayed: false);
+                results.Add((pending, (outcome, null)));
+                if (pending.Batch.Key is { } key)
+                {
+                    answers.Add(Command($"update {schema}.publish_requests set answer = $3 where feed = $1 and key = $2", feed.Name, key.Value, PublishAnswer.Write(outcome)));
+                }
+            }
+        }
+
+        if (answers.Count > 0)
+        {
+            await using var store = new NpgsqlBatch(connection);
+            answers.ForEach(store.BatchCommands.Add);
+            await store.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return results;
+    }
+
     private const int MaxAttempts = 3;
     private const string NotPushFeed = "TR001";
     private const string TooLarge = "TR002";
@@ -169,11 +304,7 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
     private async Task<List<PublishedItem>> AppendAsync(NpgsqlConnection connection, string feed, PublishBatch batch, CancellationToken cancellationToken)
     {
         var items = batch.Items;
-        await using var append = new NpgsqlCommand($"select item_seq, item_epoch, item_duplicate from {schema}.publish_entries($1, $2, $3, $4)", connection);
-        append.Parameters.Add(new NpgsqlParameter { Value = feed });
-        append.Parameters.Add(new NpgsqlParameter { Value = items.Select(i => Encoding.UTF8.GetString(i.DataJson.Span)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        append.Parameters.Add(new NpgsqlParameter { Value = items.Select(i => i.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        append.Parameters.Add(new NpgsqlParameter { Value = batch.DeduplicateIds });
+        await using var append = new NpgsqlBatch(connection) { BatchCommands = { AppendCommand(feed, batch) } };
         var published = new List<PublishedItem>(items.Count);
         await using var reader = await append.ExecuteReaderAsync(cancellationToken);
         foreach (var item in items)
@@ -183,6 +314,16 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
         }
 
         return published;
+    }
+
+    private NpgsqlBatchCommand AppendCommand(string feed, PublishBatch batch)
+    {
+        var append = new NpgsqlBatchCommand($"select item_seq, item_epoch, item_duplicate from {schema}.publish_entries($1, $2, $3, $4)");
+        append.Parameters.Add(new NpgsqlParameter { Value = feed });
+        append.Parameters.Add(new NpgsqlParameter { Value = batch.Items.Select(i => Encoding.UTF8.GetString(i.DataJson.Span)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        append.Parameters.Add(new NpgsqlParameter { Value = batch.Items.Select(i => i.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        append.Parameters.Add(new NpgsqlParameter { Value = batch.DeduplicateIds });
+        return append;
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object[] parameters)
