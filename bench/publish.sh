@@ -20,6 +20,6 @@ table="$(mktemp)"
   --app-binary "$PWD/src/App/bin/Release/net10.0/Tributary.App" --postgres "$pg_connection" --out "$table"
 
 write_perf_section publish "Publishing" "$table" \
-  "Release build, one instance per engine on 127.0.0.1 (memory: :5092; PostgreSQL: :5093 on a throwaway" \
+  "Release build, one instance per engine on 127.0.0.1 (memory: :5092, hub :5094; PostgreSQL: :5093, hub :5095, on a throwaway" \
   "PostgreSQL 15, fsync on, same machine); the load client on the same two cores. Each phase holds 10 s." \
   "Latency runs from just before the POST to the record's arrival at each reader."

@@ -99,6 +99,12 @@ internal sealed class PostgresPublishQueue(PostgresPublisher publisher, FeedDefi
                     break;
                 }
 
+                // The group's items go in one call to publish_entries, so they must agree on deduplicating ids.
+                if (group.Count > 0 && pending.Batch.DeduplicateIds != group[0].Batch.DeduplicateIds)
+                {
+                    continue;
+                }
+
                 if (pending.Batch.Key is { } key && !keys.Add(key.Value))
                 {
                     continue;

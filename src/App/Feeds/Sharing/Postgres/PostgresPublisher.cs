@@ -159,12 +159,10 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
             appending.Add(pending);
         }
 
-        await using var append = new NpgsqlBatch(connection);
-        foreach (var pending in appending)
-        {
-            append.BatchCommands.Add(AppendCommand(feed.Name, pending.Batch));
-        }
-
+        // Every publish's items in one call, in arrival order: the feed's row is locked and updated once for the group,
+        // and an id repeated across publishes is found as it would be by publishes one after the other.
+        var all = new PublishBatch([.. appending.SelectMany(p => p.Batch.Items)], Key: null, appending.All(p => p.Batch.DeduplicateIds));
+        await using var append = new NpgsqlBatch(connection) { BatchCommands = { AppendCommand(feed.Name, all) } };
         var answers = new List<NpgsqlBatchCommand>();
         await using (var reader = await append.ExecuteReaderAsync(cancellationToken))
         {
@@ -177,7 +175,6 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
                     items.Add(new PublishedItem(reader.GetInt64(0), reader.GetString(1), item.Id, reader.GetBoolean(2)));
                 }
 
-                await reader.NextResultAsync(cancellationToken);
                 var outcome = new PublishOutcome(items, Replayed: false);
                 results.Add((pending, (outcome, null)));
                 if (pending.Batch.Key is { } key)
