@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -43,96 +42,15 @@ internal static class MercureMode
 
     private static async Task<List<LoadResult>> MeasureAsync(string engine, Uri url, TimeSpan hold, CancellationToken cancellationToken)
     {
-        var rate = await RateAsync(url, hold, cancellationToken);
-        var (p50, p99, delivered) = await LatencyAsync(url, hold, cancellationToken);
+        HttpClient Connect() => Publisher(url);
+        var rate = await PublishLoad.RateAsync(Connect, (http, token) => PostAsync(http, "{\"order\":17,\"status\":\"created\"}", token), Publishers, 1, hold, cancellationToken);
+        var (p50, p99, delivered) = await PublishLoad.LatencyAsync(
+            url, "/.well-known/mercure?topic=*", Subscribers, Connect, (http, sent, token) => PostAsync(http, $"{{\"sent\":{sent}}}", token), LatencyRate, hold, cancellationToken);
         return
         [
             new($"mercure ({engine})", $"one update per request, {Publishers} publishers: accepted updates/s", rate.ToString("N0", CultureInfo.InvariantCulture), "–", null),
-            new($"mercure ({engine})", $"{LatencyRate} updates/s to {Subscribers} subscribers: publish→deliver p50 / p99 (updates seen by every subscriber)", $"{p50:F2} / {p99:F2} ms ({delivered})", "–", null),
+            new($"mercure ({engine})", $"{LatencyRate} updates/s to {Subscribers} subscribers: publish→deliver p50 / p99 (subscribers that got every update)", $"{p50:F2} / {p99:F2} ms ({delivered})", "–", null),
         ];
-    }
-
-    private static async Task<double> RateAsync(Uri url, TimeSpan hold, CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stop.CancelAfter(hold);
-        var clock = Stopwatch.StartNew();
-        var counts = await Task.WhenAll(Enumerable.Range(0, Publishers).Select(async _ =>
-        {
-            using var http = Publisher(url);
-            long accepted = 0;
-            try
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    using var response = await PostAsync(http, "{\"order\":17,\"status\":\"created\"}", stop.Token);
-                    response.EnsureSuccessStatusCode();
-                    accepted++;
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-            }
-
-            return accepted;
-        }));
-        return counts.Sum() / clock.Elapsed.TotalSeconds;
-    }
-
-    private static async Task<(double P50, double P99, string Delivered)> LatencyAsync(Uri url, TimeSpan hold, CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var subscribers = Enumerable.Range(0, Subscribers).Select(_ => SubscribeAsync(url, stop.Token)).ToList();
-        // Every subscriber has its response before the first measured publish.
-        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        using var http = Publisher(url);
-        var count = (int)(hold.TotalSeconds * LatencyRate);
-        var interval = Stopwatch.Frequency / LatencyRate;
-        var start = Stopwatch.GetTimestamp();
-        for (var i = 0; i < count; i++)
-        {
-            var due = start + (i * interval);
-            while (Stopwatch.GetTimestamp() < due)
-            {
-                await Task.Yield();
-            }
-
-            using var response = await PostAsync(http, $"{{\"sent\":{Stopwatch.GetTimestamp()}}}", cancellationToken);
-            response.EnsureSuccessStatusCode();
-        }
-
-        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        await stop.CancelAsync();
-        var seen = await Task.WhenAll(subscribers);
-        var latencies = seen.SelectMany(s => s).Order().ToList();
-        double P(double q) => latencies.Count == 0 ? double.NaN : latencies[(int)Math.Min(latencies.Count - 1, q * latencies.Count)];
-        var complete = seen.Count(s => s.Count == count);
-        return (P(0.50), P(0.99), $"{complete} of {Subscribers} subscribers got all {count}");
-    }
-
-    private static async Task<List<double>> SubscribeAsync(Uri url, CancellationToken stop)
-    {
-        using var http = new HttpClient { BaseAddress = url, Timeout = Timeout.InfiniteTimeSpan };
-        var latencies = new List<double>();
-        try
-        {
-            using var response = await http.GetAsync("/.well-known/mercure?topic=*", HttpCompletionOption.ResponseHeadersRead, stop);
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop), Encoding.UTF8);
-            while (await reader.ReadLineAsync(stop) is { } line)
-            {
-                var now = Stopwatch.GetTimestamp();
-                var at = line.IndexOf("\"sent\":", StringComparison.Ordinal);
-                if (at >= 0 && long.TryParse(line.AsSpan(at + 7, line.IndexOf('}', at) - at - 7), CultureInfo.InvariantCulture, out var sent))
-                {
-                    latencies.Add((now - sent) * 1000.0 / Stopwatch.Frequency);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-
-        return latencies;
     }
 
     private static HttpClient Publisher(Uri url)
