@@ -99,9 +99,9 @@ internal static class MercurePublishForm
             return null;
         }
 
-        if (id.StartsWith('#') || id.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        if (id.StartsWith('#') || !id.All(c => c is > ' ' and <= '~'))
         {
-            return Refuse(StatusCodes.Status400BadRequest, $"The {field} field '{Shown(id)}' must not start with '#' or hold a line break or NUL: it becomes the SSE id.");
+            return Refuse(StatusCodes.Status400BadRequest, $"The {field} field '{Shown(id)}' must be printable ASCII without spaces, not starting with '#' (a URI: percent-encode other characters); it becomes the SSE id and the Last-Event-ID header.");
         }
 
         return id.Length > PublishRequestReader.MaxIdLength

@@ -41,7 +41,25 @@ internal static class MercureSubscribeEndpoint
             return MercureHub.Off();
         }
 
+        // The token first: what a caller may not do costs it nothing of the server's.
         var request = context.Request;
+        var credential = await tokens.SubscriberAsync(request);
+        if (credential.Error is { } error)
+        {
+            return MercureProblems.InvalidToken(context, $"The subscriber's token was refused: {error}");
+        }
+
+        if (credential.Grant?.Expires <= DateTimeOffset.UtcNow)
+        {
+            // Within the verifier's clock skew, but a subscription would end at once, and its EventSource come straight back.
+            return MercureProblems.InvalidToken(context, "The subscriber's token was refused: the token has expired.");
+        }
+
+        if (!credential.Presented && !settings.Anonymous)
+        {
+            return MercureProblems.NoToken(context, $"This hub serves subscribers with a token only (Mercure:Anonymous is false): send it as a Bearer Authorization header or in the {settings.CookieName} cookie.");
+        }
+
         if (TopicSelectors.TryParse(request.Query["topic"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!), out var invalid) is not { } requested)
         {
             return MercureProblems.Problem(StatusCodes.Status400BadRequest, $"The subscription's {invalid}.");
@@ -50,17 +68,6 @@ internal static class MercureSubscribeEndpoint
         if (requested.Count == 0)
         {
             return MercureProblems.Problem(StatusCodes.Status400BadRequest, "Subscribe to at least one topic: add topic=<selector> to the address (a topic IRI, a URI template such as https://example.com/books/{id}, or * for all).");
-        }
-
-        var credential = await tokens.SubscriberAsync(request);
-        if (credential.Error is { } error)
-        {
-            return MercureProblems.InvalidToken(context, $"The subscriber's token was refused: {error}");
-        }
-
-        if (!credential.Presented && !settings.Anonymous)
-        {
-            return MercureProblems.NoToken(context, $"This hub serves subscribers with a token only (Mercure:Anonymous is false): send it as a Bearer Authorization header or in the {settings.CookieName} cookie.");
         }
 
         var audience = new MercureAudience(requested, credential.Grant ?? MercureGrant.Anonymous);
@@ -84,7 +91,7 @@ internal static class MercureSubscribeEndpoint
                 // EventSource gives up for good on any answer but 200: it is told to come back instead, as it does after
                 // any ended stream, by which time the database (or another instance) answers again.
                 stream.End(unavailable);
-                await StartResponseAsync(context, lastEventId);
+                await StartResponseAsync(context, lastEventId is not null && IsHeaderSafe(lastEventId) ? lastEventId : null);
                 var retry = (streaming.Value.RetryAfterSeconds * 1000).ToString(CultureInfo.InvariantCulture);
                 await context.Response.BodyWriter.WriteAsync(System.Text.Encoding.UTF8.GetBytes($": {unavailable.ClientMessage}\nretry: {retry}\n\n"), context.RequestAborted);
             }
@@ -124,15 +131,15 @@ internal static class MercureSubscribeEndpoint
 
         if (lastEventId.StartsWith('#') && StreamPosition.TryParse($"{feed.Name}:{lastEventId[1..]}", out var written) && written.For(feed.Name) is { } position)
         {
-            // A place in the feed the hub gave this subscriber itself (see PlaceId): good while the feed keeps its numbering.
-            var head = await engine.HeadAsync(feed, cancellationToken);
-            return position.Epoch == head.Epoch && position.Sequence <= head.Sequence
+            // A place in the feed the hub gave this subscriber itself (see PlaceId): good while history keeps what follows it.
+            return await engine.KeepsAsync(feed, position, cancellationToken)
                 ? (FeedStart.Resume(position), lastEventId)
-                : (FeedStart.Resume(head), Earliest);
+                : (FeedStart.Resume(await engine.HeadAsync(feed, cancellationToken)), Earliest);
         }
 
+        // An id a header cannot carry (from before ids had to be ASCII) is answered with the place it names.
         return await engine.FindPublishedAsync(feed, lastEventId, cancellationToken) is { } found && MercureUpdate.From(found.Data) is { } update && audience.MayKnowOf(update)
-            ? (FeedStart.Resume(found.Position), lastEventId)
+            ? (FeedStart.Resume(found.Position), IsHeaderSafe(lastEventId) ? lastEventId : PlaceId(found.Position))
             : (FeedStart.Resume(await engine.HeadAsync(feed, cancellationToken)), Earliest);
     }
 
@@ -234,9 +241,15 @@ internal static class MercureSubscribeEndpoint
                     return;
                 }
 
-                if (item.Data is FeedControl)
+                if (item.Data is FeedControl control)
                 {
-                    // A reset (history no longer reaches back to the resume point) continues from the oldest kept update.
+                    // A reset (history stopped reaching back to the resume point since it was checked) continues from
+                    // the oldest kept update: that is the place from now on.
+                    if (control.Kind == FeedControlKind.Reset)
+                    {
+                        place = new FeedPosition(item.Sequence, item.Epoch);
+                    }
+
                     next = reader.MoveNextAsync().AsTask();
                     continue;
                 }
@@ -266,6 +279,9 @@ internal static class MercureSubscribeEndpoint
     /// offsets and publishers may not use, so it never names an update and tells a subscriber nothing about any.
     /// </summary>
     private static string PlaceId(FeedPosition place) => "#" + place;
+
+    // Printable ASCII: what a response header may carry.
+    private static bool IsHeaderSafe(string value) => value.All(c => c is >= ' ' and <= '~');
 
     private static bool Ended(StreamSession stream, Exception error, CancellationToken token)
     {

@@ -47,7 +47,13 @@ internal sealed class TopicSelector
             return null;
         }
 
-        return new TopicSelector(text, text.Contains('{', StringComparison.Ordinal) ? Template(text) : null);
+        if (!text.Contains('{', StringComparison.Ordinal))
+        {
+            return new TopicSelector(text, null);
+        }
+
+        var template = Template(text, out error);
+        return error is null ? new TopicSelector(text, template) : null;
     }
 
     public bool Matches(string topic)
@@ -68,14 +74,23 @@ internal sealed class TopicSelector
         }
     }
 
-    private static Regex? Template(string text)
+    // The template's expression; null (a topic compared exactly) when the braces make no template; an error when they
+    // make one beyond what the hub matches, which is refused rather than silently matching nothing.
+    private static Regex? Template(string text, out string? error)
     {
+        error = null;
         if (Templates.TryGetValue(text, out var cached))
         {
             return cached;
         }
 
-        var template = UriTemplatePattern.TryCompile(text, out _);
+        var template = UriTemplatePattern.TryCompile(text, out var reason, out var tooComplex);
+        if (tooComplex)
+        {
+            error = $"topic selector '{(text.Length > 80 ? text[..80] + "…" : text)}' is refused: {reason}";
+            return null;
+        }
+
         if (Templates.Count < CacheCapacity)
         {
             Templates.TryAdd(text, template);

@@ -19,11 +19,19 @@ internal static partial class UriTemplatePattern
 
     private const string QueryPairs = @"(?:[A-Za-z0-9\-._~,=&]|%[0-9A-Fa-f]{2})*";
 
-    /// <summary>The expression for <paramref name="template"/>, or null with the reason it is not a URI template.</summary>
-    public static Regex? TryCompile(string template, out string? error)
+    /// <summary>The most expressions one template may hold: each widens the automaton every topic is run through.</summary>
+    public const int MaxExpressions = 10;
+
+    /// <summary>
+    /// The expression for <paramref name="template"/>, or null with the reason it is not a URI template;
+    /// <paramref name="tooComplex"/> when it is one, but beyond what the hub matches.
+    /// </summary>
+    public static Regex? TryCompile(string template, out string? error, out bool tooComplex)
     {
+        tooComplex = false;
         var pattern = new StringBuilder("^");
         var at = 0;
+        var expressions = 0;
         while (at < template.Length)
         {
             var open = template.IndexOf('{', at);
@@ -53,12 +61,27 @@ internal static partial class UriTemplatePattern
                 return null;
             }
 
+            if (++expressions > MaxExpressions)
+            {
+                (error, tooComplex) = ($"it has more than {MaxExpressions} expressions", true);
+                return null;
+            }
+
             pattern.Append(expression);
             at = close + 1;
         }
 
-        error = null;
-        return new Regex(pattern.Append(@"\z").ToString(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        try
+        {
+            error = null;
+            return new Regex(pattern.Append(@"\z").ToString(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        }
+        catch (NotSupportedException tooLarge)
+        {
+            // The non-backtracking engine refuses automata beyond its size limit rather than run them slowly.
+            (error, tooComplex) = ($"it is too complex to match ({tooLarge.Message})", true);
+            return null;
+        }
     }
 
     private static string? ExpressionPattern(string expression)

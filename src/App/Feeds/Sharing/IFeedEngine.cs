@@ -55,6 +55,13 @@ public interface IFeedEngine
     Task<FeedPosition> HeadAsync(FeedDefinition feed, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether a reader resuming after <paramref name="after"/> would get every item published since, with no
+    /// <c>reset</c>: the position is of the feed's current numbering, not ahead of it, and history keeps every item after it.
+    /// </summary>
+    /// <exception cref="FeedFailedException">The engine's storage cannot be reached.</exception>
+    Task<bool> KeepsAsync(FeedDefinition feed, FeedPosition after, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The item a publisher sent to a push feed with <paramref name="id"/> (the latest, if several carried it), with its
     /// position, while the idempotency window remembers the id and history still keeps the item; null otherwise.
     /// </summary>

@@ -61,6 +61,18 @@ public abstract class SharedFeedCore : ISubscriptionOwner
     /// <summary>Where the feed is now, in its store.</summary>
     internal Task<FeedPosition> HeadAsync(CancellationToken cancellationToken) => Store.HeadAsync(cancellationToken);
 
+    /// <summary>Whether a reader resuming after <paramref name="after"/> would get every item since: same numbering, not ahead, and history keeps them all.</summary>
+    internal async Task<bool> KeepsAsync(FeedPosition after, CancellationToken cancellationToken)
+    {
+        var head = await Store.HeadAsync(cancellationToken);
+        if (after.IsFromAnotherEpoch(head.Epoch!) || after.Sequence > head.Sequence)
+        {
+            return false;
+        }
+
+        return after.Sequence == head.Sequence || after.Sequence + 1 >= await Store.WindowStartAsync(head.Sequence, cancellationToken);
+    }
+
     /// <summary>Reads the store on readers' behalf.</summary>
     internal FeedReplay Replay => _replay ??= new FeedReplay(Feed, Store, Time);
 

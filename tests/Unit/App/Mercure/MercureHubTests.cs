@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.App.Feeds;
 using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Sharing;
 using Tributary.App.Mercure;
 using Tributary.Tests.Hosting;
 using Tributary.Tests.Unit.Support;
@@ -226,6 +228,31 @@ public sealed class MercureHubTests
         using var resumed = await client.MercureSubscribeAsync("topic=*", token, lastEventId: lastEventId);
         seen.AddRange(await IdsUntilAsync(resumed, ids[^1], token));
         Assert.Equal(ids, seen);
+    }
+
+    [Fact]
+    public async Task A_place_the_hub_gave_resumes_exactly_while_history_keeps_what_follows_and_is_answered_earliest_after()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var app = await StartAsync(extra: ("Mercure:HistoryLength", "5"));
+        using var client = Client(app);
+        foreach (var i in Enumerable.Range(1, 10))
+        {
+            await client.MercurePublishOkAsync(Publisher, token, ("topic", Book1), ("id", $"u{i}"));
+        }
+
+        var feed = app.Services.GetRequiredService<FeedCatalog>().Find("mercure")!;
+        var epoch = (await app.Services.GetRequiredService<IFeedEngine>().HeadAsync(feed, token)).Epoch;
+        using var kept = await client.MercureSubscribeAsync("topic=*", token, lastEventId: $"#7@{epoch}");
+        using var trimmed = await client.MercureSubscribeAsync("topic=*", token, lastEventId: $"#2@{epoch}");
+        using var otherEpoch = await client.MercureSubscribeAsync("topic=*", token, lastEventId: "#7@elsewhere");
+        await client.MercurePublishOkAsync(Publisher, token, ("topic", Book1), ("id", "end"));
+
+        Assert.Equal($"#7@{epoch}", LastEventId(kept));
+        Assert.Equal(["u8", "u9", "u10", "end"], await IdsUntilAsync(kept, "end", token));
+        Assert.Equal("earliest", LastEventId(trimmed));
+        Assert.Equal(["end"], await IdsUntilAsync(trimmed, "end", token));
+        Assert.Equal("earliest", LastEventId(otherEpoch));
     }
 
     [Fact]

@@ -71,8 +71,10 @@ public sealed class MercureRefusalTests
     [InlineData("", "", 400, "no topic")]
     [InlineData("topic=/.well-known/mercure/subscriptions/x", "", 403, "reserved")]
     [InlineData("topic=https%3A%2F%2Fhub.example.com%2F.well-known%2Fmercure%2Fsubscriptions", "", 403, "reserved")]
-    [InlineData("topic=a&id=%23fragment", "", 400, "start with '#'")]
-    [InlineData("topic=a&id=two%0Alines", "", 400, "line break")]
+    [InlineData("topic=a&id=%23fragment", "", 400, "starting with '#'")]
+    [InlineData("topic=a&id=two%0Alines", "", 400, "printable ASCII")]
+    [InlineData("topic=a&id=urn%3Alivre%3A%C3%A9", "", 400, "printable ASCII")]
+    [InlineData("topic=a&id=a%01b", "", 400, "printable ASCII")]
     [InlineData("topic=a%01b", "", 400, "control characters")]
     [InlineData("topic=a&type=two%0D%0Alines", "", 400, "one line")]
     [InlineData("topic=a&retry=12a", "", 400, "milliseconds")]
@@ -145,6 +147,7 @@ public sealed class MercureRefusalTests
     [Theory]
     [InlineData("", true, 400, "at least one topic")]
     [InlineData("too-many", true, 400, "more than the 100 taken")]
+    [InlineData("complex", true, 400, "more than 10 expressions")]
     [InlineData("topic=*", false, 401, "Mercure:Anonymous is false")]
     public async Task A_subscription_that_cannot_be_served_is_refused_with_its_problem_named(string query, bool anonymous, int status, string named)
     {
@@ -152,7 +155,14 @@ public sealed class MercureRefusalTests
         await using var app = await MercureHubTests.StartAsync(anonymous);
         using var client = MercureHubTests.Client(app);
 
-        using var response = await client.MercureSubscribeAsync(query == "too-many" ? string.Join('&', Enumerable.Range(0, 101).Select(i => $"topic=t{i}")) : query, token);
+        var address = query switch
+        {
+            "too-many" => string.Join('&', Enumerable.Range(0, 101).Select(i => $"topic=t{i}")),
+            "complex" => "topic=" + Uri.EscapeDataString(string.Concat(Enumerable.Repeat("{+a}", 11))),
+            _ => query,
+        };
+
+        using var response = await client.MercureSubscribeAsync(address, token);
 
         Assert.Contains(named, await response.ProblemAsync(status, token), StringComparison.Ordinal);
     }
@@ -200,6 +210,19 @@ public sealed class MercureRefusalTests
         using var events = await subscription.EventsAsync(token);
 
         Assert.Equal("long", (await events.NextOrThrowAsync(token)).Id);
+    }
+
+    [Fact]
+    public async Task A_subscriber_token_expired_moments_ago_is_refused_rather_than_served_an_empty_stream()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var app = await MercureHubTests.StartAsync(anonymous: false);
+        using var client = MercureHubTests.Client(app);
+        var expired = MercureTestTokens.Create(MercureTestTokens.SubscriberKey, new { subscribe = new[] { "*" } }, TimeSpan.FromSeconds(-5));
+
+        using var response = await client.MercureSubscribeAsync("topic=*", token, expired);
+
+        Assert.Contains("expired", await response.ProblemAsync(401, token), StringComparison.Ordinal);
     }
 
     [Fact]

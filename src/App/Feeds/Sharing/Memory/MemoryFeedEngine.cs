@@ -60,6 +60,9 @@ public sealed class MemoryFeedEngine(FeedCatalog catalog, StreamStats stats, Tim
     public Task<FeedPosition> HeadAsync(FeedDefinition feed, CancellationToken cancellationToken) => Get(feed).HeadAsync(cancellationToken);
 
     /// <inheritdoc/>
+    public Task<bool> KeepsAsync(FeedDefinition feed, FeedPosition after, CancellationToken cancellationToken) => Get(feed).KeepsAsync(after, cancellationToken);
+
+    /// <inheritdoc/>
     public Task<PublishedEntry?> FindPublishedAsync(FeedDefinition feed, string id, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -160,6 +160,10 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
         ReadAsync(feed, "read its head", token => Get(feed).HeadAsync(token), cancellationToken);
 
     /// <inheritdoc/>
+    public Task<bool> KeepsAsync(FeedDefinition feed, FeedPosition after, CancellationToken cancellationToken) =>
+        ReadAsync(feed, "read its history", token => Get(feed).KeepsAsync(after, token), cancellationToken);
+
+    /// <inheritdoc/>
     public Task<PublishedEntry?> FindPublishedAsync(FeedDefinition feed, string id, CancellationToken cancellationToken) =>
         ReadAsync(feed, "look up a published id", token => _publisher.FindAsync(feed.Name, id, token), cancellationToken);
 

@@ -14,6 +14,7 @@ internal sealed class PostgresPublishQueue(PostgresPublisher publisher, FeedDefi
     // Bounds on one group: a commit with more would hold the feed's lock, and its waiting publishers, for longer.
     private const int MaxGroupPublishes = 64;
     private const int MaxGroupItems = 10_000;
+    private const long MaxGroupBytes = 16 * 1024 * 1024;
 
     private readonly Lock _gate = new();
     private readonly List<PendingPublish> _waiting = [];
@@ -21,8 +22,9 @@ internal sealed class PostgresPublishQueue(PostgresPublisher publisher, FeedDefi
 
     /// <summary>Publishes <paramref name="batch"/> in the next group commit of its feed, and answers what it became.</summary>
     /// <remarks>
-    /// A publish given up before a group takes it leaves the queue; once taken, it is committed or not with its group
-    /// (as a publish cancelled during its commit always was), and the caller is answered when that is known.
+    /// A publish given up before a group takes it (and before it is handed the lead) leaves the queue; otherwise it is
+    /// committed or not with its group (as a publish cancelled during its commit always was), and the caller is
+    /// answered when that is known.
     /// </remarks>
     public async Task<PublishOutcome> PublishAsync(PublishBatch batch, CancellationToken cancellationToken)
     {
@@ -67,6 +69,12 @@ internal sealed class PostgresPublishQueue(PostgresPublisher publisher, FeedDefi
         {
             await publisher.CommitGroupAsync(feed, group, CancellationToken.None);
         }
+#pragma warning disable CA1031 // Not expected (the group commit settles every publish itself), but no publish may be left waiting.
+        catch (Exception failure)
+#pragma warning restore CA1031
+        {
+            group.ForEach(pending => pending.Fail(failure));
+        }
         finally
         {
             lock (_gate)
@@ -92,9 +100,11 @@ internal sealed class PostgresPublishQueue(PostgresPublisher publisher, FeedDefi
             var group = new List<PendingPublish>();
             var keys = new HashSet<string>(StringComparer.Ordinal);
             var items = 0;
+            long bytes = 0;
             foreach (var pending in _waiting)
             {
-                if (group.Count == MaxGroupPublishes || (group.Count > 0 && items + pending.Batch.Items.Count > MaxGroupItems))
+                var size = pending.Batch.Items.Sum(i => (long)i.DataJson.Length);
+                if (group.Count == MaxGroupPublishes || (group.Count > 0 && (items + pending.Batch.Items.Count > MaxGroupItems || bytes + size > MaxGroupBytes)))
                 {
                     break;
                 }
@@ -112,6 +122,7 @@ internal sealed class PostgresPublishQueue(PostgresPublisher publisher, FeedDefi
 
                 group.Add(pending);
                 items += pending.Batch.Items.Count;
+                bytes += size;
             }
 
             _waiting.RemoveAll(group.Contains);

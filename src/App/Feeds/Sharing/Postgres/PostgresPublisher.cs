@@ -139,25 +139,26 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
         await using var connection = await database.Source.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
         var results = new List<(PendingPublish Pending, (PublishOutcome? Answer, Exception? Failure) Outcome)>(group.Count);
-        var appending = new List<PendingPublish>(group.Count);
-        foreach (var pending in group)
+        var settled = new HashSet<PendingPublish>();
+        // Keys in one order on every instance, so two groups claiming the same keys never wait on each other in a cycle.
+        foreach (var pending in group.Where(p => p.Batch.Key is not null).OrderBy(p => p.Batch.Key!.Value, StringComparer.Ordinal))
         {
             try
             {
-                if (pending.Batch.Key is { } key && await ClaimKeyAsync(connection, feed.Name, key, cancellationToken) is { } earlier)
+                if (await ClaimKeyAsync(connection, feed.Name, pending.Batch.Key!, cancellationToken) is { } earlier)
                 {
                     results.Add((pending, (earlier, null)));
-                    continue;
+                    settled.Add(pending);
                 }
             }
             catch (IdempotencyKeyReusedException reused)
             {
                 results.Add((pending, (null, reused)));
-                continue;
+                settled.Add(pending);
             }
-
-            appending.Add(pending);
         }
+
+        var appending = group.Where(p => !settled.Contains(p)).ToList();
 
         // Every publish's items in one call, in arrival order: the feed's row is locked and updated once for the group,
         // and an id repeated across publishes is found as it would be by publishes one after the other.

@@ -111,10 +111,10 @@ internal static class PostgresSchema
 
         // 3: the Mercure hub's feed is marked (hub): publish(), the function for users' own transactions, refuses it,
         // since only the hub checks a publisher's topics and a private update's audience. Ids may also name the latest
-        // of several items (p_deduplicate false: the hub delivers every publish, as the protocol does).
+        // of several items (p_deduplicate false: the hub delivers every publish, as the protocol does). publish() is
+        // replaced in place, so grants a DBA gave or revoked on it stay.
         """
         alter table {0}.feeds add column hub boolean not null default false;
-        drop function {0}.publish(text, jsonb, text);
         drop function {0}.publish_entries(text, text[], text[]);
         create function {0}.publish_entries(p_feed text, p_data text[], p_ids text[], p_deduplicate boolean default true)
             returns table (item_seq bigint, item_epoch text, item_duplicate boolean)
@@ -164,7 +164,7 @@ internal static class PostgresSchema
             end if;
         end
         $$;
-        create function {0}.publish(feed text, data jsonb, id text default null) returns bigint
+        create or replace function {0}.publish(feed text, data jsonb, id text default null) returns bigint
         language plpgsql as $$
         begin
             if exists (select 1 from {0}.feeds f where f.name = publish.feed and f.hub) then
