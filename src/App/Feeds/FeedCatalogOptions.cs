@@ -7,6 +7,12 @@ public sealed class FeedCatalogOptions
 
     public List<FeedDefinition> Feeds { get; set; } = [];
 
+    /// <summary>
+    /// How many of <see cref="Feeds"/> the <c>Feeds</c> list holds; the rest were added by the app (the Mercure hub's
+    /// feed). Null: all of them.
+    /// </summary>
+    public int? ListedCount { get; set; }
+
     /// <summary>Entries that could not be read at all (a value of the wrong type), each naming the entry and the value.</summary>
     public List<string> Unreadable { get; } = [];
 

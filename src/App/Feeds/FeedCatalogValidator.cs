@@ -26,6 +26,11 @@ public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogO
             var feed = options.Feeds[i];
             var where = string.IsNullOrWhiteSpace(feed.Name) ? $"Feeds[{i}]" : $"Feeds[{i}] '{feed.Name}'";
             ValidateFeed(feed, where, errors);
+            if (feed.IsMercure && i < (options.ListedCount ?? options.Feeds.Count))
+            {
+                errors.Add($"{where}: Kind mercure is the Mercure hub's own feed, which the hub adds itself (named by Mercure:Feed); a listed feed cannot be one.");
+            }
+
             if (!string.IsNullOrWhiteSpace(feed.Name) && !seen.Add(feed.Name))
             {
                 errors.Add($"{where}: Name is used by an earlier feed; names must be unique.");

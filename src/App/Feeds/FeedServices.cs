@@ -22,6 +22,7 @@ public static class FeedServices
             {
                 var read = FeedCatalogOptions.Read(configuration);
                 options.Feeds = read.Feeds;
+                options.ListedCount = read.Feeds.Count;
                 options.Unreadable.AddRange(read.Unreadable);
             })
             .ValidateOnStart();

@@ -132,6 +132,21 @@ public sealed class FeedCatalogValidatorTests
         await app.DisposeAsync();
     }
 
+    [Fact]
+    public async Task A_listed_feed_of_kind_mercure_is_refused_since_the_hub_adds_its_own()
+    {
+        var app = LoopbackApp.Create(new Dictionary<string, string?>
+        {
+            ["Feeds:120:Name"] = "updates",
+            ["Feeds:120:Kind"] = "mercure",
+        });
+
+        var thrown = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("'updates': Kind mercure is the Mercure hub's own feed", thrown.Message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
     private static ValidateOptionsResult Validate(params FeedDefinition[] feeds) =>
         new FeedCatalogValidator().Validate(null, new FeedCatalogOptions { Feeds = [.. feeds] });
 }
