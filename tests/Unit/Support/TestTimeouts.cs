@@ -46,4 +46,15 @@ internal static class TestTimeouts
             await Task.Delay(5, timeout.Token);
         }
     }
+
+    /// <summary>As <see cref="WaitUntilAsync(Func{bool})"/>, for a condition that must be asked (a database's state).</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        using var timeout = new CancellationTokenSource(Hang);
+        while (!await condition())
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
 }

@@ -241,7 +241,10 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
             : null;
     }
 
-    /// <summary>Deletes what the idempotency window no longer covers, for every push feed, in bounded statements.</summary>
+    /// <summary>
+    /// Deletes what the idempotency window no longer covers, for every push feed, and the hub's ids whose updates history
+    /// no longer keeps, in bounded statements.
+    /// </summary>
     public async Task ForgetExpiredAsync(int batchSize, CancellationToken cancellationToken)
     {
         // Keys before ids, the order a publish takes them in, so the two never wait on each other in a cycle.
@@ -257,6 +260,20 @@ internal sealed class PostgresPublisher(PostgresDatabase database, string schema
             while (await forget.ExecuteNonQueryAsync(cancellationToken) == batchSize)
             {
             }
+        }
+
+        // The Mercure hub's ids serve only to resume after their update, so they go with it when history trims it (or
+        // the feed starts a new numbering), not a day later: a busy hub would otherwise keep a day of ids.
+        await using var trimmed = database.Source.CreateCommand(
+            $"""
+            delete from {schema}.item_ids t where t.ctid in (
+                select k.ctid from {schema}.item_ids k join {schema}.feeds f on f.name = k.feed
+                where f.hub and (k.epoch <> f.epoch or k.seq < coalesce((select min(i.seq) from {schema}.items i where i.feed = k.feed), f.last_seq + 1))
+                limit $1)
+            """);
+        trimmed.Parameters.Add(new NpgsqlParameter { Value = batchSize });
+        while (await trimmed.ExecuteNonQueryAsync(cancellationToken) == batchSize)
+        {
         }
     }
 

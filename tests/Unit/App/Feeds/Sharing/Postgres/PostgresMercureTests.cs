@@ -121,6 +121,28 @@ public sealed class PostgresMercureTests(PostgresFixture postgres)
         }
     }
 
+    [Fact]
+    public async Task The_hub_forgets_the_ids_of_updates_history_no_longer_keeps()
+    {
+        var token = TestTimeouts.TestToken();
+        var schema = PostgresFixture.NewSchema();
+        await using var app = await LoopbackApp.StartAsync(
+            postgres.Settings(schema, [.. MercureTestTokens.HubSettings(anonymous: true).Select(s => (s.Key, (string?)s.Value)), ("Mercure:HistoryLength", "3"), ("Sharing:Postgres:TrimInterval", "00:00:00.200")]),
+            cancellationToken: token);
+        using var client = Client(app);
+        foreach (var i in Enumerable.Range(1, 10))
+        {
+            await client.MercurePublishOkAsync(Publisher, token, ("topic", "t"), ("id", $"u{i}"));
+        }
+
+        await TestTimeouts.WaitUntilAsync(async () => (long)(await postgres.ScalarAsync($"select count(*) from {schema}.item_ids where feed = 'mercure'", token))! <= 3);
+        using var resumed = await client.MercureSubscribeAsync("topic=*", token, lastEventId: "u8");
+        using var forgotten = await client.MercureSubscribeAsync("topic=*", token, lastEventId: "u2");
+
+        Assert.Equal("u8", resumed.Headers.GetValues("Last-Event-ID").Single());
+        Assert.Equal("earliest", forgotten.Headers.GetValues("Last-Event-ID").Single());
+    }
+
     private async Task<LoopbackApp> StartAsync(string schema, CancellationToken token) =>
         await LoopbackApp.StartAsync(postgres.Settings(schema, [.. MercureTestTokens.HubSettings(anonymous: true).Select(s => (s.Key, (string?)s.Value))]), cancellationToken: token);
 
