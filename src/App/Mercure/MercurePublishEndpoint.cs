@@ -5,6 +5,7 @@ using Microsoft.Net.Http.Headers;
 using Tributary.App.Feeds;
 using Tributary.App.Feeds.Publishing;
 using Tributary.App.Feeds.Sharing;
+using Tributary.App.Security;
 
 namespace Tributary.App.Mercure;
 
@@ -59,7 +60,7 @@ internal static class MercurePublishEndpoint
             bodyLimit.MaxRequestBodySize = limit;
         }
 
-        var (update, refusal) = await MercurePublishForm.ReadAsync(request, feed, limit, context.RequestAborted);
+        var (update, json, refusal) = await MercurePublishForm.ReadAsync(request, feed, limit, context.RequestAborted);
         if (refusal is not null)
         {
             return MercureProblems.Problem(refusal.Status, refusal.Detail);
@@ -70,7 +71,8 @@ internal static class MercurePublishEndpoint
             return MercureProblems.Problem(StatusCodes.Status403Forbidden, $"The token's mercure.publish claim does not select topic '{forbidden}'; an update is published only when the token selects every one of its topics.");
         }
 
-        var client = "mercure:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        // Counted by address, as the token is the hub's, not one of the app's principals.
+        var client = "mercure:" + StreamClient.Of(null, context.Connection.RemoteIpAddress);
         if (!limiter.TryAcquire(client, 1, out var retryAfter))
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
@@ -82,7 +84,7 @@ internal static class MercurePublishEndpoint
         {
             // The update's id is its item's id, which a Last-Event-ID finds it by. Every publish is delivered, as the
             // protocol has it: an id sent again names the newer update, and one publisher cannot suppress another's.
-            await engine.PublishAsync(feed, new PublishBatch([new PublishItem(update.ToJson(), update.Id)], Key: null, DeduplicateIds: false), context.RequestAborted);
+            await engine.PublishAsync(feed, new PublishBatch([new PublishItem(json, update.Id)], Key: null, DeduplicateIds: false), context.RequestAborted);
             return TypedResults.Text(update.Id, "text/plain", System.Text.Encoding.UTF8);
         }
         catch (PublishRefusedException refused)

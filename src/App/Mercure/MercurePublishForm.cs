@@ -14,7 +14,8 @@ internal static class MercurePublishForm
     /// <summary>The path under which topics are the hub's own (the specification reserves it).</summary>
     public const string ReservedPath = "/.well-known/mercure";
 
-    public static async Task<(MercureUpdate? Update, PublishRefusal? Refusal)> ReadAsync(HttpRequest request, FeedDefinition feed, long maxRequestBytes, CancellationToken cancellationToken)
+    /// <returns>The update and its JSON as kept (measured against the feed's limit here, published as is), or the refusal.</returns>
+    public static async Task<(MercureUpdate? Update, byte[]? Json, PublishRefusal? Refusal)> ReadAsync(HttpRequest request, FeedDefinition feed, long maxRequestBytes, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
         {
@@ -83,16 +84,17 @@ internal static class MercurePublishForm
         }
 
         var update = new MercureUpdate(id ?? $"urn:uuid:{Guid.NewGuid()}", topics, form["data"].ToString(), type, retry, form.ContainsKey("private"));
-        var size = update.ToJson().Length;
+        var json = update.ToJson();
+        var size = json.Length;
         if (size > feed.MaxItemBytes)
         {
             return Refuse(StatusCodes.Status413PayloadTooLarge, $"The update takes {size.ToString("N0", CultureInfo.InvariantCulture)} bytes as kept, more than the {feed.MaxItemBytes.ToString("N0", CultureInfo.InvariantCulture)} its feed '{feed.Name}' keeps per item (MaxItemBytes).");
         }
 
-        return (update, null);
+        return (update, json, null);
     }
 
-    private static (MercureUpdate?, PublishRefusal?)? Invalid(string? id, string field)
+    private static (MercureUpdate?, byte[]?, PublishRefusal?)? Invalid(string? id, string field)
     {
         if (id is null)
         {
@@ -123,5 +125,5 @@ internal static class MercurePublishForm
     // A value quoted in a refusal: escaped, so a line break in it cannot split the sentence.
     private static string Shown(string value) => value.Length > 80 ? System.Text.Json.JsonEncodedText.Encode(value[..80]) + "…" : System.Text.Json.JsonEncodedText.Encode(value).ToString();
 
-    private static (MercureUpdate?, PublishRefusal?) Refuse(int status, string detail) => (null, new PublishRefusal(status, detail));
+    private static (MercureUpdate?, byte[]?, PublishRefusal?) Refuse(int status, string detail) => (null, null, new PublishRefusal(status, detail));
 }

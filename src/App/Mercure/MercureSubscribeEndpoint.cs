@@ -255,9 +255,8 @@ internal static class MercureSubscribeEndpoint
                 }
 
                 place = new FeedPosition(item.Sequence, item.Epoch);
-                if (MercureUpdate.From(item.Data) is { } update && audience.Receives(update))
+                if (MercureEventWriter.For(item.Data) is { Update: { } update, Bytes: var bytes } && audience.Receives(update))
                 {
-                    var bytes = MercureEventWriter.Event(update);
                     activity.Delivered(item.Data);
                     await body.WriteAsync(bytes, token);
                     activity.Wrote(bytes.Length);

@@ -139,42 +139,31 @@ public sealed class PostgresFeedEngine : IFeedEngine, IHostedService, IAsyncDisp
     }
 
     /// <inheritdoc/>
-    public async Task<PublishOutcome> PublishAsync(FeedDefinition feed, PublishBatch batch, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(feed);
-        try
-        {
-            await EnsureReadyAsync(cancellationToken);
-            return await _queues.GetOrAdd(feed.Name, _ => new PostgresPublishQueue(_publisher, feed)).PublishAsync(batch, cancellationToken);
-        }
-        catch (Exception failure) when (!cancellationToken.IsCancellationRequested && (failure is FeedEngineUnavailableException || PostgresFailure.IsUnavailable(failure)))
-        {
-            // Nothing was committed (or, if the connection broke during the commit, a retry with the same key or ids
-            // finds out which): the publisher may send it again.
-            throw FeedFailedException.Unavailable(feed.Name, failure.InnerException ?? failure, "take the items");
-        }
-    }
+    // Nothing was committed when the database is unreachable (or, if the connection broke during the commit, a retry
+    // with the same key or ids finds out which): the publisher may send it again.
+    public Task<PublishOutcome> PublishAsync(FeedDefinition feed, PublishBatch batch, CancellationToken cancellationToken) =>
+        UseDatabaseAsync(feed, "take the items", token => _queues.GetOrAdd(feed.Name, _ => new PostgresPublishQueue(_publisher, feed)).PublishAsync(batch, token), cancellationToken);
 
     /// <inheritdoc/>
     public Task<FeedPosition> HeadAsync(FeedDefinition feed, CancellationToken cancellationToken) =>
-        ReadAsync(feed, "read its head", token => Get(feed).HeadAsync(token), cancellationToken);
+        UseDatabaseAsync(feed, "read its head", token => Get(feed).HeadAsync(token), cancellationToken);
 
     /// <inheritdoc/>
     public Task<bool> KeepsAsync(FeedDefinition feed, FeedPosition after, CancellationToken cancellationToken) =>
-        ReadAsync(feed, "read its history", token => Get(feed).KeepsAsync(after, token), cancellationToken);
+        UseDatabaseAsync(feed, "read its history", token => Get(feed).KeepsAsync(after, token), cancellationToken);
 
     /// <inheritdoc/>
     public Task<PublishedEntry?> FindPublishedAsync(FeedDefinition feed, string id, CancellationToken cancellationToken) =>
-        ReadAsync(feed, "look up a published id", token => _publisher.FindAsync(feed.Name, id, token), cancellationToken);
+        UseDatabaseAsync(feed, "look up a published id", token => _publisher.FindAsync(feed.Name, id, token), cancellationToken);
 
-    // A read that fails because the database cannot be reached says so the way every other read does.
-    private async Task<T> ReadAsync<T>(FeedDefinition feed, string doing, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    // Work that fails because the database cannot be reached says so the way every other read and publish does.
+    private async Task<T> UseDatabaseAsync<T>(FeedDefinition feed, string doing, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feed);
         try
         {
             await EnsureReadyAsync(cancellationToken);
-            return await read(cancellationToken);
+            return await work(cancellationToken);
         }
         catch (Exception failure) when (!cancellationToken.IsCancellationRequested && (failure is FeedEngineUnavailableException || PostgresFailure.IsUnavailable(failure)))
         {
