@@ -3,7 +3,8 @@
 # docs/PERFORMANCE.md (between the load:begin / load:end markers), with the date, commit and machine.
 # Needs Chromium for the dashboard mode: run ./test.sh once first (it installs it).
 # The broadcast, reference and fairness modes go to their own section (perf16:begin / perf16:end); they
-# compare with bench/Tributary.Reference, a bare Kestrel app started here on $REFERENCE_PORT.
+# compare with bench/Tributary.Reference, a bare Kestrel app started here on $REFERENCE_PORT, and with
+# bench/reference-node, the same server on Node's http module, on $NODE_PORT (Node comes with the machine).
 # MODES=throughput,cancel ./bench/run.sh runs a subset; FANOUT=100,1000 limits the fan-out sizes;
 # BROADCAST=http:1000x1000,hub:100x1000 picks the broadcast rounds (readers x items/s; rates 1, 100 and 1000).
 # FLUSH_INTERVAL=00:00:00.050 starts the app with Streaming:FlushInterval set; those modes then write
@@ -19,6 +20,7 @@ port="${PORT:-5080}"
 modes="${MODES:-throughput,fanout,cancel,dashboard,reference,fairness,broadcast}"
 broadcast="${BROADCAST:-http:100x1000,http:1000x1000,http:2000x1000,http:10000x100,http:20000x1,hub:100x1000,hub:1000x100}"
 reference_port="${REFERENCE_PORT:-5079}"
+node_port="${NODE_PORT:-5078}"
 fanout="${FANOUT:-100,1000,5000,10000}"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -49,8 +51,12 @@ start_release_app "$port" "${settings[@]}"
 app_pid="$pid"
 "bench/Tributary.Reference/bin/Release/net10.0/Tributary.Reference" --urls "http://127.0.0.1:$reference_port" &
 reference_pid=$!
-trap 'kill "$app_pid" "$reference_pid" 2>/dev/null; wait 2>/dev/null; true' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$reference_port/stream?feeds=c1&count=1" >/dev/null && break; sleep 0.1; done
+node bench/reference-node/server.js --port "$node_port" &
+node_pid=$!
+trap 'kill "$app_pid" "$reference_pid" "$node_pid" 2>/dev/null; wait 2>/dev/null; true' EXIT
+for p in "$reference_port" "$node_port"; do
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$p/api/stats" >/dev/null && break; sleep 0.1; done
+done
 
 # Runs the harness for the given modes and writes their table into the given section.
 run_modes() {
@@ -58,7 +64,7 @@ run_modes() {
   [ -n "$list" ] || return 0
   table="$(mktemp)"
   "bench/Tributary.Load/bin/Release/net10.0/Tributary.Load" --url "http://127.0.0.1:$port" --pid "$app_pid" \
-    --modes "$list" --fanout "$fanout" --broadcast "$broadcast" --reference-url "http://127.0.0.1:$reference_port" --out "$table"
+    --modes "$list" --fanout "$fanout" --broadcast "$broadcast" --reference-url "http://127.0.0.1:$reference_port" --node-url "http://127.0.0.1:$node_port" --out "$table"
   write_perf_section "$marker" "$heading" "$table" \
     "Release build, server and load client on the same machine over 127.0.0.1 (modes: $list${FLUSH_INTERVAL:+; Streaming:FlushInterval $FLUSH_INTERVAL})."
 }

@@ -5,7 +5,7 @@ using Tributary.Load;
 // Drives a running Tributary on loopback and prints a markdown table. Every mode is bounded in count and time.
 //   Tributary.Load --url http://127.0.0.1:5080 --pid 1234 [--modes throughput,fanout,cancel,dashboard] [--out table.md]
 //   Tributary.Load ... --modes broadcast --broadcast http:1000x1000,hub:100x1000 (readers x items/s of feed shared<rate>)
-//   Tributary.Load ... --modes reference,fairness --reference-url http://127.0.0.1:5079 (bench/Tributary.Reference)
+//   Tributary.Load ... --modes reference,fairness --reference-url http://127.0.0.1:5079 [--node-url http://127.0.0.1:5078] (bench/Tributary.Reference, bench/reference-node)
 //   Tributary.Load --url http://127.0.0.1:5080 --pid 1234 --modes faults --upstream-port 5081 (see bench/faults.sh)
 //   Tributary.Load --modes engine --app-binary PATH --postgres "Host=127.0.0.1;..." (starts two instances; see bench/engine.sh)
 //   Tributary.Load --modes publish,mercure --app-binary PATH --postgres "Host=127.0.0.1;..." (one instance per engine; see bench/publish.sh)
@@ -63,11 +63,21 @@ static async Task<List<LoadResult>> RunReferenceAsync(Args options, HttpClient a
         throw new ArgumentException($"Refusing {options.ReferenceUrl}: load is only sent to 127.0.0.1 or ::1.");
     }
 
-    using var reference = new HttpClient { BaseAddress = options.ReferenceUrl, Timeout = Timeout.InfiniteTimeSpan };
-    return await ReferenceMode.RunAsync(app, reference, perFeed: 250_000, cancellationToken);
+    List<ReferenceServer> servers = [new("Tributary", app.BaseAddress!), new("Kestrel", options.ReferenceUrl)];
+    if (options.NodeUrl is { } node)
+    {
+        if (!node.IsLoopback)
+        {
+            throw new ArgumentException($"Refusing {node}: load is only sent to 127.0.0.1 or ::1.");
+        }
+
+        servers.Add(new("Node", node));
+    }
+
+    return await ReferenceMode.RunAsync(servers, perFeed: 250_000, cancellationToken);
 }
 
-internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IReadOnlyList<int> FanoutCounts, IReadOnlyList<BroadcastRound> Broadcast, Uri ReferenceUrl, string Chromium, int UpstreamPort, string AppBinary, string Postgres, string? Out)
+internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IReadOnlyList<int> FanoutCounts, IReadOnlyList<BroadcastRound> Broadcast, Uri ReferenceUrl, Uri? NodeUrl, string Chromium, int UpstreamPort, string AppBinary, string Postgres, string? Out)
 {
     public static Args Parse(string[] args)
     {
@@ -84,6 +94,7 @@ internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IRead
             [.. Value("--fanout", "100,1000,5000,10000").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))],
             BroadcastRound.Parse(Value("--broadcast", "http:100x1000,http:1000x1000,http:2000x1000,http:10000x100,hub:100x1000,hub:1000x100")),
             new Uri(Value("--reference-url", "http://127.0.0.1:5079")),
+            args.Contains("--node-url") ? new Uri(Value("--node-url", "")) : null,
             Value("--chromium", "/usr/bin/chromium"),
             int.Parse(Value("--upstream-port", "5081"), CultureInfo.InvariantCulture),
             Value("--app-binary", ""),
