@@ -66,8 +66,20 @@ run_tests() {
   rm -f "$log"
 }
 
+# The SignalR JavaScript client and its MessagePack protocol, which the browser tests load into Chromium;
+# package-lock.json pins them.
+ensure_js_clients() {
+  if [[ -d tests/E2E/js/node_modules/@microsoft/signalr-protocol-msgpack ]]; then
+    return
+  fi
+
+  echo "test.sh: installing the SignalR JavaScript client for the browser tests"
+  npm ci --prefix tests/E2E/js --no-audit --no-fund --silent
+}
+
 ensure_chromium
 ensure_postgres
+ensure_js_clients
 dotnet build Tributary.sln -c "$configuration"
 
 passed=0 failed=0 skipped=0

@@ -39,7 +39,7 @@ public static class FeedHubServices
             options.MaximumReceiveMessageSize = MaximumReceiveMessageSize;
             options.MaximumParallelInvocationsPerClient = MaximumParallelInvocationsPerClient;
             options.StreamBufferCapacity = StreamBufferCapacity;
-        }).AddJsonProtocol();
+        }).AddJsonProtocol().AddMessagePackProtocol();
         // The feed-item converter counts the bytes it writes into the hub's endpoint counters.
         services.AddOptions<JsonHubProtocolOptions>().Configure<Feeds.Diagnostics.StreamStats>((json, stats) =>
         {
@@ -49,6 +49,8 @@ public static class FeedHubServices
             json.PayloadSerializerOptions.TypeInfoResolverChain.Add(new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
             json.PayloadSerializerOptions.Converters.Add(new FeedItemJsonConverter(stats.BytesCounterOf(FeedHub.Path)));
         });
+        services.AddOptions<MessagePackHubProtocolOptions>().Configure<Feeds.Diagnostics.StreamStats>((messagePack, stats) =>
+            messagePack.SerializerOptions = FeedHubMessagePack.ServerOptions(stats.BytesCounterOf(FeedHub.Path)));
         return services;
     }
 

@@ -40,6 +40,14 @@ internal sealed class FeedItemJsonConverter(Action<long>? countBytes = null) : J
 
     private void WriteItem(Utf8JsonWriter writer, FeedItem<object> value, JsonSerializerOptions options)
     {
+        // A shared item's record, written once for all its readers, has these fields in this order; control and
+        // status records, which need "type", have none.
+        if (value.RecordJson is { IsEmpty: false } record && value.Data is not (FeedControl or UpstreamStatus))
+        {
+            writer.WriteRawValue(record.Span, skipInputValidation: true);
+            return;
+        }
+
         writer.WriteStartObject();
         writer.WriteString(FeedProperty, value.Feed);
         writer.WriteNumber(SequenceProperty, value.Sequence);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Tributary.App.Hubs;
 
 namespace Tributary.App.Dashboard.Client;
 
@@ -16,7 +17,8 @@ public static class FeedHubConnection
     /// Asked before every connection attempt, reconnects included; what it gives is sent as a bearer token. Null or
     /// a null token: no credential.
     /// </param>
-    public static HubConnection Build(Uri hubUrl, Action<IHubConnectionBuilder>? configure = null, Func<Task<string?>>? accessToken = null)
+    /// <param name="protocol">MessagePack unless told otherwise; the records read the same either way.</param>
+    public static HubConnection Build(Uri hubUrl, Action<IHubConnectionBuilder>? configure = null, Func<Task<string?>>? accessToken = null, FeedHubProtocol protocol = FeedHubProtocol.MessagePack)
     {
         ArgumentNullException.ThrowIfNull(hubUrl);
         var builder = new HubConnectionBuilder().WithUrl(hubUrl, options =>
@@ -25,6 +27,12 @@ public static class FeedHubConnection
             options.SkipNegotiation = true;
             options.AccessTokenProvider = accessToken;
         });
+        if (protocol == FeedHubProtocol.MessagePack)
+        {
+            // Replaces JSON: a client offers the server exactly one protocol.
+            builder.AddMessagePackProtocol(options => options.SerializerOptions = FeedHubMessagePack.ClientOptions);
+        }
+
         configure?.Invoke(builder);
         return builder.Build();
     }
