@@ -52,7 +52,7 @@ internal static class BroadcastMode
         var readers = Enumerable.Range(0, round.Readers).Select(_ => new BroadcastReader(latencies, () => Volatile.Read(ref measuring))).ToArray();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var tasks = readers.Select(reader => round.Hub
-            ? ReadHubAsync(server, round.Feed, reader, stop.Token)
+            ? ReadHubAsync(server, round.Feed, round.Protocol, reader, stop.Token)
             : ReadHttpAsync(server, round.Feed, reader, stop.Token)).ToList();
 
         var receiving = await WaitUntilAllReceiveAsync(readers, TimeSpan.FromSeconds(90), cancellationToken);
@@ -142,19 +142,18 @@ internal static class BroadcastMode
         }
     }
 
-    private static async Task ReadHubAsync(Uri server, string feed, BroadcastReader reader, CancellationToken cancellationToken)
+    private static async Task ReadHubAsync(Uri server, string feed, FeedHubProtocol protocol, BroadcastReader reader, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = FeedHubConnection.Build(new Uri(server, FeedHub.Path));
+            await using var connection = FeedHubConnection.Build(new Uri(server, FeedHub.Path), protocol: protocol);
             await connection.StartAsync(cancellationToken);
             var items = connection.StreamAsync<JsonElement>(nameof(FeedHub.Stream), new[] { feed }, cancellationToken);
             await foreach (var item in items)
             {
                 var now = DateTime.UtcNow.Ticks;
-                // Control records travel as items whose data has a "type" (a gap carries the next item's seq).
-                var data = item.GetProperty("data");
-                if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("type", out var type))
+                // Control records say what they are beside the envelope, in "type".
+                if (item.TryGetProperty("type", out var type))
                 {
                     if (type.ValueEquals("gap"u8))
                     {
@@ -181,24 +180,37 @@ internal static class BroadcastMode
 /// <summary>One broadcast round: which transport, how many readers of which feed, and the targets it is judged on.</summary>
 internal sealed record BroadcastRound(bool Hub, int Readers, int Rate, double? CpuTarget = null, bool JudgeRate = false, double? LatencyTarget = null, double? RssTarget = null)
 {
+    /// <summary>The hub protocol of a hub round: MessagePack (<c>hub:</c>, the dashboard's) or JSON (<c>hubjson:</c>).</summary>
+    public FeedHubProtocol Protocol { get; init; } = FeedHubProtocol.MessagePack;
+
     /// <summary>The shared counter at this rate that bench/run.sh configures.</summary>
     public string Feed => $"shared{Rate}";
 
-    public string Transport => Hub ? "hub" : "/api/stream";
+    public string Transport => (Hub, Protocol) switch
+    {
+        (false, _) => "/api/stream",
+        (true, FeedHubProtocol.Json) => "hub (JSON)",
+        _ => "hub (MessagePack)",
+    };
 
     /// <summary>The rounds the targets are set at: 1,000 × 1,000/s, 2,000 × 1,000/s, 10,000 × 100/s and 20,000 × 1/s.</summary>
     public static IReadOnlyList<BroadcastRound> Parse(string spec) =>
         [.. spec.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseOne)];
 
-    // http:1000x1000 or hub:100x1000
-    private static BroadcastRound ParseOne(string text)
+    // http:1000x1000, hub:100x1000 (MessagePack) or hubjson:100x1000
+    private static BroadcastRound ParseOne(string text) =>
+        ParseShape(text) with { Protocol = text.StartsWith("hubjson:", StringComparison.Ordinal) ? FeedHubProtocol.Json : FeedHubProtocol.MessagePack };
+
+    private static BroadcastRound ParseShape(string text)
     {
         var (transport, shape) = (text[..text.IndexOf(':')], text[(text.IndexOf(':') + 1)..]);
         var readers = int.Parse(shape[..shape.IndexOf('x')], System.Globalization.CultureInfo.InvariantCulture);
         var rate = int.Parse(shape[(shape.IndexOf('x') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        var hub = transport == "hub";
+        var hub = transport is "hub" or "hubjson";
         return (hub, readers, rate) switch
         {
+            // The hub's targets: server CPU per delivery, latency and memory per reader.
+            (true, 1_000, 100) => new(hub, readers, rate, CpuTarget: 3, JudgeRate: true, LatencyTarget: 50, RssTarget: 40),
             (false, 1_000, 1_000) => new(hub, readers, rate, CpuTarget: 0.6, JudgeRate: true),
             (false, 2_000, 1_000) => new(hub, readers, rate, JudgeRate: true, LatencyTarget: 50),
             (false, 10_000, 100) => new(hub, readers, rate, JudgeRate: true, LatencyTarget: 100, RssTarget: 16),

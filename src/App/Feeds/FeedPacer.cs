@@ -14,20 +14,33 @@ internal sealed class FeedPacer(double itemsPerSecond, TimeProvider timeProvider
     private readonly long _start = timeProvider.GetTimestamp();
     private long _emitted;
 
-    /// <summary>Waits until the next item is due; with a rate of 0 it never waits.</summary>
-    public ValueTask WaitForNextAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until the next item is due; with a rate of 0 it never waits. False once the token is cancelled: only
+    /// the feed's owner cancels it, as it tears the stream down, so the feed then ends quietly instead of throwing
+    /// through every layer of that teardown (an exception per layer per stream was most of the cost of closing
+    /// thousands of streams at once).
+    /// </summary>
+    public ValueTask<bool> WaitForNextAsync(CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new(false);
+        }
+
         if (itemsPerSecond <= 0)
         {
             // Unthrottled feeds call this for every item: no async state machine on that path.
-            return ValueTask.CompletedTask;
+            return new(true);
         }
 
         var due = TimeSpan.FromSeconds(_emitted++ / itemsPerSecond);
         var wait = due - timeProvider.GetElapsedTime(_start);
-        return wait > TimeSpan.Zero
-            ? new ValueTask(Task.Delay(wait < MinimumSleep ? MinimumSleep : wait, timeProvider, cancellationToken))
-            : ValueTask.CompletedTask;
+        return wait > TimeSpan.Zero ? SleepAsync(wait < MinimumSleep ? MinimumSleep : wait, cancellationToken) : new(true);
+    }
+
+    private async ValueTask<bool> SleepAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return !cancellationToken.IsCancellationRequested;
     }
 }

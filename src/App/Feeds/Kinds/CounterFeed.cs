@@ -10,7 +10,11 @@ internal static class CounterFeed
         var pacer = new FeedPacer(rate, time);
         for (long value = 1; count == 0 || value <= count; value++)
         {
-            await pacer.WaitForNextAsync(cancellationToken);
+            if (!await pacer.WaitForNextAsync(cancellationToken))
+            {
+                yield break;
+            }
+
             if (feed.FailAfter > 0 && value > feed.FailAfter)
             {
                 throw new InvalidOperationException($"Counter feed '{feed.Name}' is configured to fail after {feed.FailAfter} items (FailAfter).");

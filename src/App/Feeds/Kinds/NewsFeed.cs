@@ -28,7 +28,11 @@ internal static class NewsFeed
         var pacer = new FeedPacer(feed.Rate, time);
         for (var n = 0; ; n++)
         {
-            await pacer.WaitForNextAsync(cancellationToken);
+            if (!await pacer.WaitForNextAsync(cancellationToken))
+            {
+                yield break;
+            }
+
             yield return feed.Headlines.Count > 0
                 ? new NewsHeadline(feed.Headlines[n % feed.Headlines.Count], "general")
                 : Generate(random);

@@ -16,7 +16,11 @@ internal static class SystemFeed
         var lastSample = process.StartTime.ToUniversalTime();
         while (true)
         {
-            await pacer.WaitForNextAsync(cancellationToken);
+            if (!await pacer.WaitForNextAsync(cancellationToken))
+            {
+                yield break;
+            }
+
             process.Refresh();
             var cpu = process.TotalProcessorTime;
             var now = time.GetUtcNow().UtcDateTime;

@@ -13,7 +13,11 @@ internal static class TickerFeed
         var pacer = new FeedPacer(feed.Rate, time);
         for (long n = 0; ; n++)
         {
-            await pacer.WaitForNextAsync(cancellationToken);
+            if (!await pacer.WaitForNextAsync(cancellationToken))
+            {
+                yield break;
+            }
+
             var i = (int)(n % feed.Symbols.Count);
             price[i] = Math.Max(0.01, price[i] * Math.Exp(0.002 * Gaussian.Next(random)));
             yield return Quote(feed.Symbols[i], price[i], open[i], random);

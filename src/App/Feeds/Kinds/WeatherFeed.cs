@@ -17,7 +17,11 @@ internal static class WeatherFeed
         var pacer = new FeedPacer(feed.Rate, time);
         for (long n = 0; ; n++)
         {
-            await pacer.WaitForNextAsync(cancellationToken);
+            if (!await pacer.WaitForNextAsync(cancellationToken))
+            {
+                yield break;
+            }
+
             var station = stations[n % stations.Length];
             yield return station.Next(time.GetUtcNow(), random);
         }

@@ -112,6 +112,8 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
                 await pending.WriteAsync((context.Time.GetUtcNow(), data), both.Token);
             }
 
+            // Paced feeds end quietly when cancelled (FeedPacer); a stopped run must not look like a feed that ended.
+            both.Token.ThrowIfCancellationRequested();
             pending.TryComplete(new EndOfStreamException());
         }
         catch (OperationCanceledException cancelled) when (cancelled.IsCancellationOf(stop))
