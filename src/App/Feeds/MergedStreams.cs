@@ -12,8 +12,8 @@ namespace Tributary.App.Feeds;
 
 /// <summary>
 /// Opens the merged stream a checked request asks for, through one scoped producer (its readers counted in
-/// <see cref="StreamStats.ActiveProducers"/>), or, for a request of one shared feed, straight from that feed's
-/// subscription (counted the same way). Shared feeds are read through a subscription; private ones
+/// <see cref="StreamStats.ActiveProducers"/>), or, for a request of one feed, straight from that feed's
+/// subscription or producer (counted the same way). Shared feeds are read through a subscription; private ones
 /// (a counter, or any feed given per-request overrides) run inside the stream. Every entry point (the raw
 /// endpoint, the exports and the hub) streams through here.
 /// </summary>
@@ -36,10 +36,19 @@ public sealed class MergedStreams(
             return request.Limit is { } max ? single.TakeItems(max, cancellationToken) : single;
         }
 
+        if (request.Feeds is [var alone])
+        {
+            var own = new WatchedItems<FeedItem<object>>(
+                PrivateAsync(alone, request.Overrides, request.Since.For(alone.Name), endsWithCancellation: true, cancellationToken),
+                stats.ActiveProducers.Increment,
+                stats.ActiveProducers.Decrement);
+            return request.Limit is { } most ? own.TakeItems(most, cancellationToken) : own;
+        }
+
         var sources = request.Feeds
             .Select(feed => feed.IsShared && !hasOverrides
                 ? (Func<CancellationToken, IAsyncEnumerable<FeedItem<object>>>)(token => sharedFeeds.SubscribeAsync(feed, request.StartOf(feed.Name), extraBuffer: 0, token))
-                : token => PrivateAsync(feed, request.Overrides, request.Since.For(feed.Name), token))
+                : token => PrivateAsync(feed, request.Overrides, request.Since.For(feed.Name), endsWithCancellation: false, token))
             .ToList();
         var scope = new ScopedProducerOptions { Capacity = options.Value.ChannelCapacity, ActiveProducers = stats.ActiveProducers };
         var merged = FeedMerge.MergeLabelledAsync(sources, scope, cancellationToken);
@@ -54,8 +63,12 @@ public sealed class MergedStreams(
     private WatchedItems<FeedItem<object>> SubscribeAsync(FeedDefinition feed, FeedStart start, int extraBuffer, CancellationToken cancellationToken) =>
         new(sharedFeeds.SubscribeAsync(feed, start, extraBuffer, cancellationToken), stats.ActiveProducers.Increment, stats.ActiveProducers.Decrement);
 
-    // A private feed lives and dies with this stream, so it has no history to resume from.
-    private async IAsyncEnumerable<FeedItem<object>> PrivateAsync(FeedDefinition feed, CounterOverrides overrides, FeedPosition? after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // A private feed lives and dies with this stream, so it has no history to resume from. Read alone, it runs in the
+    // stream's own reads: nothing to merge, so no scope, channel or task between the feed and the writer (the first
+    // item sooner, one layer fewer to unwind on an abort); it still counts as the stream's producer, and disposing the
+    // enumerator stops it. Paced feeds end quietly when cancelled (FeedPacer); read alone, the stream's cancellation
+    // must still reach its reader as one, so it is thrown here, once. In a merge, the scope's own read says so.
+    private async IAsyncEnumerable<FeedItem<object>> PrivateAsync(FeedDefinition feed, CounterOverrides overrides, FeedPosition? after, bool endsWithCancellation, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (after is not null)
         {
@@ -71,6 +84,11 @@ public sealed class MergedStreams(
         await foreach (var data in catalog.ReadAsync(feed, overrides, cancellationToken).WithCancellation(cancellationToken))
         {
             yield return new FeedItem<object>(feed.Name, ++sequence, timeProvider.GetUtcNow(), data);
+        }
+
+        if (endsWithCancellation)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 }
