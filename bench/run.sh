@@ -2,9 +2,10 @@
 # Runs the load harness against a Release build of the app on 127.0.0.1 and writes the results into
 # docs/PERFORMANCE.md (between the load:begin / load:end markers), with the date, commit and machine.
 # Needs Chromium for the dashboard mode: run ./test.sh once first (it installs it).
-# The broadcast, reference and fairness modes go to their own section (perf16:begin / perf16:end); they
-# compare with bench/Tributary.Reference, a bare Kestrel app started here on $REFERENCE_PORT, and with
-# bench/reference-node, the same server on Node's http module, on $NODE_PORT (Node comes with the machine).
+# The reference mode goes to its own section (reference:begin / reference:end), the broadcast and fairness
+# modes to theirs (perf16:begin / perf16:end). The reference mode compares with bench/Tributary.Reference, a
+# bare Kestrel app started here on $REFERENCE_PORT, and with bench/reference-node, the same server on Node's
+# http module, on $NODE_PORT (Node comes with the machine).
 # MODES=throughput,cancel ./bench/run.sh runs a subset; FANOUT=100,1000 limits the fan-out sizes;
 # BROADCAST=http:1000x1000,hub:100x1000 picks the broadcast rounds (readers x items/s; rates 1, 100 and 1000).
 # FLUSH_INTERVAL=00:00:00.050 starts the app with Streaming:FlushInterval set; those modes then write
@@ -71,4 +72,5 @@ run_modes() {
 
 pick() { tr ',' '\n' <<<"$modes" | grep -Ex "$1" | paste -sd, || true; }
 run_modes "$(pick 'throughput|fanout|cancel|dashboard')" load "Throughput, fan-out, cancellation and the dashboard"
-run_modes "$(pick 'broadcast|reference|fairness')" "$perf16_marker" "$perf16_heading"
+run_modes "$(pick 'reference')" reference "The references: bare Kestrel and Node"
+run_modes "$(pick 'broadcast|fairness')" "$perf16_marker" "$perf16_heading"

@@ -52,7 +52,7 @@ internal static class BroadcastMode
         var readers = Enumerable.Range(0, round.Readers).Select(_ => new BroadcastReader(latencies, () => Volatile.Read(ref measuring))).ToArray();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var tasks = readers.Select(reader => round.Hub
-            ? ReadHubAsync(server, round.Feed, round.Protocol, reader, stop.Token)
+            ? ReadHubAsync(server, round, reader, stop.Token)
             : ReadHttpAsync(server, round.Feed, reader, stop.Token)).ToList();
 
         var receiving = await WaitUntilAllReceiveAsync(readers, TimeSpan.FromSeconds(90), cancellationToken);
@@ -142,13 +142,15 @@ internal static class BroadcastMode
         }
     }
 
-    private static async Task ReadHubAsync(Uri server, string feed, FeedHubProtocol protocol, BroadcastReader reader, CancellationToken cancellationToken)
+    private static async Task ReadHubAsync(Uri server, BroadcastRound round, BroadcastReader reader, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = FeedHubConnection.Build(new Uri(server, FeedHub.Path), protocol: protocol);
+            await using var connection = FeedHubConnection.Build(new Uri(server, FeedHub.Path), protocol: round.Protocol);
             await connection.StartAsync(cancellationToken);
-            var items = connection.StreamAsync<JsonElement>(nameof(FeedHub.Stream), new[] { feed }, cancellationToken);
+            var items = round.Batches
+                ? connection.StreamAsync<JsonElement[]>(nameof(FeedHub.StreamBatches), new[] { round.Feed }, cancellationToken).SelectMany(batch => batch.ToAsyncEnumerable())
+                : connection.StreamAsync<JsonElement>(nameof(FeedHub.Stream), new[] { round.Feed }, cancellationToken);
             await foreach (var item in items)
             {
                 var now = DateTime.UtcNow.Ticks;
@@ -183,12 +185,16 @@ internal sealed record BroadcastRound(bool Hub, int Readers, int Rate, double? C
     /// <summary>The hub protocol of a hub round: MessagePack (<c>hub:</c>, the dashboard's) or JSON (<c>hubjson:</c>).</summary>
     public FeedHubProtocol Protocol { get; init; } = FeedHubProtocol.MessagePack;
 
+    /// <summary>A hub round read through <c>StreamBatches</c> (<c>hubbatches:</c>, MessagePack): one message per 50 ms.</summary>
+    public bool Batches { get; init; }
+
     /// <summary>The shared counter at this rate that bench/run.sh configures.</summary>
     public string Feed => $"shared{Rate}";
 
     public string Transport => (Hub, Protocol) switch
     {
         (false, _) => "/api/stream",
+        (true, _) when Batches => "hub batches (MessagePack)",
         (true, FeedHubProtocol.Json) => "hub (JSON)",
         _ => "hub (MessagePack)",
     };
@@ -197,16 +203,20 @@ internal sealed record BroadcastRound(bool Hub, int Readers, int Rate, double? C
     public static IReadOnlyList<BroadcastRound> Parse(string spec) =>
         [.. spec.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseOne)];
 
-    // http:1000x1000, hub:100x1000 (MessagePack) or hubjson:100x1000
+    // http:1000x1000, hub:100x1000 (MessagePack), hubjson:100x1000 or hubbatches:100x1000
     private static BroadcastRound ParseOne(string text) =>
-        ParseShape(text) with { Protocol = text.StartsWith("hubjson:", StringComparison.Ordinal) ? FeedHubProtocol.Json : FeedHubProtocol.MessagePack };
+        ParseShape(text) with
+        {
+            Protocol = text.StartsWith("hubjson:", StringComparison.Ordinal) ? FeedHubProtocol.Json : FeedHubProtocol.MessagePack,
+            Batches = text.StartsWith("hubbatches:", StringComparison.Ordinal),
+        };
 
     private static BroadcastRound ParseShape(string text)
     {
         var (transport, shape) = (text[..text.IndexOf(':')], text[(text.IndexOf(':') + 1)..]);
         var readers = int.Parse(shape[..shape.IndexOf('x')], System.Globalization.CultureInfo.InvariantCulture);
         var rate = int.Parse(shape[(shape.IndexOf('x') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        var hub = transport is "hub" or "hubjson";
+        var hub = transport is "hub" or "hubjson" or "hubbatches";
         return (hub, readers, rate) switch
         {
             // The hub's targets: server CPU per delivery, latency and memory per reader.
