@@ -73,7 +73,7 @@ public sealed class StreamResponder(
         var settings = options.Value;
         // No token here: the writer enumerates with its own, linked to the stream's, and an async iterator given
         // a second token links the two in yet another token source, for every stream.
-        var items = mergedStreams.Open(request.Selection, CancellationToken.None);
+        var items = mergedStreams.Open(request.Selection, CancellationToken.None, quietWhenCancelled: true);
 
         var heartbeat = request.Format == StreamFormat.Sse
             ? new LiveHeartbeat(settings.HeartbeatInterval, batch => formatter.WriteComment("heartbeat", batch))
@@ -105,7 +105,11 @@ public sealed class StreamResponder(
                 },
                 heartbeat,
                 stream.Token);
-            ending = stream.End(null)!;
+            // The items may have ended because the stream was cancelled (see Open): the stream's token tells the
+            // two apart, without an exception thrown through every layer.
+            ending = stream.Token.IsCancellationRequested
+                ? stream.End(new OperationCanceledException(stream.Token)) ?? throw new OperationCanceledException(stream.Token)
+                : stream.End(null)!;
         }
         catch (Exception error) when (stream.End(error) is { } ended)
         {

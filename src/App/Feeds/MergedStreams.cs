@@ -26,7 +26,11 @@ public sealed class MergedStreams(
 {
     /// <param name="request">The feeds, overrides, limit and resume position.</param>
     /// <param name="cancellationToken">Stops every feed reader (the request's or the hub invocation's token).</param>
-    public IAsyncEnumerable<FeedItem<object>> Open(FeedRequest request, CancellationToken cancellationToken)
+    /// <param name="quietWhenCancelled">
+    /// A stream of one private feed may simply end when cancelled, rather than throw: for a reader that checks its
+    /// own token when the items end, which saves an exception per layer when thousands of streams close at once.
+    /// </param>
+    public IAsyncEnumerable<FeedItem<object>> Open(FeedRequest request, CancellationToken cancellationToken, bool quietWhenCancelled = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         var hasOverrides = request.Overrides.Rate is not null || request.Overrides.Count is not null;
@@ -39,7 +43,7 @@ public sealed class MergedStreams(
         if (request.Feeds is [var alone])
         {
             var own = new WatchedItems<FeedItem<object>>(
-                PrivateAsync(alone, request.Overrides, request.Since.For(alone.Name), endsWithCancellation: true, cancellationToken),
+                PrivateAsync(alone, request.Overrides, request.Since.For(alone.Name), endsWithCancellation: !quietWhenCancelled, cancellationToken),
                 stats.ActiveProducers.Increment,
                 stats.ActiveProducers.Decrement);
             return request.Limit is { } most ? own.TakeItems(most, cancellationToken) : own;
@@ -67,7 +71,8 @@ public sealed class MergedStreams(
     // stream's own reads: nothing to merge, so no scope, channel or task between the feed and the writer (the first
     // item sooner, one layer fewer to unwind on an abort); it still counts as the stream's producer, and disposing the
     // enumerator stops it. Paced feeds end quietly when cancelled (FeedPacer); read alone, the stream's cancellation
-    // must still reach its reader as one, so it is thrown here, once. In a merge, the scope's own read says so.
+    // must still reach its reader as one, so it is thrown here, once, unless the reader asked to check its token
+    // itself. In a merge, the scope's own read says so.
     private async IAsyncEnumerable<FeedItem<object>> PrivateAsync(FeedDefinition feed, CounterOverrides overrides, FeedPosition? after, bool endsWithCancellation, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (after is not null)
