@@ -7,7 +7,8 @@
 # bare Kestrel app started here on $REFERENCE_PORT, and with bench/reference-node, the same server on Node's
 # http module, on $NODE_PORT (Node comes with the machine).
 # MODES=throughput,cancel ./bench/run.sh runs a subset; FANOUT=100,1000 limits the fan-out sizes;
-# BROADCAST=http:1000x1000,hub:100x1000 picks the broadcast rounds (readers x items/s; rates 1, 100 and 1000).
+# BROADCAST=http:1000x1000,hub:100x1000 picks the broadcast rounds (readers x items/s; rates 1, 100 and 1000;
+# hub: is MessagePack, hubjson: JSON, hubbatches: StreamBatches over MessagePack).
 # FLUSH_INTERVAL=00:00:00.050 starts the app with Streaming:FlushInterval set; those modes then write
 # into their own section (perf16-flush) rather than the default configuration's.
 set -euo pipefail
@@ -19,7 +20,7 @@ port="${PORT:-5080}"
 # Broadcast runs last: its 10,000 connections leave the server with a grown heap and thread pool, which
 # lowered the reference mode's throughput by a third when it ran after them.
 modes="${MODES:-throughput,fanout,cancel,dashboard,reference,fairness,broadcast}"
-broadcast="${BROADCAST:-http:100x1000,http:1000x1000,http:2000x1000,http:10000x100,http:20000x1,hub:100x1000,hub:1000x100}"
+broadcast="${BROADCAST:-http:100x1000,http:1000x1000,http:2000x1000,http:10000x100,http:20000x1,hub:100x1000,hub:1000x100,hubjson:1000x100,hubbatches:1000x100}"
 reference_port="${REFERENCE_PORT:-5079}"
 node_port="${NODE_PORT:-5078}"
 fanout="${FANOUT:-100,1000,5000,10000}"
