@@ -26,7 +26,7 @@ public sealed class HubJavaScriptClientTests(BrowserFixture fixture) : IClassFix
             try {
                 await new Promise((resolve, reject) => connection.stream(method, ...args).subscribe({
                     next: item => seen.items.push({ feed: item.feed, seq: item.seq, data: item.data,
-                        time: item.ts instanceof Date ? 'Date' : typeof item.ts }),
+                        time: item.ts instanceof Date ? 'Date' : typeof item.ts, age: Date.now() - new Date(item.ts).getTime() }),
                     complete: resolve,
                     error: reject,
                 }));
@@ -51,6 +51,8 @@ public sealed class HubJavaScriptClientTests(BrowserFixture fixture) : IClassFix
         var items = seen.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal([1L, 2, 3], items.Select(i => i.GetProperty("seq").GetInt64()));
         Assert.All(items, i => Assert.Equal(("counter", timeType), (i.GetProperty("feed").GetString(), i.GetProperty("time").GetString())));
+        // The time is the item's, in milliseconds since the epoch in UTC, whichever protocol carried it.
+        Assert.All(items, i => Assert.InRange(i.GetProperty("age").GetDouble(), -1_000, 60_000));
         Assert.Equal(3, items[^1].GetProperty("data").GetProperty("value").GetInt64());
     }
 

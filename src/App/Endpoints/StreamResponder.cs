@@ -106,10 +106,9 @@ public sealed class StreamResponder(
                 heartbeat,
                 stream.Token);
             // The items may have ended because the stream was cancelled (see Open): the stream's token tells the
-            // two apart, without an exception thrown through every layer.
-            ending = stream.Token.IsCancellationRequested
-                ? stream.End(new OperationCanceledException(stream.Token)) ?? throw new OperationCanceledException(stream.Token)
-                : stream.End(null)!;
+            // two apart, without an exception thrown through every layer. The writer returns the moment the items
+            // end, so a cancellation that only came after a feed's own last item is read as the stream's ending.
+            ending = stream.End(stream.Token.IsCancellationRequested ? new OperationCanceledException(stream.Token) : null)!;
         }
         catch (Exception error) when (stream.End(error) is { } ended)
         {

@@ -9,6 +9,8 @@ internal sealed class WatchedItems<T>(IAsyncEnumerable<T> items, Action? started
 {
     public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
+        // Counted first, so that a source that throws here is counted out exactly as often as it was counted in.
+        started?.Invoke();
         IAsyncEnumerator<T> inner;
         try
         {
@@ -20,7 +22,6 @@ internal sealed class WatchedItems<T>(IAsyncEnumerable<T> items, Action? started
             throw;
         }
 
-        started?.Invoke();
         return new Enumerator(inner, ended);
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
@@ -14,6 +16,9 @@ namespace Tributary.App.Hubs;
 /// </summary>
 public static class FeedHubMessagePack
 {
+    // The feed data's contracts, with the JSON protocol's strictness for arguments: a number is not read from a string.
+    private static readonly JsonSerializerOptions BridgeJson = new(FeedJson.Options) { NumberHandling = JsonNumberHandling.Strict };
+
     /// <summary>For .NET clients: read stream items into <c>FeedRecord</c>, <c>JsonElement</c> or a type of your own, as with JSON.</summary>
     public static MessagePackSerializerOptions ClientOptions { get; } = Options([]);
 
@@ -25,6 +30,6 @@ public static class FeedHubMessagePack
         MessagePackSerializerOptions.Standard
             .WithResolver(CompositeResolver.Create(
                 formatters,
-                [BuiltinResolver.Instance, DynamicGenericResolver.Instance, new JsonBridgeResolver(FeedJson.Options)]))
+                [BuiltinResolver.Instance, DynamicGenericResolver.Instance, new JsonBridgeResolver(BridgeJson)]))
             .WithSecurity(MessagePackSecurity.UntrustedData);
 }

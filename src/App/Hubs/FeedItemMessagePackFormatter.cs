@@ -23,6 +23,8 @@ internal sealed class FeedItemMessagePackFormatter(Action<long>? countBytes = nu
     // Keyed by the shared item itself, so an encoding lives exactly as long as the item does.
     private readonly ConditionalWeakTable<FeedItem<object>, byte[]> _shared = [];
 
+    private const int KeptBufferBytes = 64 * 1024;
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
@@ -37,6 +39,11 @@ internal sealed class FeedItemMessagePackFormatter(Action<long>? countBytes = nu
         var bytes = value.RecordJson.IsEmpty ? Encode(value) : _shared.GetValue(value, static item => Encode(item).ToArray());
         writer.WriteRaw(bytes);
         countBytes?.Invoke(bytes.Length);
+        if (t_buffer is { Capacity: > KeptBufferBytes })
+        {
+            // One huge item must not stay pinned to every thread that ever wrote one.
+            t_buffer = null;
+        }
     }
 
     public FeedItem<object>? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) =>

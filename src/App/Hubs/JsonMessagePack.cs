@@ -5,7 +5,7 @@ namespace Tributary.App.Hubs;
 
 /// <summary>
 /// JSON values to MessagePack and back, value for value: objects are maps with string keys, arrays are arrays,
-/// numbers are integers when they are whole and fit, doubles otherwise. This is what keeps the MessagePack protocol's
+/// numbers are integers when they are whole and fit, doubles otherwise (text beyond a double's range). This is what keeps the MessagePack protocol's
 /// payloads the same shape as the JSON protocol's, whatever the feed's data is.
 /// </summary>
 internal static class JsonMessagePack
@@ -95,7 +95,7 @@ internal static class JsonMessagePack
                 ReadInteger(ref reader, json);
                 break;
             case MessagePackType.Float:
-                json.WriteNumberValue(reader.ReadDouble());
+                json.WriteNumberValue(FiniteDouble(ref reader));
                 break;
             case MessagePackType.Boolean:
                 json.WriteBooleanValue(reader.ReadBoolean());
@@ -126,6 +126,8 @@ internal static class JsonMessagePack
         var other => throw new MessagePackSerializationException($"A map key of type {other}: only strings and integers can be JSON property names."),
     };
 
+    // Integers that fit 64 bits stay exact; any other number is a double, as a JavaScript JSON reader would read it.
+    // A number beyond a double's range has no MessagePack number for it, so it travels as its text.
     private static void WriteNumber(ref MessagePackWriter writer, JsonElement value)
     {
         if (value.TryGetInt64(out var whole))
@@ -136,10 +138,22 @@ internal static class JsonMessagePack
         {
             writer.Write(large);
         }
+        else if (value.TryGetDouble(out var number) && double.IsFinite(number))
+        {
+            writer.Write(number);
+        }
         else
         {
-            writer.Write(value.GetDouble());
+            writer.Write(value.GetRawText());
         }
+    }
+
+    private static double FiniteDouble(ref MessagePackReader reader)
+    {
+        var number = reader.ReadDouble();
+        return double.IsFinite(number)
+            ? number
+            : throw new MessagePackSerializationException($"The number {number} has no JSON equivalent.");
     }
 
     private static void ReadInteger(ref MessagePackReader reader, Utf8JsonWriter json)
