@@ -41,7 +41,7 @@ internal static class SseUpstream
         }
     }
 
-    /// <summary>What a line completed: nothing, an event, or an event whose data outgrew the limit (its size).</summary>
+    /// <summary>What a line completed: nothing, an event, or an event whose data has just outgrown the limit (its size so far).</summary>
     internal readonly record struct Dispatched(SseEvent? Event, long OversizeBytes);
 
     /// <summary>The event-stream field rules of the HTML standard, one line at a time.</summary>
@@ -54,6 +54,9 @@ internal static class SseUpstream
         private string? _event;
         private bool _hasData;
         private long _dataBytes;
+
+        // The event's data passed the limit and was reported then; its dispatch delivers nothing.
+        private bool _reported;
 
         public Dispatched Accept(string line, UpstreamConnection connection)
         {
@@ -78,8 +81,7 @@ internal static class SseUpstream
             switch (field)
             {
                 case "data":
-                    AppendData(value);
-                    break;
+                    return AppendData(value);
                 case "event":
                     _event = value;
                     break;
@@ -109,10 +111,10 @@ internal static class SseUpstream
             _dataBytes += bytes - prefix + (_hasData ? 1 : 0);
             _hasData = true;
             _data.Clear();
-            return default;
+            return Passed();
         }
 
-        private void AppendData(string value)
+        private Dispatched AppendData(string value)
         {
             // The newline between data lines counts, as it will be in the item.
             var first = !_hasData;
@@ -121,22 +123,35 @@ internal static class SseUpstream
             if (_dataBytes <= maxDataBytes)
             {
                 _data.Append(first ? "" : "\n").Append(value);
+                return default;
             }
-            else
+
+            _data.Clear();
+            return Passed();
+        }
+
+        // The event's data has just passed the limit: report it now, once, rather than when the event ends, which an
+        // upstream that never sends the blank line would put off for good.
+        private Dispatched Passed()
+        {
+            if (_reported)
             {
-                _data.Clear();
+                return default;
             }
+
+            _reported = true;
+            return new Dispatched(null, _dataBytes);
         }
 
         private Dispatched Dispatch(UpstreamConnection connection)
         {
-            var completed = !_hasData ? default
-                : _dataBytes > maxDataBytes ? new Dispatched(null, _dataBytes)
+            var completed = !_hasData || _reported ? default
                 : new Dispatched(new SseEvent(_event ?? "message", connection.LastEventId, UpstreamPayload.FromText(_data.ToString())), 0);
             _data.Clear();
             _event = null;
             _hasData = false;
             _dataBytes = 0;
+            _reported = false;
             return completed;
         }
     }

@@ -69,6 +69,10 @@ internal sealed class UpstreamConnection(
 
     public ValueTask MalformedAsync(string message) => EmitAsync(new UpstreamStatus(UpstreamStatus.Malformed, message));
 
+    /// <summary>
+    /// Reports an item that passed <see cref="FeedDefinition.MaxItemBytes"/>, as soon as it did: <paramref name="bytes"/> is
+    /// its size when it had ended by then, else the bytes received so far (the rest is skipped as it streams past).
+    /// </summary>
     public ValueTask OversizeAsync(string what, long bytes) =>
-        EmitAsync(new UpstreamStatus(UpstreamStatus.Oversize, $"{what} of {bytes} bytes was skipped; the most is {Feed.MaxItemBytes} (MaxItemBytes)") { Bytes = bytes });
+        EmitAsync(new UpstreamStatus(UpstreamStatus.Oversize, $"{what} passed the most an item may have, {Feed.MaxItemBytes} bytes (MaxItemBytes), at {bytes} bytes, and is skipped") { Bytes = bytes });
 }

@@ -7,7 +7,9 @@ namespace Tributary.App.Feeds.Upstream;
 /// Reads UTF-8 lines from an upstream, ended by <c>\n</c>, <c>\r\n</c> or a lone <c>\r</c> (as the event-stream
 /// format allows; a leading byte order mark is dropped), holding at most <c>maxLineBytes</c> of a line: a
 /// longer line is counted and skipped as it streams past, so an upstream that never ends a line costs a
-/// fixed buffer, not memory that grows with what it sends.
+/// fixed buffer, not memory that grows with what it sends. A skipped line is reported once, as soon as it
+/// passes the limit: with its whole size if it ended in the same read, else with the bytes seen by then (a line
+/// that never ends must not keep its readers waiting for the report).
 /// </summary>
 /// <param name="stream">The body or file to read.</param>
 /// <param name="maxLineBytes">The longest line kept, without its line ending.</param>
@@ -38,6 +40,9 @@ internal sealed class UpstreamLineReader(Stream stream, int maxLineBytes, bool l
     private long _skipped = -1;
     private string _skippedStart = "";
 
+    // The line being skipped was already returned, when it passed the limit; its end returns nothing more.
+    private bool _skipReported;
+
     public async ValueTask<UpstreamLine> ReadAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -64,7 +69,19 @@ internal sealed class UpstreamLineReader(Stream stream, int maxLineBytes, bool l
             if (ending >= 0)
             {
                 _afterCarriageReturn = available[ending] == (byte)'\r';
+                if (_skipReported)
+                {
+                    ForgetSkipped();
+                    continue;
+                }
+
                 return TakeLine();
+            }
+
+            if (_skipped >= 0 && !_skipReported)
+            {
+                _skipReported = true;
+                return new UpstreamLine(null, _skipped, _skippedStart);
             }
         }
     }
@@ -74,7 +91,7 @@ internal sealed class UpstreamLineReader(Stream stream, int maxLineBytes, bool l
     {
         _start = _end = 0;
         _line.ResetWrittenCount();
-        _skipped = -1;
+        ForgetSkipped();
         _afterCarriageReturn = false;
         _atStart = true;
     }
@@ -124,13 +141,19 @@ internal sealed class UpstreamLineReader(Stream stream, int maxLineBytes, bool l
         }
     }
 
+    private void ForgetSkipped()
+    {
+        _skipped = -1;
+        _skippedStart = "";
+        _skipReported = false;
+    }
+
     private UpstreamLine TakeLine()
     {
         if (_skipped >= 0)
         {
             var skipped = new UpstreamLine(null, _skipped, _skippedStart);
-            _skipped = -1;
-            _skippedStart = "";
+            ForgetSkipped();
             return skipped;
         }
 
@@ -139,6 +162,14 @@ internal sealed class UpstreamLineReader(Stream stream, int maxLineBytes, bool l
         return new UpstreamLine(text, 0);
     }
 
-    private UpstreamLine TakeUnterminated() =>
-        _skipped >= 0 || _line.WrittenCount > 0 ? TakeLine() : UpstreamLine.End;
+    private UpstreamLine TakeUnterminated()
+    {
+        if (_skipReported)
+        {
+            ForgetSkipped();
+            return UpstreamLine.End;
+        }
+
+        return _skipped >= 0 || _line.WrittenCount > 0 ? TakeLine() : UpstreamLine.End;
+    }
 }

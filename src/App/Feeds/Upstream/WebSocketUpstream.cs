@@ -30,9 +30,10 @@ internal static class WebSocketUpstream
             message.Advance(result.Count);
             if (message.WrittenCount > connection.Feed.MaxItemBytes)
             {
-                var size = message.WrittenCount + await SkipRestAsync(socket, result, connection, cancellationToken);
-                await connection.OversizeAsync("a message", size);
+                // Reported now, not when the message ends: one that never ends must not leave its readers waiting.
+                await connection.OversizeAsync("a message", message.WrittenCount);
                 message.ResetWrittenCount();
+                await SkipRestAsync(socket, result, connection, cancellationToken);
                 continue;
             }
 
@@ -61,21 +62,17 @@ internal static class WebSocketUpstream
         }
     }
 
-    // Counts and drops the rest of an oversized message; returns how many more bytes it had.
-    private static async Task<long> SkipRestAsync(ClientWebSocket socket, ValueWebSocketReceiveResult last, UpstreamConnection connection, CancellationToken cancellationToken)
+    // Drops the rest of an oversized message, into a fixed scratch buffer.
+    private static async Task SkipRestAsync(ClientWebSocket socket, ValueWebSocketReceiveResult last, UpstreamConnection connection, CancellationToken cancellationToken)
     {
         var scratch = ArrayPool<byte>.Shared.Rent(ReceiveBytes);
         try
         {
-            long skipped = 0;
             while (!last.EndOfMessage)
             {
                 last = await socket.ReceiveAsync(scratch.AsMemory(), cancellationToken);
                 connection.Watch.OnBytes();
-                skipped += last.Count;
             }
-
-            return skipped;
         }
         finally
         {

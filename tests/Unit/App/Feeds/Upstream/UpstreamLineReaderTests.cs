@@ -22,14 +22,26 @@ public sealed class UpstreamLineReaderTests
     }
 
     [Fact]
-    public async Task A_longer_line_is_skipped_with_its_size_and_first_bytes_across_reads()
+    public async Task A_longer_line_that_ends_in_the_read_it_passes_the_limit_in_is_skipped_with_its_whole_size_and_first_bytes()
     {
-        var reader = Reader(maxLineBytes: 5, "data: 0123", "456789\nok\n");
+        var reader = Reader(maxLineBytes: 5, "data: 0123456789\nok\n");
 
         var skipped = await reader.ReadAsync(CancellationToken.None);
         var next = await reader.ReadAsync(CancellationToken.None);
 
-        Assert.Equal((16L, "data: 0123"), (skipped.OversizeBytes, skipped.OversizeStart));
+        Assert.Equal((16L, "data: 0123456789"), (skipped.OversizeBytes, skipped.OversizeStart));
+        Assert.Equal("ok", next.Text);
+    }
+
+    [Fact]
+    public async Task A_longer_line_is_returned_once_when_it_passes_the_limit_and_its_end_returns_nothing_more()
+    {
+        var reader = Reader(maxLineBytes: 5, "data: 0123", "456789", "0123456789\nok\n");
+
+        var passed = await reader.ReadAsync(CancellationToken.None);
+        var next = await reader.ReadAsync(CancellationToken.None);
+
+        Assert.Equal((10L, "data: 0123"), (passed.OversizeBytes, passed.OversizeStart));
         Assert.Equal("ok", next.Text);
     }
 
