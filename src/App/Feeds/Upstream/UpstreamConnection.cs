@@ -71,7 +71,7 @@ internal sealed class UpstreamConnection(
 
     /// <summary>
     /// Reports an item that passed <see cref="FeedDefinition.MaxItemBytes"/>, as soon as it did: <paramref name="bytes"/> is
-    /// its size when it had ended by then, else the bytes received so far (the rest is skipped as it streams past).
+    /// what had been received of it by then (the rest is skipped as it streams past).
     /// </summary>
     public ValueTask OversizeAsync(string what, long bytes) =>
         EmitAsync(new UpstreamStatus(UpstreamStatus.Oversize, $"{what} passed the most an item may have, {Feed.MaxItemBytes} bytes (MaxItemBytes), at {bytes} bytes, and is skipped") { Bytes = bytes });

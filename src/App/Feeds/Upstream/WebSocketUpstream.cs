@@ -33,7 +33,11 @@ internal static class WebSocketUpstream
                 // Reported now, not when the message ends: one that never ends must not leave its readers waiting.
                 await connection.OversizeAsync("a message", message.WrittenCount);
                 message.ResetWrittenCount();
-                await SkipRestAsync(socket, result, connection, cancellationToken);
+                if (!await SkipRestAsync(socket, result, connection, cancellationToken))
+                {
+                    return;
+                }
+
                 continue;
             }
 
@@ -62,8 +66,8 @@ internal static class WebSocketUpstream
         }
     }
 
-    // Drops the rest of an oversized message, into a fixed scratch buffer.
-    private static async Task SkipRestAsync(ClientWebSocket socket, ValueWebSocketReceiveResult last, UpstreamConnection connection, CancellationToken cancellationToken)
+    // Drops the rest of an oversized message, into a fixed scratch buffer; false when the upstream closed meanwhile.
+    private static async Task<bool> SkipRestAsync(ClientWebSocket socket, ValueWebSocketReceiveResult last, UpstreamConnection connection, CancellationToken cancellationToken)
     {
         var scratch = ArrayPool<byte>.Shared.Rent(ReceiveBytes);
         try
@@ -72,7 +76,13 @@ internal static class WebSocketUpstream
             {
                 last = await socket.ReceiveAsync(scratch.AsMemory(), cancellationToken);
                 connection.Watch.OnBytes();
+                if (last.MessageType == WebSocketMessageType.Close)
+                {
+                    return false;
+                }
             }
+
+            return true;
         }
         finally
         {

@@ -211,6 +211,23 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_websocket_upstream_that_closes_during_an_oversized_message_ends_the_session_cleanly()
+    {
+        _peer.WebSocketScript = async (_, socket, token) =>
+        {
+            await socket.SendAsync(Encoding.UTF8.GetBytes(new string('w', 2 * SmallItem)), WebSocketMessageType.Text, false, token);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", token);
+            await LoopbackPeer.WaitForCloseAsync(socket, token);
+        };
+
+        var items = await Feed(FeedKind.WebSocket, _peer.WebSocketUrl).TakeAsync(3);
+
+        Assert.Equal(UpstreamStatus.Oversize, Assert.IsType<UpstreamStatus>(items[1]).Status);
+        var ended = Assert.IsType<UpstreamStatus>(items[2]);
+        Assert.Equal((UpstreamStatus.Disconnected, "the upstream ended the stream"), (ended.Status, ended.Message));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_file_line_that_is_never_finished_is_reported_as_soon_as_it_passes_MaxItemBytes()
     {
         var directory = Directory.CreateTempSubdirectory("tributary-endless-");
