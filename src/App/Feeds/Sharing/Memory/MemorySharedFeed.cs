@@ -47,9 +47,6 @@ public sealed class MemorySharedFeed : SharedFeedCore
             {
                 Publish(run, data);
             }
-
-            // Paced feeds end quietly when cancelled (FeedPacer); a stopped run must not look like a feed that ended.
-            stop.ThrowIfCancellationRequested();
         }
         finally
         {
