@@ -47,6 +47,11 @@ public sealed class MemorySharedFeed : SharedFeedCore
             {
                 Publish(run, data);
             }
+
+            // Paced feeds end quietly when cancelled (FeedPacer). The core winds a stopped run up as an ended one, but
+            // the run keeps the timing it had when the cancellation was thrown: without it, a run that stops as a new
+            // reader asks for a tail was seen once to leave that tail without its history (see docs/PERFORMANCE.md).
+            stop.ThrowIfCancellationRequested();
         }
         finally
         {
