@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: installs what a fresh Debian machine lacks (Chromium, PostgreSQL's server binaries),
-# builds the whole solution (warnings are errors), then runs the unit/integration tests and the Playwright
-# browser tests. The PostgreSQL engine's tests start their own throwaway server on a free loopback port in
-# a temporary directory (tests/Shared/ThrowawayPostgres.cs) and remove it afterwards.
+# Runs every test: installs what a fresh Debian machine lacks (Chromium, PostgreSQL's server binaries,
+# nats-server, mosquitto, redis-server), builds the whole solution (warnings are errors), then runs the
+# unit/integration tests and the Playwright browser tests. The PostgreSQL engine's and the message-system
+# upstreams' tests start their own throwaway servers on free loopback ports in temporary directories
+# (tests/Shared/ThrowawayPostgres.cs, ThrowawayBroker.cs) and remove them afterwards.
 # Exits non-zero if anything fails. Set TRIBUTARY_CHROMIUM to use another Chromium (see tests/E2E).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -47,6 +48,28 @@ ensure_postgres() {
   fi
 }
 
+# The message systems the nats, mqtt and redis upstreams are tested against.
+ensure_brokers() {
+  local missing=()
+  command -v nats-server >/dev/null || [[ -x /usr/sbin/nats-server ]] || missing+=(nats-server)
+  command -v mosquitto >/dev/null || [[ -x /usr/sbin/mosquitto ]] || missing+=(mosquitto)
+  command -v redis-server >/dev/null || [[ -x /usr/bin/redis-server ]] || missing+=(redis-server)
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    return
+  fi
+  if [[ "$(id -u)" -ne 0 ]]; then
+    echo "test.sh: ${missing[*]} missing and installing needs root: run 'apt-get install -y ${missing[*]}' as root" >&2
+    exit 1
+  fi
+  echo "test.sh: installing Debian's ${missing[*]} for the message-system upstreams' tests"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The packages start servers of their own on their usual ports; the tests do not use them.
+  for service in nats-server mosquitto redis-server; do
+    systemctl stop "$service" 2>/dev/null || service "$service" stop 2>/dev/null || true
+  done
+}
+
 run_tests() {
   local project="$1" log
   log="$(mktemp)"
@@ -79,6 +102,7 @@ ensure_js_clients() {
 
 ensure_chromium
 ensure_postgres
+ensure_brokers
 ensure_js_clients
 dotnet build Tributary.sln -c "$configuration"
 

@@ -24,20 +24,31 @@ public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStat
     {
         ArgumentNullException.ThrowIfNull(feed);
         ArgumentNullException.ThrowIfNull(overrides);
-        return NamingFailures(feed.Name, Run(feed, overrides, cancellationToken), cancellationToken);
+        return DataOnly(NamingFailures(feed.Name, Run(feed, overrides, null, cancellationToken), cancellationToken), cancellationToken);
     }
 
-    private IAsyncEnumerable<object> Run(FeedDefinition feed, CounterOverrides overrides, CancellationToken token) => feed.Kind switch
+    /// <summary>
+    /// Reads a shared feed's source for an engine that keeps where it is: items whose source has a position come as
+    /// <see cref="SourcedItem"/>, to be acknowledged once kept, and the source starts after <paramref name="resumeAfter"/>
+    /// (the last kept item's position) when there is one.
+    /// </summary>
+    internal IAsyncEnumerable<object> ReadFromAsync(FeedDefinition feed, string? resumeAfter, CancellationToken cancellationToken) =>
+        NamingFailures(feed.Name, Run(feed, CounterOverrides.None, resumeAfter, cancellationToken), cancellationToken);
+
+    private IAsyncEnumerable<object> Run(FeedDefinition feed, CounterOverrides overrides, string? resumeAfter, CancellationToken token) => feed.Kind switch
     {
         FeedKind.Ticker => TickerFeed.RunAsync(feed, timeProvider, token),
         FeedKind.Weather => WeatherFeed.RunAsync(feed, timeProvider, token),
         FeedKind.News => NewsFeed.RunAsync(feed, timeProvider, token),
         FeedKind.System => SystemFeed.RunAsync(feed, timeProvider, stats, token),
         FeedKind.Counter => CounterFeed.RunAsync(feed, overrides.Rate ?? feed.Rate, overrides.Count ?? feed.Count, timeProvider, token),
-        FeedKind.WebSocket => Upstream(feed, WebSocketUpstream.SessionAsync, token),
-        FeedKind.Sse => Upstream(feed, (connection, ct) => SseUpstream.SessionAsync(connection, Http(), ct), token),
-        FeedKind.Ndjson => Upstream(feed, (connection, ct) => NdjsonUpstream.SessionAsync(connection, Http(), ct), token),
-        FeedKind.File => Upstream(feed, (connection, ct) => FileUpstream.SessionAsync(connection, timeProvider, ct), token),
+        FeedKind.WebSocket => Upstream(feed, WebSocketUpstream.SessionAsync, null, token),
+        FeedKind.Sse => Upstream(feed, (connection, ct) => SseUpstream.SessionAsync(connection, Http(), ct), null, token),
+        FeedKind.Ndjson => Upstream(feed, (connection, ct) => NdjsonUpstream.SessionAsync(connection, Http(), ct), null, token),
+        FeedKind.File => Upstream(feed, (connection, ct) => FileUpstream.SessionAsync(connection, timeProvider, ct), null, token),
+        FeedKind.Nats => Upstream(feed, NatsUpstream.SessionAsync, resumeAfter, token),
+        FeedKind.Mqtt => Upstream(feed, MqttUpstream.SessionAsync, resumeAfter, token),
+        FeedKind.Redis => Upstream(feed, RedisUpstream.SessionAsync, resumeAfter, token),
         // Push feeds have no producer: engines never read them here. The validator admits only the kinds above; reaching
         // this is a bug, not bad input.
         _ => throw new InvalidOperationException($"Feed '{feed.Name}' has unknown kind '{feed.Kind}'."),
@@ -45,10 +56,27 @@ public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStat
 
     private readonly ILogger _upstreamLogger = loggers.CreateLogger("Tributary.App.Feeds.Upstream");
 
-    private IAsyncEnumerable<object> Upstream(FeedDefinition feed, UpstreamFeed.Session session, CancellationToken token) =>
-        UpstreamFeed.RunAsync(feed, session, stats.SharedFeed(feed.Name), timeProvider, _upstreamLogger, token);
+    private IAsyncEnumerable<object> Upstream(FeedDefinition feed, UpstreamFeed.Session session, string? resumeAfter, CancellationToken token) =>
+        UpstreamFeed.RunAsync(feed, session, resumeAfter, stats.SharedFeed(feed.Name), timeProvider, _upstreamLogger, token);
 
     private HttpClient Http() => httpClients.CreateClient(UpstreamHttp.ClientName);
+
+    // Readers that keep no position (private streams) take each item as soon as it arrives.
+    private static async IAsyncEnumerable<object> DataOnly(IAsyncEnumerable<object> source, [EnumeratorCancellation] CancellationToken token)
+    {
+        await foreach (var item in source.WithCancellation(token))
+        {
+            if (item is SourcedItem sourced)
+            {
+                await sourced.AcknowledgeAsync();
+                yield return sourced.Data;
+            }
+            else
+            {
+                yield return item;
+            }
+        }
+    }
 
     private static async IAsyncEnumerable<object> NamingFailures(string feed, IAsyncEnumerable<object> source, [EnumeratorCancellation] CancellationToken token)
     {

@@ -77,7 +77,7 @@ public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogO
         {
             FeedKind.WebSocket => ["ws", "wss"],
             FeedKind.Sse or FeedKind.Ndjson => ["http", "https"],
-            _ => [],
+            _ => BrokerFeedValidator.Schemes(feed.Kind),
         };
         if (schemes.Length > 0 && !(Uri.TryCreate(feed.Url, UriKind.Absolute, out var uri) && schemes.Contains(uri.Scheme)))
         {
@@ -87,7 +87,7 @@ public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogO
 
         if (schemes.Length == 0 && !string.IsNullOrEmpty(feed.Url))
         {
-            errors.Add($"{where}: Url applies only to websocket, sse and ndjson feeds, not to a {feed.Kind} feed.");
+            errors.Add($"{where}: Url applies only to websocket, sse, ndjson, nats, mqtt and redis feeds, not to a {feed.Kind} feed.");
         }
 
         if (feed.Kind == FeedKind.File && string.IsNullOrWhiteSpace(feed.Path))
@@ -111,6 +111,7 @@ public sealed partial class FeedCatalogValidator : IValidateOptions<FeedCatalogO
         }
 
         ValidateUpstreamLimits(feed, where, errors);
+        BrokerFeedValidator.Validate(feed, where, errors);
     }
 
     private static void ValidateUpstreamLimits(FeedDefinition feed, string where, List<string> errors)

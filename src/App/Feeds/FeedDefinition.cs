@@ -38,8 +38,65 @@ public sealed class FeedDefinition
     /// <summary><c>counter</c> only: fail after this many items (0 = never). For exercising error handling.</summary>
     public long FailAfter { get; set; }
 
-    /// <summary><c>websocket</c>, <c>sse</c>, <c>ndjson</c> only: the upstream address (ws/wss or http/https). Only configuration sets it.</summary>
+    /// <summary>
+    /// Network upstreams: the upstream address (ws/wss, http/https, nats/tls, mqtt/mqtts, redis/rediss). Only
+    /// configuration sets it. Credentials in it (<c>redis://:secret@host</c>) are used, never shown.
+    /// </summary>
     public string? Url { get; set; }
+
+    /// <summary><c>nats</c> only: the subject to read, wildcards (<c>*</c>, <c>&gt;</c>) allowed.</summary>
+    public string? Subject { get; set; }
+
+    /// <summary>
+    /// <c>nats</c>: the JetStream stream to read the subject from (without it, core NATS: only what is published while
+    /// connected). <c>redis</c>: the key of the Redis stream to read with <c>XREAD</c>.
+    /// </summary>
+    public string? Stream { get; set; }
+
+    /// <summary>
+    /// <c>nats</c> with <c>Stream</c>, and <c>redis</c> with <c>Stream</c>: where the feed first starts reading:
+    /// <c>New</c> (default: what arrives from now on), <c>All</c>, <c>Last</c> (the last message, then what follows),
+    /// a position (a JetStream stream sequence; a Redis stream id, read after it) or an ISO 8601 time. Once the feed has
+    /// produced, it resumes after the last item it kept, whatever <c>Start</c> says.
+    /// </summary>
+    public string? Start { get; set; }
+
+    /// <summary><c>mqtt</c> only: the topic filter to subscribe to, <c>+</c> and <c>#</c> allowed.</summary>
+    public string? Topic { get; set; }
+
+    /// <summary>
+    /// <c>mqtt</c> only: 1 (default, at least once: a persistent session keeps what arrives while no producer is
+    /// connected, and a message is acknowledged only once it is kept) or 0 (at most once: a clean session).
+    /// </summary>
+    public int? Qos { get; set; }
+
+    /// <summary><c>mqtt</c> only: the protocol, <c>5</c> (default) or <c>3.1.1</c>.</summary>
+    public string? MqttVersion { get; set; }
+
+    /// <summary>
+    /// <c>mqtt</c> only: the client id, the same on every instance so the broker's session follows the feed's producer.
+    /// Default <c>tributary-</c> and the feed's name.
+    /// </summary>
+    public string? ClientId { get; set; }
+
+    /// <summary><c>mqtt</c> with QoS 1, MQTT 5: how long the broker keeps the session while no producer is connected. Default 1 day.</summary>
+    public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary><c>redis</c> only: the pub/sub channel to subscribe to; a pattern when it contains <c>*</c>, <c>?</c> or <c>[</c>.</summary>
+    public string? Channel { get; set; }
+
+    /// <summary><c>nats</c>, <c>mqtt</c>, <c>redis</c>: the user name, if the broker wants one. Never shown.</summary>
+    public string? Username { get; set; }
+
+    /// <summary><c>nats</c>, <c>mqtt</c>, <c>redis</c>: the password (for <c>nats</c> without <c>Username</c>: the token). Never shown.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>
+    /// <c>nats</c>, <c>mqtt</c>, <c>redis</c>: item data is an object with the message's <c>payload</c> and where it came
+    /// from (<c>subject</c>, <c>topic</c>, <c>channel</c> or <c>stream</c> and <c>id</c>) and its <c>headers</c> (NATS headers,
+    /// MQTT 5 user properties, a Redis stream entry's fields), instead of the payload alone. Default false.
+    /// </summary>
+    public bool Envelope { get; set; }
 
     /// <summary><c>file</c> only: the file to tail. Only configuration sets it.</summary>
     public string? Path { get; set; }
@@ -128,10 +185,24 @@ public sealed class FeedDefinition
     /// <summary>The Mercure hub's updates: read and written only through the hub, never as a feed of its own.</summary>
     public bool IsMercure => string.Equals(Kind, FeedKind.Mercure, StringComparison.Ordinal);
 
-    public bool IsUpstream => Kind is FeedKind.WebSocket or FeedKind.Sse or FeedKind.Ndjson or FeedKind.File;
+    public bool IsUpstream => IsNetworkUpstream || IsBroker || Kind is FeedKind.File;
 
-    /// <summary>The upstream kinds that connect over the network.</summary>
+    /// <summary>The upstream kinds that connect over HTTP or WebSocket.</summary>
     public bool IsNetworkUpstream => Kind is FeedKind.WebSocket or FeedKind.Sse or FeedKind.Ndjson;
+
+    /// <summary>The upstream kinds that subscribe to a message system.</summary>
+    public bool IsBroker => Kind is FeedKind.Nats or FeedKind.Mqtt or FeedKind.Redis;
+
+    /// <summary>
+    /// Whether the source can carry on from where the last kept item left it, so a new producer loses nothing: a
+    /// JetStream or Redis stream (from the position kept with the items), or MQTT at QoS 1 (the broker's session).
+    /// </summary>
+    public bool ResumesWithoutLoss => Kind switch
+    {
+        FeedKind.Nats or FeedKind.Redis => !string.IsNullOrEmpty(Stream),
+        FeedKind.Mqtt => (Qos ?? 1) == 1,
+        _ => false,
+    };
 
     /// <summary>The largest <see cref="MaxItemBytes"/> the catalog accepts: 64 MiB.</summary>
     public const int MaxItemBytesLimit = 64 * 1024 * 1024;

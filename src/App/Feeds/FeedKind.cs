@@ -13,6 +13,15 @@ public static class FeedKind
     public const string Ndjson = "ndjson";
     public const string File = "file";
 
+    /// <summary>NATS: core subjects, or a JetStream stream read from a position.</summary>
+    public const string Nats = "nats";
+
+    /// <summary>MQTT 3.1.1 or 5: a topic filter, at QoS 0 or 1 with a persistent session.</summary>
+    public const string Mqtt = "mqtt";
+
+    /// <summary>Redis: a stream read with <c>XREAD</c> from a position, or a pub/sub channel or pattern.</summary>
+    public const string Redis = "redis";
+
     /// <summary>No producer of its own: its items come from publishers (the publish API, <c>tributary.publish</c> in SQL).</summary>
     public const string Push = "push";
 
@@ -22,5 +31,5 @@ public static class FeedKind
     /// </summary>
     public const string Mercure = "mercure";
 
-    public static readonly IReadOnlyList<string> All = [Ticker, Weather, News, System, Counter, WebSocket, Sse, Ndjson, File, Push, Mercure];
+    public static readonly IReadOnlyList<string> All = [Ticker, Weather, News, System, Counter, WebSocket, Sse, Ndjson, File, Nats, Mqtt, Redis, Push, Mercure];
 }

@@ -64,7 +64,7 @@ internal static class FeedRecordSchemas
         {
             ["status"] = Enum(
                 UpstreamStatus.Connected, UpstreamStatus.Disconnected, UpstreamStatus.Reconnecting, UpstreamStatus.Stalled, UpstreamStatus.Redirected,
-                UpstreamStatus.Malformed, UpstreamStatus.Oversize, UpstreamStatus.Truncated, UpstreamStatus.Rotated),
+                UpstreamStatus.Malformed, UpstreamStatus.Oversize, UpstreamStatus.Truncated, UpstreamStatus.Rotated, UpstreamStatus.Missed),
             ["message"] = new OpenApiSchema { Type = JsonSchemaType.String },
             ["attempt"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "For `reconnecting`: the attempt, from 1." },
             ["delayMs"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "For `reconnecting`: the wait before it." },

@@ -54,7 +54,7 @@ public sealed class FailureContractTests
     {
         var host = new TaskGroup();
         var definition = new FeedDefinition { Name = "news", Kind = FeedKind.News, Linger = TimeSpan.Zero };
-        var feed = new MemorySharedFeed(definition, token => Script(failure, token), host, TimeProvider.System, new StreamStats(), new PublishingOptions(), NullLogger.Instance);
+        var feed = new MemorySharedFeed(definition, (_, token) => Script(failure, token), host, TimeProvider.System, new StreamStats(), new PublishingOptions(), NullLogger.Instance);
         var subscription = feed.Subscribe(start: null);
         return new OperatorRun(Data(subscription.ReadAllAsync(TestTimeouts.TestToken())), host);
     }

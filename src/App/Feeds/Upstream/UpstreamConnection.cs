@@ -30,6 +30,12 @@ internal sealed class UpstreamConnection(
     /// <summary>The last SSE event id seen, sent back as <c>Last-Event-ID</c> on reconnect.</summary>
     public string? LastEventId { get; set; }
 
+    /// <summary>
+    /// Where the source is: after the last item emitted with a position, or where the feed's last producer left it.
+    /// A session that can start from a position (JetStream, a Redis stream) starts after this one when it is set.
+    /// </summary>
+    public string? Position { get; set; }
+
     /// <summary>The span of the attempt in progress, when traced.</summary>
     public Activity? Attempt { get; private set; }
 
@@ -55,6 +61,17 @@ internal sealed class UpstreamConnection(
         Watch.OnBytes();
     }
 
+    /// <summary>Emits a message's data with where the source is once it is kept, and what tells the broker it was.</summary>
+    public ValueTask EmitAsync(object data, string? position, Func<ValueTask>? acknowledge = null)
+    {
+        if (position is not null)
+        {
+            Position = position;
+        }
+
+        return EmitAsync(new SourcedItem(data, position, acknowledge));
+    }
+
     public ValueTask ConnectedAsync()
     {
         _connectedAt = timeProvider.GetTimestamp();
@@ -73,6 +90,12 @@ internal sealed class UpstreamConnection(
     /// Reports an item that passed <see cref="FeedDefinition.MaxItemBytes"/>, as soon as it did: <paramref name="bytes"/> is
     /// what had been received of it by then (the rest is skipped as it streams past).
     /// </summary>
-    public ValueTask OversizeAsync(string what, long bytes) =>
-        EmitAsync(new UpstreamStatus(UpstreamStatus.Oversize, $"{what} passed the most an item may have, {Feed.MaxItemBytes} bytes (MaxItemBytes), at {bytes} bytes, and is skipped") { Bytes = bytes });
+    /// <param name="what">The item, as readers are told of it.</param>
+    /// <param name="bytes">Its size as far as it was received.</param>
+    /// <param name="position">For a source with positions, where it is once the item is skipped.</param>
+    public ValueTask OversizeAsync(string what, long bytes, string? position = null)
+    {
+        var status = new UpstreamStatus(UpstreamStatus.Oversize, $"{what} passed the most an item may have, {Feed.MaxItemBytes} bytes (MaxItemBytes), at {bytes} bytes, and is skipped") { Bytes = bytes };
+        return position is null ? EmitAsync(status) : EmitAsync(status, position);
+    }
 }

@@ -14,6 +14,7 @@ internal static class UpstreamFailure
         _ when watch.Stalled => $"no data for {Seconds(feed.IdleTimeout)}",
         _ when watch.Expired => $"no connection within {Seconds(feed.ConnectTimeout)}",
         UpstreamRedirectException redirect => redirect.Message,
+        BrokerFailureException broker => broker.Message,
         HttpRequestException { StatusCode: { } status } => $"the upstream answered HTTP {(int)status}",
         HttpRequestException http => Describe(http.HttpRequestError),
         WebSocketException { InnerException: HttpRequestException http } => Describe(http.HttpRequestError),

@@ -20,13 +20,14 @@ internal static class UpstreamFeed
     public static async IAsyncEnumerable<object> RunAsync(
         FeedDefinition feed,
         Session session,
+        string? resumeAfter,
         SharedFeedCounters counters,
         TimeProvider timeProvider,
         ILogger logger,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var scope = new ScopedProducer<object>(cancellationToken);
-        scope.Start((writer, token) => new Loop(feed, session, writer, counters, timeProvider, logger).RunAsync(token));
+        scope.Start((writer, token) => new Loop(feed, session, resumeAfter, writer, counters, timeProvider, logger).RunAsync(token));
         await foreach (var item in scope.ReadAllAsync(cancellationToken))
         {
             yield return item;
@@ -36,6 +37,7 @@ internal static class UpstreamFeed
     private sealed class Loop(
         FeedDefinition feed,
         Session session,
+        string? resumeAfter,
         ProducerWriter<object> writer,
         SharedFeedCounters counters,
         TimeProvider timeProvider,
@@ -46,7 +48,7 @@ internal static class UpstreamFeed
 
         public async Task RunAsync(CancellationToken cancellationToken)
         {
-            var connection = new UpstreamConnection(feed, writer, counters, _gate, timeProvider, logger, cancellationToken);
+            var connection = new UpstreamConnection(feed, writer, counters, _gate, timeProvider, logger, cancellationToken) { Position = resumeAfter };
             while (true)
             {
                 var (status, reason, failure) = await RunSessionAsync(connection, cancellationToken);

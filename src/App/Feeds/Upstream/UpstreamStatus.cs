@@ -33,6 +33,9 @@ public sealed record UpstreamStatus(string Status, string Message, int Attempt =
 
     public const string Rotated = "rotated";
 
+    /// <summary>Messages the source had are missing: it removed them before they were read, or they came faster than they could be kept.</summary>
+    public const string Missed = "missed";
+
     /// <summary>For <c>reconnecting</c>: the delay before the attempt, in milliseconds.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? DelayMs { get; init; }

@@ -38,7 +38,7 @@ public sealed class MemoryFeedEngine(FeedCatalog catalog, StreamStats stats, Tim
     public MemorySharedFeed Get(FeedDefinition feed)
     {
         ArgumentNullException.ThrowIfNull(feed);
-        return _feeds.GetOrAdd(feed.Name, _ => new MemorySharedFeed(feed, token => catalog.ReadAsync(feed, CounterOverrides.None, token), _host.Group, timeProvider, stats, publishing.Value, logger));
+        return _feeds.GetOrAdd(feed.Name, _ => new MemorySharedFeed(feed, (resumeAfter, token) => catalog.ReadFromAsync(feed, resumeAfter, token), _host.Group, timeProvider, stats, publishing.Value, logger));
     }
 
     /// <inheritdoc/>

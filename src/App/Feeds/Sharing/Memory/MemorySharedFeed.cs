@@ -13,11 +13,14 @@ namespace Tributary.App.Feeds.Sharing.Memory;
 /// </summary>
 public sealed class MemorySharedFeed : SharedFeedCore
 {
-    private readonly Func<CancellationToken, IAsyncEnumerable<object>> _open;
+    private readonly Func<string?, CancellationToken, IAsyncEnumerable<object>> _open;
     private readonly MemoryFeedStore _store;
     private readonly MemoryPublishLedger _ledger;
 
-    internal MemorySharedFeed(FeedDefinition feed, Func<CancellationToken, IAsyncEnumerable<object>> open, TaskGroup host, TimeProvider timeProvider, StreamStats stats, PublishingOptions publishing, ILogger logger)
+    // Where the source was after the last item kept: the next run resumes after it (runs come and go with readers).
+    private string? _sourcePosition;
+
+    internal MemorySharedFeed(FeedDefinition feed, Func<string?, CancellationToken, IAsyncEnumerable<object>> open, TaskGroup host, TimeProvider timeProvider, StreamStats stats, PublishingOptions publishing, ILogger logger)
         : base(feed, host, timeProvider, stats, logger)
     {
         _open = open;
@@ -43,9 +46,18 @@ public sealed class MemorySharedFeed : SharedFeedCore
         Stats.SharedProducers.Increment();
         try
         {
-            await foreach (var data in _open(stop).WithCancellation(stop))
+            await foreach (var item in _open(_sourcePosition, stop).WithCancellation(stop))
             {
-                Publish(run, data);
+                if (item is SourcedItem sourced)
+                {
+                    Publish(run, sourced.Data);
+                    _sourcePosition = sourced.Position ?? _sourcePosition;
+                    await sourced.AcknowledgeAsync();
+                }
+                else
+                {
+                    Publish(run, item);
+                }
             }
 
             // Paced feeds end quietly when cancelled (FeedPacer). The core winds a stopped run up as an ended one, but

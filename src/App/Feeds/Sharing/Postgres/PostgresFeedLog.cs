@@ -101,9 +101,9 @@ internal sealed class PostgresFeedLog(PostgresDatabase database, string schema)
                 Command($"insert into {schema}.feeds (name, epoch) values ($1, $2) on conflict (name) do nothing", feed, new NpgsqlParameter { Value = FeedEpoch.New() }),
                 Command(
                     $"""
-                    with previous as (select name, epoch, last_seq, producer from {schema}.feeds where name = $1 for update)
+                    with previous as (select name, epoch, last_seq, producer, source_position from {schema}.feeds where name = $1 for update)
                     update {schema}.feeds f set producer = $2 from previous where f.name = previous.name
-                    returning previous.epoch, previous.last_seq, previous.producer
+                    returning previous.epoch, previous.last_seq, previous.producer, previous.source_position
                     """,
                     feed,
                     new NpgsqlParameter { Value = instance }),
@@ -127,11 +127,12 @@ internal sealed class PostgresFeedLog(PostgresDatabase database, string schema)
     }
 
     /// <summary>
-    /// Appends rows in one round trip and one transaction: the rows, the feed's new last sequence, and a
-    /// notification that wakes every instance's reader when it commits.
+    /// Appends rows in one round trip and one transaction: the rows, the feed's new last sequence and, when the rows
+    /// moved it, where its source is (<paramref name="sourcePosition"/>), and a notification that wakes every
+    /// instance's reader when it commits.
     /// </summary>
     /// <exception cref="InvalidOperationException">The feed's row no longer names this instance as its producer.</exception>
-    public async Task AppendAsync(NpgsqlConnection connection, string feed, string instance, IReadOnlyList<PostgresLogRow> rows, CancellationToken cancellationToken)
+    public async Task AppendAsync(NpgsqlConnection connection, string feed, string instance, IReadOnlyList<PostgresLogRow> rows, string? sourcePosition, CancellationToken cancellationToken)
     {
         var sequences = new long[rows.Count];
         var timestamps = new DateTimeOffset[rows.Count];
@@ -155,7 +156,12 @@ internal sealed class PostgresFeedLog(PostgresDatabase database, string schema)
                     new NpgsqlParameter { Value = kinds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint },
                     new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                     new NpgsqlParameter { Value = gaps, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text }),
-                Command($"update {schema}.feeds set last_seq = $2 where name = $1 and producer = $3", feed, new NpgsqlParameter { Value = sequences[^1] }, new NpgsqlParameter { Value = instance }),
+                Command(
+                    $"update {schema}.feeds set last_seq = $2, source_position = coalesce($4, source_position) where name = $1 and producer = $3",
+                    feed,
+                    new NpgsqlParameter { Value = sequences[^1] },
+                    new NpgsqlParameter { Value = instance },
+                    new NpgsqlParameter { Value = (object?)sourcePosition ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }),
                 Command("select pg_notify($1, $2)", Channel, new NpgsqlParameter { Value = feed }),
             },
         };
@@ -205,7 +211,11 @@ internal sealed class PostgresFeedLog(PostgresDatabase database, string schema)
             }
         }
 
-        return new PostgresFeedHead(reader.GetString(0), reader.GetInt64(1), await reader.IsDBNullAsync(2, cancellationToken) ? null : reader.GetString(2));
+        return new PostgresFeedHead(
+            reader.GetString(0),
+            reader.GetInt64(1),
+            await reader.IsDBNullAsync(2, cancellationToken) ? null : reader.GetString(2),
+            reader.FieldCount > 3 && !await reader.IsDBNullAsync(3, cancellationToken) ? reader.GetString(3) : null);
     }
 
     private static NpgsqlBatchCommand Command(string sql, object first, params NpgsqlParameter[] rest)

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Npgsql;
 using Tributary.App.Feeds.Diagnostics;
-using Tributary.App.Feeds.Requests;
 using Tributary.Streaming.Concurrency;
 
 namespace Tributary.App.Feeds.Sharing.Postgres;
@@ -58,10 +57,13 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
         PostgresEngineLog.Producing(context.Logger, context.Instance, feed.Name, head.LastSequence);
         try
         {
-            var gap = head.Producer is { } previous ? TakeOverNote(previous) : handedOver && head.LastSequence > 0 ? HandOverNote() : null;
+            var gap = ContinuesExactly(head) ? null
+                : head.Producer is { } previous ? TakeOverNote(previous)
+                : handedOver && head.LastSequence > 0 ? HandOverNote()
+                : null;
             using var flush = new CancellationTokenSource();
             using var grace = stop.Register(() => flush.CancelAfter(FlushGrace));
-            var ended = await PumpAsync(connection, head.LastSequence, gap, stop, flush.Token);
+            var ended = await PumpAsync(connection, head, gap, stop, flush.Token);
             // Its own deadline: a flush that used up the grace must still hand the feed back, or the next producer
             // would take the name left on the feed for a crash.
             using var release = new CancellationTokenSource(ReleaseTimeout);
@@ -76,6 +78,11 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
         }
     }
 
+    // The source carries on from the position written with the last item (a JetStream or Redis stream, or an MQTT
+    // session the broker kept): nothing is missing, so no gap is announced. With no position yet, the last producer
+    // never kept an item from it, and what was sent meanwhile may be lost.
+    private bool ContinuesExactly(PostgresFeedHead head) => feed.ResumesWithoutLoss && head.SourcePosition is not null;
+
     // A clean handover still loses what the source sent between the old producer's stop and this one's start.
     private string HandOverNote() =>
         $"Feed '{feed.Name}' changed producer: the instance producing it handed it over, so items its source sent before another instance took over are missing here.";
@@ -88,26 +95,26 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
 
     // The source and the appends run side by side: the source fills a bounded buffer, the writer empties it
     // a batch per round trip. A database failure ends both (and the lock with the connection).
-    private async Task<bool> PumpAsync(NpgsqlConnection connection, long lastSequence, string? gap, CancellationToken stop, CancellationToken flush)
+    private async Task<bool> PumpAsync(NpgsqlConnection connection, PostgresFeedHead head, string? gap, CancellationToken stop, CancellationToken flush)
     {
         var pending = Channel.CreateBounded<(DateTimeOffset At, object Data)>(
             new BoundedChannelOptions(PendingCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         var ended = false;
         await using (var group = new TaskGroup(flush))
         {
-            group.Start(token => ReadSourceAsync(pending.Writer, stop, token));
-            group.Start(async token => ended = await WriteAsync(connection, pending.Reader, lastSequence, gap, token));
+            group.Start(token => ReadSourceAsync(pending.Writer, head.SourcePosition, stop, token));
+            group.Start(async token => ended = await WriteAsync(connection, pending.Reader, head.LastSequence, gap, token));
         }
 
         return ended;
     }
 
-    private async Task ReadSourceAsync(ChannelWriter<(DateTimeOffset, object)> pending, CancellationToken stop, CancellationToken group)
+    private async Task ReadSourceAsync(ChannelWriter<(DateTimeOffset, object)> pending, string? resumeAfter, CancellationToken stop, CancellationToken group)
     {
         using var both = CancellationTokenSource.CreateLinkedTokenSource(stop, group);
         try
         {
-            await foreach (var data in context.Catalog.ReadAsync(feed, CounterOverrides.None, both.Token).WithCancellation(both.Token))
+            await foreach (var data in context.Catalog.ReadFromAsync(feed, resumeAfter, both.Token).WithCancellation(both.Token))
             {
                 await pending.WriteAsync((context.Time.GetUtcNow(), data), both.Token);
             }
@@ -133,17 +140,23 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
     private async Task<bool> WriteAsync(NpgsqlConnection connection, ChannelReader<(DateTimeOffset At, object Data)> pending, long sequence, string? gap, CancellationToken token)
     {
         var batch = new List<PostgresLogRow>(context.Options.AppendBatchSize);
+        var sourced = new List<SourcedItem>();
         var nextTrim = context.Time.GetUtcNow();
         while (await MoreAsync(pending, token))
         {
             while (batch.Count < context.Options.AppendBatchSize && pending.TryRead(out var item))
             {
-                var (kind, data) = PostgresRowCodec.Encode(item.Data);
+                if (item.Data is SourcedItem from)
+                {
+                    sourced.Add(from);
+                }
+
+                var (kind, data) = PostgresRowCodec.Encode(item.Data is SourcedItem { Data: var inner } ? inner : item.Data);
                 batch.Add(new PostgresLogRow(++sequence, item.At, kind, data, gap));
                 gap = null;
             }
 
-            await AppendAsync(connection, batch, token);
+            await AppendAsync(connection, batch, sourced, token);
             if (context.Time.GetUtcNow() >= nextTrim)
             {
                 await TrimAsync(connection, sequence, token);
@@ -169,7 +182,7 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
         }
 
         batch.Add(terminal);
-        await AppendAsync(connection, batch, token);
+        await AppendAsync(connection, batch, sourced, token);
         return true;
     }
 
@@ -186,15 +199,23 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
         }
     }
 
-    private async Task AppendAsync(NpgsqlConnection connection, List<PostgresLogRow> batch, CancellationToken token)
+    // The source's position commits with the items that moved it, and only then is the source told they are kept.
+    private async Task AppendAsync(NpgsqlConnection connection, List<PostgresLogRow> batch, List<SourcedItem> sourced, CancellationToken token)
     {
         if (batch.Count == 0)
         {
             return;
         }
 
-        await context.Log.AppendAsync(connection, feed.Name, context.Instance, batch, token);
+        var position = sourced.LastOrDefault(s => s.Position is not null)?.Position;
+        await context.Log.AppendAsync(connection, feed.Name, context.Instance, batch, position, token);
         batch.Clear();
+        foreach (var item in sourced)
+        {
+            await item.AcknowledgeAsync();
+        }
+
+        sourced.Clear();
     }
 
     private async Task TrimAsync(NpgsqlConnection connection, long lastSequence, CancellationToken token)

@@ -175,6 +175,12 @@ internal static class PostgresSchema
         end
         $$;
         """,
+
+        // 4: where a feed's source is after its last item (a JetStream sequence, a Redis stream id), written in the same
+        // transaction as the items, so the next producer resumes the source exactly after what the log holds.
+        """
+        alter table {0}.feeds add column source_position text;
+        """,
     ];
 
     public static async Task MigrateAsync(NpgsqlDataSource source, string schema, CancellationToken cancellationToken)

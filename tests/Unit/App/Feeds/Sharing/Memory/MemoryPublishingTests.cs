@@ -64,7 +64,7 @@ public sealed class MemoryPublishingTests : IAsyncDisposable
 
     private MemorySharedFeed NewFeed(int capacity = 100_000) => new(
         new FeedDefinition { Name = "orders", Kind = FeedKind.Push },
-        _ => throw new InvalidOperationException("A push feed has no producer to open."),
+        (_, _) => throw new InvalidOperationException("A push feed has no producer to open."),
         _host,
         _clock,
         new StreamStats(),

@@ -722,7 +722,7 @@ public sealed class MemorySharedFeedTests : IAsyncDisposable
             HistoryRetention = retention,
             HistoryMaxBytes = historyBytes,
         };
-        return new MemorySharedFeed(definition, _source.OpenAsync, _host, clock ?? TimeProvider.System, _stats, new PublishingOptions(), logger ?? NullLogger.Instance);
+        return new MemorySharedFeed(definition, (_, token) => _source.OpenAsync(token), _host, clock ?? TimeProvider.System, _stats, new PublishingOptions(), logger ?? NullLogger.Instance);
     }
 
     private static async Task<FeedItem<object>> FirstAsync(SharedFeedReader subscription) => (await subscription.ReadAllAsync(TestTimeouts.TestToken()).TakeAsync(1))[0];

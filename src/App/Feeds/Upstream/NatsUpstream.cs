@@ -1,0 +1,168 @@
+using System.Buffers;
+using System.Globalization;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace Tributary.App.Feeds.Upstream;
+
+/// <summary>
+/// <c>nats</c>: a core NATS subject (what is published while connected), or a JetStream stream read through an
+/// ordered consumer from a position (each message's stream sequence is the position kept with it). Each session has a
+/// connection of its own; the client's own reconnecting is cut short, so this loop reports and backs off as for every
+/// upstream.
+/// </summary>
+internal static class NatsUpstream
+{
+    public static async Task SessionAsync(UpstreamConnection connection, CancellationToken cancellationToken)
+    {
+        var feed = connection.Feed;
+        await using var nats = new NatsConnection(Options(feed));
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        nats.ConnectionDisconnected += (_, _) =>
+        {
+            lost.Cancel();
+            return ValueTask.CompletedTask;
+        };
+        await ConnectAsync(nats, cancellationToken);
+        try
+        {
+            await (feed.Stream is { } stream
+                ? ReadStreamAsync(connection, new NatsJSContext(nats), stream, lost.Token)
+                : ReadSubjectAsync(connection, nats, lost.Token));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        // Reading ends quietly when the connection drops (the handler above) or the session is cancelled.
+        cancellationToken.ThrowIfCancellationRequested();
+        throw new BrokerFailureException("the connection to the server was lost");
+    }
+
+    private static async Task ReadSubjectAsync(UpstreamConnection connection, NatsConnection nats, CancellationToken cancellationToken)
+    {
+        await connection.ConnectedAsync();
+        await foreach (var message in nats.SubscribeAsync<byte[]>(connection.Feed.Subject!, cancellationToken: cancellationToken))
+        {
+            await EmitAsync(connection, message.Subject, message.Data, message.Headers, null, []);
+        }
+    }
+
+    private static NatsOpts Options(FeedDefinition feed)
+    {
+        var endpoint = BrokerEndpoint.For(feed);
+        var auth = endpoint switch
+        {
+            { Username: { } user } => NatsAuthOpts.Default with { Username = user, Password = endpoint.Password },
+            { Password: { } token } => NatsAuthOpts.Default with { Token = token },
+            _ => NatsAuthOpts.Default,
+        };
+        return NatsOpts.Default with
+        {
+            Url = $"nats://{endpoint.Host}:{endpoint.Port}",
+            Name = $"tributary-{feed.Name}",
+            AuthOpts = auth,
+            TlsOpts = endpoint.Tls ? NatsTlsOpts.Default with { Mode = TlsMode.Require } : NatsTlsOpts.Default,
+            ConnectTimeout = feed.ConnectTimeout,
+            MaxReconnectRetry = 1,
+            // A slow feed slows its own connection rather than dropping messages.
+            SubPendingChannelFullMode = System.Threading.Channels.BoundedChannelFullMode.Wait,
+        };
+    }
+
+    private static async Task ConnectAsync(NatsConnection nats, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await nats.ConnectAsync().AsTask().WaitAsync(cancellationToken);
+        }
+        catch (NatsException failure) when (Refused(failure))
+        {
+            throw new BrokerFailureException("the server refused the credentials", failure);
+        }
+        catch (NatsException failure)
+        {
+            throw new BrokerFailureException("could not connect to the server", failure);
+        }
+    }
+
+    private static bool Refused(Exception failure) =>
+        failure.InnerException is NatsServerException { Message: var message } &&
+        (message.Contains("Authorization", StringComparison.OrdinalIgnoreCase) || message.Contains("Authentication", StringComparison.OrdinalIgnoreCase));
+
+    private static async Task ReadStreamAsync(UpstreamConnection connection, NatsJSContext js, string stream, CancellationToken cancellationToken)
+    {
+        var feed = connection.Feed;
+        var kept = connection.Position is { } position ? ulong.Parse(position, CultureInfo.InvariantCulture) : (ulong?)null;
+        var first = await FirstSequenceAsync(js, stream, cancellationToken);
+        await connection.ConnectedAsync();
+        if (kept is { } last && first > last + 1)
+        {
+            await connection.EmitAsync(new UpstreamStatus(
+                UpstreamStatus.Missed,
+                $"stream {stream} no longer holds messages {last + 1} to {first - 1} (its limits removed them before they were read): any on {feed.Subject} are missing"));
+        }
+
+        var consumer = await js.CreateOrderedConsumerAsync(stream, ConsumerOptions(feed, kept), cancellationToken);
+        await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: cancellationToken))
+        {
+            var sequence = message.Metadata?.Sequence.Stream ?? 0;
+            var at = sequence.ToString(CultureInfo.InvariantCulture);
+            if (!NatsSubject.Matches(feed.Subject!, message.Subject))
+            {
+                continue;
+            }
+
+            await EmitAsync(connection, message.Subject, message.Data, message.Headers, at, [("stream", stream), ("seq", at)]);
+        }
+    }
+
+    private static async Task<ulong> FirstSequenceAsync(NatsJSContext js, string stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = await js.GetStreamAsync(stream, cancellationToken: cancellationToken);
+            return info.Info.State.FirstSeq;
+        }
+        catch (NatsJSApiException failure) when (failure.Error.Code == 404)
+        {
+            throw new BrokerFailureException($"the JetStream stream {stream} does not exist", failure);
+        }
+        catch (NatsJSApiException failure)
+        {
+            throw new BrokerFailureException($"JetStream refused to read stream {stream} (error {failure.Error.ErrCode})", failure);
+        }
+    }
+
+    private static NatsJSOrderedConsumerOpts ConsumerOptions(FeedDefinition feed, ulong? kept)
+    {
+        var options = NatsJSOrderedConsumerOpts.Default with { FilterSubjects = [feed.Subject!] };
+        var start = feed.Start ?? "New";
+        return kept switch
+        {
+            { } last => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = last + 1 },
+            _ when start == "All" => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.All },
+            _ when start == "Last" => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.Last },
+            _ when start == "New" => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.New },
+            _ when BrokerFeedValidator.TryParseStartTime(start, out var time) => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = time },
+            _ => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = ulong.Parse(start, CultureInfo.InvariantCulture) },
+        };
+    }
+
+    private static ValueTask EmitAsync(UpstreamConnection connection, string subject, byte[]? data, NatsHeaders? headers, string? position, (string, string)[] source)
+    {
+        var payload = data ?? [];
+        if (payload.Length > connection.Feed.MaxItemBytes)
+        {
+            return connection.OversizeAsync($"a message on {subject}", payload.Length, position);
+        }
+
+        var message = new BrokerMessage(new ReadOnlySequence<byte>(payload), [("subject", subject), .. source], Headers(headers));
+        var item = message.ToData(connection.Feed);
+        return position is null ? connection.EmitAsync(item) : connection.EmitAsync(item, position);
+    }
+
+    private static List<(string, string)> Headers(NatsHeaders? headers) =>
+        headers is null ? [] : [.. headers.SelectMany(h => h.Value.Select(v => (h.Key, v ?? "")))];
+}

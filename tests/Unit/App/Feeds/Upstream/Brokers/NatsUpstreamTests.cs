@@ -1,0 +1,178 @@
+using System.Text;
+using System.Text.Json;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using Tributary.App.Feeds;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Requests;
+using Tributary.App.Feeds.Upstream;
+using Tributary.Tests.Hosting;
+using Tributary.Tests.Unit.Support;
+
+namespace Tributary.Tests.Unit.App.Feeds.Upstream.Brokers;
+
+/// <summary>The <c>nats</c> kind against a real <c>nats-server -js</c> of each test's own.</summary>
+public sealed class NatsUpstreamTests : IAsyncLifetime
+{
+    private readonly StreamStats _stats = new();
+    private ThrowawayBroker _server = null!;
+    private NatsConnection _publisher = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await ThrowawayBroker.NatsAsync();
+        _publisher = new NatsConnection(new NatsOpts { Url = _server.Url });
+        await _publisher.ConnectAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _publisher.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Core_subject_messages_under_a_wildcard_become_items_JSON_when_they_parse_and_text_otherwise()
+    {
+        await using var items = Feed(new() { Subject = "orders.>" }).GetAsyncEnumerator();
+        Assert.Equal(UpstreamStatus.Connected, Assert.IsType<UpstreamStatus>(await NextAsync(items)).Status);
+
+        await _publisher.PublishAsync("orders.eu.new", Encoding.UTF8.GetBytes("""{"id":1}"""));
+        await _publisher.PublishAsync("other.thing", Encoding.UTF8.GetBytes("not for us"));
+        await _publisher.PublishAsync("orders.us", Encoding.UTF8.GetBytes("plain words"));
+
+        Assert.Equal(1, Assert.IsType<JsonElement>(await NextAsync(items)).GetProperty("id").GetInt32());
+        Assert.Equal("plain words", await NextAsync(items));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task An_envelope_names_the_subject_and_carries_the_headers_with_the_payload()
+    {
+        await using var items = Feed(new() { Subject = "orders.*", Envelope = true }).GetAsyncEnumerator();
+        await NextAsync(items);
+
+        await _publisher.PublishAsync("orders.eu", Encoding.UTF8.GetBytes("42"), headers: new NatsHeaders { ["trace"] = "abc", ["tag"] = new(["a", "b"]) });
+
+        var envelope = Assert.IsType<JsonElement>(await NextAsync(items));
+        Assert.Equal("orders.eu", envelope.GetProperty("subject").GetString());
+        Assert.Equal(42, envelope.GetProperty("payload").GetInt32());
+        Assert.Equal("abc", envelope.GetProperty("headers").GetProperty("trace").GetString());
+        Assert.Equal(["a", "b"], envelope.GetProperty("headers").GetProperty("tag").EnumerateArray().Select(v => v.GetString()));
+    }
+
+    [Theory(Timeout = TestTimeouts.HangMilliseconds)]
+    [InlineData("All", new[] { 1, 2, 3 })]
+    [InlineData("Last", new[] { 3 })]
+    [InlineData("2", new[] { 2, 3 })]
+    public async Task A_JetStream_stream_is_read_from_where_Start_says_then_goes_on_with_new_messages(string start, int[] first)
+    {
+        var js = new NatsJSContext(_publisher);
+        await js.CreateStreamAsync(new StreamConfig("ORDERS", ["orders.>"]));
+        for (var n = 1; n <= 3; n++)
+        {
+            (await js.PublishAsync($"orders.{n}", Encoding.UTF8.GetBytes($$"""{"n":{{n}}}"""))).EnsureSuccess();
+        }
+
+        await using var items = Feed(new() { Subject = "orders.>", Stream = "ORDERS", Start = start }).GetAsyncEnumerator();
+        await NextAsync(items);
+        var seen = new List<int>();
+        foreach (var _ in first)
+        {
+            seen.Add(Assert.IsType<JsonElement>(await NextAsync(items)).GetProperty("n").GetInt32());
+        }
+
+        (await js.PublishAsync("orders.4", Encoding.UTF8.GetBytes("""{"n":4}"""))).EnsureSuccess();
+        seen.Add(Assert.IsType<JsonElement>(await NextAsync(items)).GetProperty("n").GetInt32());
+
+        Assert.Equal([.. first, 4], seen);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_JetStream_feed_reads_only_its_subject_from_a_stream_of_several()
+    {
+        var js = new NatsJSContext(_publisher);
+        await js.CreateStreamAsync(new StreamConfig("ALL", ["orders.>", "audit.>"]));
+        (await js.PublishAsync("audit.x", Encoding.UTF8.GetBytes("audit"))).EnsureSuccess();
+        (await js.PublishAsync("orders.x", Encoding.UTF8.GetBytes("order"))).EnsureSuccess();
+
+        var items = await Feed(new() { Subject = "orders.*", Stream = "ALL", Start = "All", Envelope = true }).TakeAsync(2);
+
+        var envelope = Assert.IsType<JsonElement>(items[1]);
+        Assert.Equal("order", envelope.GetProperty("payload").GetString());
+        Assert.Equal("ALL", envelope.GetProperty("stream").GetString());
+        Assert.Equal("2", envelope.GetProperty("seq").GetString());
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_missing_JetStream_stream_is_reported_by_name_and_retried()
+    {
+        var items = await Feed(new() { Subject = "orders.>", Stream = "NOPE" }).TakeAsync(2);
+
+        var down = Assert.IsType<UpstreamStatus>(items[0]);
+        Assert.Equal(UpstreamStatus.Disconnected, down.Status);
+        Assert.Contains("the JetStream stream NOPE does not exist", down.Message, StringComparison.Ordinal);
+        Assert.Equal(UpstreamStatus.Reconnecting, Assert.IsType<UpstreamStatus>(items[1]).Status);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_killed_server_is_reported_and_the_feed_reconnects_when_it_is_back()
+    {
+        await using var items = Feed(new() { Subject = "ticks" }).GetAsyncEnumerator();
+        await NextAsync(items);
+
+        await _server.KillAsync();
+        Assert.Equal(UpstreamStatus.Disconnected, Assert.IsType<UpstreamStatus>(await NextAsync(items)).Status);
+        await _server.StartAsync();
+        await using var publisher = new NatsConnection(new NatsOpts { Url = _server.Url });
+        var connected = await SkipUntilAsync(items, i => i is UpstreamStatus { Status: UpstreamStatus.Connected });
+        await publisher.PublishAsync("ticks", Encoding.UTF8.GetBytes("after"));
+
+        Assert.Contains("nats://127.0.0.1", ((UpstreamStatus)connected).Message, StringComparison.Ordinal);
+        Assert.Equal("after", await NextAsync(items));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Cancelling_the_feed_closes_its_connection_to_the_server()
+    {
+        using var stop = new CancellationTokenSource();
+        await using (var items = Feed(new() { Subject = "ticks" }, stop.Token).GetAsyncEnumerator())
+        {
+            await NextAsync(items);
+            Assert.Equal(1, _server.ClientConnections() - 1);
+            await stop.CancelAsync();
+        }
+
+        // Only the test's own publisher is left.
+        await TestTimeouts.WaitUntilAsync(() => _server.ClientConnections() == 1);
+    }
+
+    private IAsyncEnumerable<object> Feed(FeedDefinition settings, CancellationToken cancellationToken = default)
+    {
+        settings.Name = "nats-feed";
+        settings.Kind = FeedKind.Nats;
+        settings.Url = _server.Url;
+        settings.ReconnectMinDelay = TimeSpan.FromMilliseconds(20);
+        settings.ReconnectMaxDelay = TimeSpan.FromMilliseconds(100);
+        var token = cancellationToken.CanBeCanceled ? cancellationToken : TestTimeouts.TestToken();
+        return TestCatalogs.Create(_stats, settings).ReadAsync(settings, CounterOverrides.None, token);
+    }
+
+    private static async Task<object> NextAsync(IAsyncEnumerator<object> items)
+    {
+        Assert.True(await items.MoveNextAsync().AsTask().DefaultTimeout());
+        return items.Current;
+    }
+
+    private static async Task<object> SkipUntilAsync(IAsyncEnumerator<object> items, Func<object, bool> match)
+    {
+        while (true)
+        {
+            var item = await NextAsync(items);
+            if (match(item))
+            {
+                return item;
+            }
+        }
+    }
+}
