@@ -132,9 +132,12 @@ public sealed class ThrowawayBroker : IAsyncDisposable
         }
         else
         {
-            // Plain text, as the file's owner reads it: mosquitto_passwd -U would hash it, which tests do not need.
             var passwords = Path.Combine(Directory, "passwords");
-            File.WriteAllText(passwords, $"{user}:{password}\n");
+            using (var hashing = Process.Start(Find("mosquitto_passwd"), ["-b", "-c", passwords, user, password!]))
+            {
+                hashing.WaitForExit();
+            }
+
             lines.Add("allow_anonymous false");
             lines.Add($"password_file {passwords}");
         }

@@ -1,0 +1,185 @@
+using System.Text.Json;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Tributary.App.Feeds;
+using Tributary.App.Feeds.Diagnostics;
+using Tributary.App.Feeds.Requests;
+using Tributary.App.Feeds.Upstream;
+using Tributary.Tests.Hosting;
+using Tributary.Tests.Unit.Support;
+
+namespace Tributary.Tests.Unit.App.Feeds.Upstream.Brokers;
+
+/// <summary>The <c>mqtt</c> kind against a real <c>mosquitto</c> of each test's own, with a user and password.</summary>
+public sealed class MqttUpstreamTests : IAsyncLifetime
+{
+    private const string User = "tributary";
+    private const string Password = "s3cret-mqtt";
+    private readonly StreamStats _stats = new();
+    private ThrowawayBroker _server = null!;
+    private IMqttClient _publisher = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await ThrowawayBroker.MosquittoAsync(User, Password);
+        _publisher = await ConnectPublisherAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _publisher.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Theory(Timeout = TestTimeouts.HangMilliseconds)]
+    [InlineData("5", 1)]
+    [InlineData("3.1.1", 1)]
+    [InlineData("5", 0)]
+    [InlineData("3.1.1", 0)]
+    public async Task Messages_on_a_topic_filter_become_items_on_either_protocol_and_QoS(string version, int qos)
+    {
+        await using var items = Feed(new() { Topic = "sensors/+/temp", MqttVersion = version, Qos = qos }).GetAsyncEnumerator();
+        Assert.Equal(UpstreamStatus.Connected, Assert.IsType<UpstreamStatus>(await NextAsync(items)).Status);
+
+        await PublishAsync("sensors/kitchen/temp", """{"c":21.5}""");
+        await PublishAsync("sensors/kitchen/humidity", "40");
+        await PublishAsync("sensors/hall/temp", "cold");
+
+        Assert.Equal(21.5, Assert.IsType<JsonElement>(await NextAsync(items)).GetProperty("c").GetDouble());
+        Assert.Equal("cold", await NextAsync(items));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task An_envelope_names_the_topic_and_carries_MQTT_5_user_properties()
+    {
+        await using var items = Feed(new() { Topic = "sensors/#", Envelope = true }).GetAsyncEnumerator();
+        await NextAsync(items);
+
+        await _publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("sensors/a").WithPayload("7").WithUserProperty("unit", "C"u8.ToArray()).Build());
+
+        var envelope = Assert.IsType<JsonElement>(await NextAsync(items));
+        Assert.Equal("sensors/a", envelope.GetProperty("topic").GetString());
+        Assert.Equal(7, envelope.GetProperty("payload").GetInt32());
+        Assert.Equal("C", envelope.GetProperty("headers").GetProperty("unit").GetString());
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task At_QoS_1_what_is_published_while_the_feed_is_stopped_arrives_when_it_starts_again()
+    {
+        var settings = new FeedDefinition { Topic = "orders/#" };
+        using (var stop = new CancellationTokenSource())
+        {
+            await using var first = Feed(settings, stop.Token).GetAsyncEnumerator();
+            await NextAsync(first);
+            await PublishAsync("orders/1", "one");
+            Assert.Equal("one", await NextAsync(first));
+            await stop.CancelAsync();
+        }
+
+        await TestTimeouts.WaitUntilAsync(() => _server.ClientConnections() == 1);
+        await PublishAsync("orders/2", "two while stopped");
+
+        await using var again = Feed(settings).GetAsyncEnumerator();
+        await NextAsync(again);
+        Assert.Equal("two while stopped", await NextAsync(again));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_wrong_password_is_reported_as_refused_credentials_without_showing_it()
+    {
+        var items = await Feed(new() { Topic = "x", Password = "wrong-one" }).TakeAsync(1);
+
+        var down = Assert.IsType<UpstreamStatus>(items[0]);
+        Assert.Equal(UpstreamStatus.Disconnected, down.Status);
+        Assert.Contains("the server refused the credentials", down.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-one", down.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_killed_server_is_reported_and_the_feed_reconnects_when_it_is_back()
+    {
+        await using var items = Feed(new() { Topic = "ticks", Qos = 0 }).GetAsyncEnumerator();
+        await NextAsync(items);
+
+        await _server.KillAsync();
+        Assert.Equal(UpstreamStatus.Disconnected, Assert.IsType<UpstreamStatus>(await NextAsync(items)).Status);
+        await _server.StartAsync();
+        await SkipUntilAsync(items, i => i is UpstreamStatus { Status: UpstreamStatus.Connected });
+        using var publisher = await ConnectPublisherAsync();
+        await publisher.PublishStringAsync("ticks", "after");
+
+        Assert.Equal("after", await NextAsync(items));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_session_the_broker_lost_is_reported_as_missed_messages()
+    {
+        await using var items = Feed(new() { Topic = "ticks" }).GetAsyncEnumerator();
+        await NextAsync(items);
+        await PublishAsync("ticks", "kept");
+        Assert.Equal("kept", await NextAsync(items));
+
+        // This broker keeps sessions in memory only: a restart loses the feed's session and what it would have queued.
+        await _server.KillAsync();
+        await _server.StartAsync();
+
+        var missed = (UpstreamStatus)await SkipUntilAsync(items, i => i is UpstreamStatus { Status: UpstreamStatus.Missed });
+        Assert.Contains("kept no session", missed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Cancelling_the_feed_closes_its_connection_to_the_server()
+    {
+        using var stop = new CancellationTokenSource();
+        await using (var items = Feed(new() { Topic = "ticks" }, stop.Token).GetAsyncEnumerator())
+        {
+            await NextAsync(items);
+            Assert.Equal(2, _server.ClientConnections());
+            await stop.CancelAsync();
+        }
+
+        await TestTimeouts.WaitUntilAsync(() => _server.ClientConnections() == 1);
+    }
+
+    private async Task<IMqttClient> ConnectPublisherAsync()
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _server.Port).WithCredentials(User, Password)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
+        return client;
+    }
+
+    private Task<MqttClientPublishResult> PublishAsync(string topic, string payload) =>
+        _publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+    private IAsyncEnumerable<object> Feed(FeedDefinition settings, CancellationToken cancellationToken = default)
+    {
+        settings.Name = "mqtt-feed";
+        settings.Kind = FeedKind.Mqtt;
+        settings.Url = _server.Url;
+        settings.Username ??= User;
+        settings.Password ??= Password;
+        settings.ReconnectMinDelay = TimeSpan.FromMilliseconds(20);
+        settings.ReconnectMaxDelay = TimeSpan.FromMilliseconds(100);
+        var token = cancellationToken.CanBeCanceled ? cancellationToken : TestTimeouts.TestToken();
+        return TestCatalogs.Create(_stats, settings).ReadAsync(settings, CounterOverrides.None, token);
+    }
+
+    private static async Task<object> NextAsync(IAsyncEnumerator<object> items)
+    {
+        Assert.True(await items.MoveNextAsync().AsTask().DefaultTimeout());
+        return items.Current;
+    }
+
+    private static async Task<object> SkipUntilAsync(IAsyncEnumerator<object> items, Func<object, bool> match)
+    {
+        while (true)
+        {
+            var item = await NextAsync(items);
+            if (match(item))
+            {
+                return item;
+            }
+        }
+    }
+}
