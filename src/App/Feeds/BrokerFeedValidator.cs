@@ -160,7 +160,8 @@ internal static class BrokerFeedValidator
     {
         if (value is not null && !kinds.Contains(feed.Kind, StringComparer.Ordinal))
         {
-            errors.Add($"{where}: {field} applies only to {string.Join(" and ", kinds)} feeds, not to a {feed.Kind} feed.");
+            var names = kinds.Length == 1 ? kinds[0] : $"{string.Join(", ", kinds[..^1])} and {kinds[^1]}";
+            errors.Add($"{where}: {field} applies only to {names} feeds, not to a {feed.Kind} feed.");
         }
     }
 }

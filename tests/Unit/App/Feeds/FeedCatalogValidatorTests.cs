@@ -20,7 +20,7 @@ public sealed class FeedCatalogValidatorTests
 
     [Theory]
     [InlineData("Name", "Bad Name", "Feeds[0] 'Bad Name': Name must be 1-32 characters")]
-    [InlineData("Kind", "radio", "Feeds[0] 'x': Kind 'radio' is not one of ticker, weather, news, system, counter, websocket, sse, ndjson, file, push, mercure.")]
+    [InlineData("Kind", "radio", "Feeds[0] 'x': Kind 'radio' is not one of ticker, weather, news, system, counter, websocket, sse, ndjson, file, nats, mqtt, redis, push, mercure.")]
     [InlineData("Rate", "0", "Feeds[0] 'x': Rate must be between 0.001 and 1000 items per second.")]
     [InlineData("Rate", "5000", "Feeds[0] 'x': Rate must be between 0.001 and 1000 items per second.")]
     [InlineData("Symbols", "", "Feeds[0] 'x': Symbols must list at least one symbol for a ticker feed.")]
@@ -145,6 +145,65 @@ public sealed class FeedCatalogValidatorTests
 
         Assert.Contains("'updates': Kind mercure is the Mercure hub's own feed", thrown.Message, StringComparison.Ordinal);
         await app.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("nats", "http://host:4222", "Subject=a.b", "Url must be an absolute nats or tls address for a nats feed.")]
+    [InlineData("nats", "nats://host", "Subject=", "Subject must name the NATS subject to read")]
+    [InlineData("nats", "nats://host", "Subject=a..b", "Subject must name the NATS subject to read")]
+    [InlineData("nats", "nats://host", "Subject=a;Start=All", "Start applies only to a nats feed that reads a JetStream Stream")]
+    [InlineData("nats", "nats://host", "Subject=a;Stream=ORDERS;Start=yesterday", "Start must be New, All, Last, a stream sequence (a whole number) or an ISO 8601 time such as 2026-01-31T12:00:00Z, not 'yesterday'.")]
+    [InlineData("nats", "nats://host", "Subject=a;Stream=OR.DERS", "Stream must be a JetStream stream name")]
+    [InlineData("nats", "nats://host", "Subject=a;Topic=t", "Topic applies only to mqtt feeds, not to a nats feed.")]
+    [InlineData("mqtt", "mqtt://host", "Topic=a/#/b", "Topic must be an MQTT topic filter ('+' for one level, '#' as the last level only) for an mqtt feed.")]
+    [InlineData("mqtt", "mqtt://host", "Topic=a/b+", "Topic must be an MQTT topic filter")]
+    [InlineData("mqtt", "mqtt://host", "Topic=a;Qos=2", "Qos must be 0 (at most once) or 1 (at least once, with a persistent session), not 2.")]
+    [InlineData("mqtt", "mqtt://host", "Topic=a;MqttVersion=3.1", "MqttVersion must be 5 or 3.1.1, not '3.1'.")]
+    [InlineData("mqtt", "mqtt://host", "Topic=a;Shared=false", "a mqtt feed is always shared")]
+    [InlineData("mqtt", "redis://host", "Topic=a", "Url must be an absolute mqtt or mqtts address for a mqtt feed.")]
+    [InlineData("redis", "redis://host", "", "a redis feed reads either a Stream (a stream key, with XREAD) or a Channel (pub/sub, a pattern with '*'): set exactly one.")]
+    [InlineData("redis", "redis://host", "Stream=s;Channel=c", "a redis feed reads either a Stream")]
+    [InlineData("redis", "redis://host", "Channel=c;Start=All", "Start applies only to a redis feed that reads a Stream")]
+    [InlineData("redis", "redis://host", "Stream=s;Start=12-x", "Start must be New, All, Last, a stream id (such as 1700000000000-0) or an ISO 8601 time")]
+    [InlineData("websocket", "ws://host", "Envelope=true", "Envelope applies only to nats, mqtt and redis feeds, not to a websocket feed.")]
+    [InlineData("websocket", "ws://host", "Password=x", "Password applies only to nats, mqtt and redis feeds, not to a websocket feed.")]
+    public void A_bad_message_system_setting_is_reported_with_the_feed_and_the_setting(string kind, string url, string settings, string expected)
+    {
+        var feed = new FeedDefinition { Name = "m", Kind = kind, Url = url };
+        foreach (var setting in settings.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, value) = (setting.Split('=')[0], setting.Split('=')[1]);
+            typeof(FeedDefinition).GetProperty(name)!.SetValue(feed, name switch
+            {
+                "Qos" => int.Parse(value, System.Globalization.CultureInfo.InvariantCulture),
+                "Envelope" => bool.Parse(value),
+                "Shared" => (bool?)bool.Parse(value),
+                _ => value,
+            });
+        }
+
+        var result = Validate(feed);
+
+        Assert.Contains(result.Failures ?? [], f => f.StartsWith($"Feeds[0] 'm': {expected}", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("nats", "nats://user:pw@host", "Subject=orders.>;Stream=ORDERS;Start=2026-01-31T12:00:00Z")]
+    [InlineData("nats", "tls://host:4443", "Subject=a.*;Stream=S;Start=42")]
+    [InlineData("mqtt", "mqtts://host", "Topic=sensors/+/temp;Qos=0;MqttVersion=3.1.1")]
+    [InlineData("mqtt", "mqtt://host", "Topic=#")]
+    [InlineData("redis", "rediss://:pw@host:6380", "Stream=events;Start=1700000000000-0")]
+    [InlineData("redis", "redis://host", "Channel=news.*")]
+    public void Good_message_system_settings_are_accepted(string kind, string url, string settings)
+    {
+        var feed = new FeedDefinition { Name = "m", Kind = kind, Url = url };
+        foreach (var setting in settings.Split(';'))
+        {
+            var (name, value) = (setting.Split('=')[0], setting.Split('=', 2)[1]);
+            typeof(FeedDefinition).GetProperty(name)!.SetValue(feed, name == "Qos" ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : value);
+        }
+
+        Assert.Null(Validate(feed).Failures);
     }
 
     private static ValidateOptionsResult Validate(params FeedDefinition[] feeds) =>
