@@ -42,8 +42,12 @@ internal static class NatsUpstream
 
     private static async Task ReadSubjectAsync(UpstreamConnection connection, NatsConnection nats, CancellationToken cancellationToken)
     {
+        await using var subscription = await nats.SubscribeCoreAsync<byte[]>(connection.Feed.Subject!, cancellationToken: cancellationToken);
+        // The server handles a connection's messages in order: once it answers the ping, it has the subscription, and
+        // readers told the feed is connected get what is published from then on.
+        await nats.PingAsync(cancellationToken);
         await connection.ConnectedAsync();
-        await foreach (var message in nats.SubscribeAsync<byte[]>(connection.Feed.Subject!, cancellationToken: cancellationToken))
+        await foreach (var message in subscription.Msgs.ReadAllAsync(cancellationToken))
         {
             await EmitAsync(connection, message.Subject, message.Data, message.Headers, null, []);
         }
@@ -95,13 +99,27 @@ internal static class NatsUpstream
     {
         var feed = connection.Feed;
         var kept = connection.Position is { } position ? ulong.Parse(position, CultureInfo.InvariantCulture) : (ulong?)null;
-        var first = await FirstSequenceAsync(js, stream, cancellationToken);
+        var (first, last) = await SequencesAsync(js, stream, cancellationToken);
+        // New is resolved to a sequence before readers are told the feed is connected: what is published from then on is read.
+        if (kept is null && (feed.Start ?? "New") == "New")
+        {
+            kept = last;
+        }
+
         await connection.ConnectedAsync();
-        if (kept is { } last && first > last + 1)
+        if (kept is { } beyond && last < beyond)
+        {
+            // The stream's sequence went back: it was deleted and made again. Its messages are all new to the feed.
+            await connection.EmitAsync(new UpstreamStatus(
+                UpstreamStatus.Missed,
+                $"stream {stream} ends at message {last}, before the feed's position {beyond}: it was made anew, so it is read from its start and what the old one held after {beyond} is missing"));
+            kept = first == 0 ? 0 : first - 1;
+        }
+        else if (connection.Position is not null && kept is { } after && first > after + 1)
         {
             await connection.EmitAsync(new UpstreamStatus(
                 UpstreamStatus.Missed,
-                $"stream {stream} no longer holds messages {last + 1} to {first - 1} (its limits removed them before they were read): any on {feed.Subject} are missing"));
+                $"stream {stream} no longer holds messages {after + 1} to {first - 1} (its limits removed them before they were read): any on {feed.Subject} are missing"));
         }
 
         var consumer = await js.CreateOrderedConsumerAsync(stream, ConsumerOptions(feed, kept), cancellationToken);
@@ -118,12 +136,12 @@ internal static class NatsUpstream
         }
     }
 
-    private static async Task<ulong> FirstSequenceAsync(NatsJSContext js, string stream, CancellationToken cancellationToken)
+    private static async Task<(ulong First, ulong Last)> SequencesAsync(NatsJSContext js, string stream, CancellationToken cancellationToken)
     {
         try
         {
             var info = await js.GetStreamAsync(stream, cancellationToken: cancellationToken);
-            return info.Info.State.FirstSeq;
+            return (info.Info.State.FirstSeq, info.Info.State.LastSeq);
         }
         catch (NatsJSApiException failure) when (failure.Error.Code == 404)
         {
@@ -144,7 +162,6 @@ internal static class NatsUpstream
             { } last => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = last + 1 },
             _ when start == "All" => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.All },
             _ when start == "Last" => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.Last },
-            _ when start == "New" => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.New },
             _ when BrokerFeedValidator.TryParseStartTime(start, out var time) => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = time },
             _ => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = ulong.Parse(start, CultureInfo.InvariantCulture) },
         };

@@ -31,8 +31,14 @@ internal static class RedisUpstream
 
     private static async Task ReadStreamAsync(UpstreamConnection connection, RedisSession redis, string key, CancellationToken cancellationToken)
     {
+        // Resolved before readers are told the feed is connected: what is added from then on is read.
+        var (after, last) = await StartAsync(connection, redis, key, cancellationToken);
         await connection.ConnectedAsync();
-        var after = await StartAfterAsync(connection, redis, key, cancellationToken);
+        if (last is not null)
+        {
+            after = await EmitEntryAsync(connection, key, last);
+        }
+
         while (true)
         {
             var result = await redis.RunAsync(db => db.ExecuteAsync("XREAD", "COUNT", ReadCount, "BLOCK", BlockMilliseconds, "STREAMS", key, after), cancellationToken);
@@ -49,41 +55,35 @@ internal static class RedisUpstream
     }
 
     // Where to read after: the kept position, else what Start says, resolved to an id now (XREAD's '$' would skip what
-    // arrives between two reads).
-    private static async Task<string> StartAfterAsync(UpstreamConnection connection, RedisSession redis, string key, CancellationToken cancellationToken)
+    // arrives between two reads); for Last, the entry to emit first.
+    private static async Task<(string After, RedisResult[]? Last)> StartAsync(UpstreamConnection connection, RedisSession redis, string key, CancellationToken cancellationToken)
     {
         var start = connection.Feed.Start ?? "New";
         if (connection.Position is { } kept)
         {
-            return kept;
+            return (kept, null);
+        }
+
+        if (start is "New" or "Last")
+        {
+            var newest = (RedisResult[])(await redis.RunAsync(db => db.ExecuteAsync("XREVRANGE", key, "+", "-", "COUNT", 1), cancellationToken))!;
+            return newest.Length == 0 ? ("0-0", null)
+                : start == "Last" ? ("0-0", (RedisResult[])newest[0]!)
+                : ((string)((RedisResult[])newest[0]!)[0]!, null);
         }
 
         if (start == "All")
         {
-            return "0-0";
-        }
-
-        if (start == "Last")
-        {
-            var last = await redis.RunAsync(db => db.ExecuteAsync("XREVRANGE", key, "+", "-", "COUNT", 1), cancellationToken);
-            var entries = (RedisResult[])last!;
-            return entries.Length == 0 ? "0-0" : await EmitEntryAsync(connection, key, (RedisResult[])entries[0]!);
-        }
-
-        if (start == "New")
-        {
-            var newest = await redis.RunAsync(db => db.ExecuteAsync("XREVRANGE", key, "+", "-", "COUNT", 1), cancellationToken);
-            var entries = (RedisResult[])newest!;
-            return entries.Length == 0 ? "0-0" : (string)((RedisResult[])entries[0]!)[0]!;
+            return ("0-0", null);
         }
 
         if (BrokerFeedValidator.TryParseStartTime(start, out var time))
         {
             var ms = time.ToUnixTimeMilliseconds();
-            return ms <= 0 ? "0-0" : string.Create(CultureInfo.InvariantCulture, $"{ms - 1}-{ulong.MaxValue}");
+            return (ms <= 0 ? "0-0" : string.Create(CultureInfo.InvariantCulture, $"{ms - 1}-{ulong.MaxValue}"), null);
         }
 
-        return start;
+        return (start, null);
     }
 
     private static async Task<string> EmitEntryAsync(UpstreamConnection connection, string key, RedisResult[] entry)

@@ -65,6 +65,7 @@ public sealed class NatsUpstreamTests : IAsyncLifetime
     [InlineData("All", new[] { 1, 2, 3 })]
     [InlineData("Last", new[] { 3 })]
     [InlineData("2", new[] { 2, 3 })]
+    [InlineData("New", new int[0])]
     public async Task A_JetStream_stream_is_read_from_where_Start_says_then_goes_on_with_new_messages(string start, int[] first)
     {
         var js = new NatsJSContext(_publisher);
@@ -102,6 +103,29 @@ public sealed class NatsUpstreamTests : IAsyncLifetime
         Assert.Equal("order", envelope.GetProperty("payload").GetString());
         Assert.Equal("ALL", envelope.GetProperty("stream").GetString());
         Assert.Equal("2", envelope.GetProperty("seq").GetString());
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_JetStream_feed_resumes_after_its_kept_position_and_reports_messages_the_stream_removed_meanwhile()
+    {
+        var js = new NatsJSContext(_publisher);
+        await js.CreateStreamAsync(new StreamConfig("ORDERS", ["orders.>"]) { MaxMsgs = 3 });
+        for (var n = 1; n <= 8; n++)
+        {
+            (await js.PublishAsync("orders.x", Encoding.UTF8.GetBytes($$"""{"n":{{n}}}"""))).EnsureSuccess();
+        }
+
+        // The feed last kept message 2; the stream now holds only 6 to 8.
+        var feed = Settings(new() { Subject = "orders.>", Stream = "ORDERS", Start = "All" });
+        var items = await TestCatalogs.Create(_stats, feed).ReadFromAsync(feed, "2", TestTimeouts.TestToken()).TakeAsync(5);
+
+        Assert.Equal(UpstreamStatus.Connected, Assert.IsType<UpstreamStatus>(items[0]).Status);
+        var missed = Assert.IsType<UpstreamStatus>(items[1]);
+        Assert.Equal(UpstreamStatus.Missed, missed.Status);
+        Assert.Contains("no longer holds messages 3 to 5", missed.Message, StringComparison.Ordinal);
+        var sourced = items.Skip(2).Cast<SourcedItem>().ToList();
+        Assert.Equal([6, 7, 8], sourced.Select(s => ((JsonElement)s.Data).GetProperty("n").GetInt32()));
+        Assert.Equal(["6", "7", "8"], sourced.Select(s => s.Position));
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
@@ -149,13 +173,18 @@ public sealed class NatsUpstreamTests : IAsyncLifetime
 
     private IAsyncEnumerable<object> Feed(FeedDefinition settings, CancellationToken cancellationToken = default)
     {
+        var token = cancellationToken.CanBeCanceled ? cancellationToken : TestTimeouts.TestToken();
+        return TestCatalogs.Create(_stats, Settings(settings)).ReadAsync(settings, CounterOverrides.None, token);
+    }
+
+    private FeedDefinition Settings(FeedDefinition settings)
+    {
         settings.Name = "nats-feed";
         settings.Kind = FeedKind.Nats;
         settings.Url = _server.Url;
         settings.ReconnectMinDelay = TimeSpan.FromMilliseconds(20);
         settings.ReconnectMaxDelay = TimeSpan.FromMilliseconds(100);
-        var token = cancellationToken.CanBeCanceled ? cancellationToken : TestTimeouts.TestToken();
-        return TestCatalogs.Create(_stats, settings).ReadAsync(settings, CounterOverrides.None, token);
+        return settings;
     }
 
     private static async Task<object> NextAsync(IAsyncEnumerator<object> items)
