@@ -9,6 +9,7 @@ using Tributary.Load;
 //   Tributary.Load --url http://127.0.0.1:5080 --pid 1234 --modes faults --upstream-port 5081 (see bench/faults.sh)
 //   Tributary.Load --modes engine --app-binary PATH --postgres "Host=127.0.0.1;..." (starts two instances; see bench/engine.sh)
 //   Tributary.Load --modes publish,mercure --app-binary PATH --postgres "Host=127.0.0.1;..." (one instance per engine; see bench/publish.sh)
+//   Tributary.Load --modes brokers --app-binary PATH --postgres "..." --brokers NATS,MQTT,REDIS (ports; see bench/brokers.sh)
 var options = Args.Parse(args);
 if (!options.Url.IsLoopback)
 {
@@ -36,6 +37,7 @@ foreach (var mode in options.Modes)
         "engine" => await EngineMode.RunAsync(options.AppBinary, options.Postgres, TimeSpan.FromSeconds(10), timeout.Token),
         "publish" => await PublishMode.RunAsync(options.AppBinary, options.Postgres, TimeSpan.FromSeconds(10), timeout.Token),
         "mercure" => await MercureMode.RunAsync(options.AppBinary, options.Postgres, TimeSpan.FromSeconds(10), timeout.Token),
+        "brokers" => await BrokerMode.RunAsync(options.AppBinary, options.Postgres, options.Brokers, TimeSpan.FromSeconds(5), timeout.Token),
         _ => throw new ArgumentException($"Unknown mode '{mode}'."),
     });
 }
@@ -77,7 +79,7 @@ static async Task<List<LoadResult>> RunReferenceAsync(Args options, HttpClient a
     return await ReferenceMode.RunAsync(servers, perFeed: 250_000, cancellationToken);
 }
 
-internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IReadOnlyList<int> FanoutCounts, IReadOnlyList<BroadcastRound> Broadcast, Uri ReferenceUrl, Uri? NodeUrl, string Chromium, int UpstreamPort, string AppBinary, string Postgres, string? Out)
+internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IReadOnlyList<int> FanoutCounts, IReadOnlyList<BroadcastRound> Broadcast, Uri ReferenceUrl, Uri? NodeUrl, string Chromium, int UpstreamPort, string AppBinary, string Postgres, BrokerPorts Brokers, string? Out)
 {
     public static Args Parse(string[] args)
     {
@@ -99,6 +101,13 @@ internal sealed record Args(Uri Url, int Pid, IReadOnlyList<string> Modes, IRead
             int.Parse(Value("--upstream-port", "5081"), CultureInfo.InvariantCulture),
             Value("--app-binary", ""),
             Value("--postgres", ""),
+            Ports(Value("--brokers", "4222,1883,6379")),
             args.Contains("--out") ? Value("--out", "") : null);
+    }
+
+    private static BrokerPorts Ports(string list)
+    {
+        var ports = list.Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        return new BrokerPorts(ports[0], ports[1], ports[2]);
     }
 }
