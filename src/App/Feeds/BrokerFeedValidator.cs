@@ -11,6 +11,11 @@ internal static class BrokerFeedValidator
     public static void Validate(FeedDefinition feed, string where, List<string> errors)
     {
         ValidateFieldsBelong(feed, where, errors);
+        if (feed.IsBroker && Uri.TryCreate(feed.Url, UriKind.Absolute, out var url) && (url.AbsolutePath is not ("/" or "") || url.Query.Length > 0))
+        {
+            errors.Add($"{where}: Url names only the server for a {feed.Kind} feed (scheme, credentials, host and port): what it reads goes in its own settings, not in a path or query.");
+        }
+
         switch (feed.Kind)
         {
             case FeedKind.Nats:
@@ -81,9 +86,9 @@ internal static class BrokerFeedValidator
         {
             errors.Add($"{where}: Start applies only to a nats feed that reads a JetStream Stream; core NATS delivers only what is published while connected.");
         }
-        else if (feed.Start is { } from && !IsKeyword(from) && !ulong.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out _) && !TryParseStartTime(from, out _))
+        else if (feed.Start is { } from && !IsKeyword(from) && !(ulong.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) && sequence > 0) && !TryParseStartTime(from, out _))
         {
-            errors.Add($"{where}: Start must be New, All, Last, a stream sequence (a whole number) or an ISO 8601 time such as 2026-01-31T12:00:00Z, not '{from}'.");
+            errors.Add($"{where}: Start must be New, All, Last, a stream sequence to start at (a whole number from 1) or an ISO 8601 time such as 2026-01-31T12:00:00Z, not '{from}'.");
         }
     }
 

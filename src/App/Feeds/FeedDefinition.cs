@@ -56,7 +56,7 @@ public sealed class FeedDefinition
     /// <summary>
     /// <c>nats</c> with <c>Stream</c>, and <c>redis</c> with <c>Stream</c>: where the feed first starts reading:
     /// <c>New</c> (default: what arrives from now on), <c>All</c>, <c>Last</c> (the last message, then what follows),
-    /// a position (a JetStream stream sequence; a Redis stream id, read after it) or an ISO 8601 time. Once the feed has
+    /// a position (a JetStream stream sequence to start at; a Redis stream id to read after) or an ISO 8601 time. Once the feed has
     /// produced, it resumes after the last item it kept, whatever <c>Start</c> says.
     /// </summary>
     public string? Start { get; set; }

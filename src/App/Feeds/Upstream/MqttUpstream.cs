@@ -15,9 +15,16 @@ internal static class MqttUpstream
     /// <summary>The position of an item from a persistent session: there is one for the next producer to take up.</summary>
     public const string SessionPosition = "session";
 
-    // How long a stopping session waits for the feed to keep what it was handed before it disconnects; anything not
-    // acknowledged by then is sent again to the next producer.
-    private static readonly TimeSpan SettleQuiet = TimeSpan.FromMilliseconds(250);
+    // How long a stopping session waits for the next acknowledgement of what it handed the feed before it disconnects
+    // (the PostgreSQL engine commits a batch in milliseconds); anything not acknowledged by then goes again to the next
+    // producer, so a database slower than this repeats a few messages on a clean handover.
+    private static readonly TimeSpan SettleQuiet = TimeSpan.FromSeconds(1);
+
+    // A DISCONNECT that cannot be sent must not hold the feed's stop.
+    private static readonly TimeSpan DisconnectTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>The feed's client id: the same on every instance, so the broker's session follows the producer.</summary>
+    public static string ClientId(FeedDefinition feed) => feed.ClientId ?? $"tributary-{feed.Name}";
 
     public static async Task SessionAsync(UpstreamConnection connection, CancellationToken cancellationToken)
     {
@@ -34,9 +41,7 @@ internal static class MqttUpstream
         var result = await ConnectAsync(client, Options(feed, persistent), cancellationToken);
         try
         {
-            await client.SubscribeAsync(
-                new MqttClientSubscribeOptionsBuilder().WithTopicFilter(feed.Topic, persistent ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce).Build(),
-                cancellationToken);
+            await SubscribeAsync(client, feed.Topic!, persistent, cancellationToken);
             await connection.ConnectedAsync();
             if (persistent && connection.Position is not null && !result.IsSessionPresent)
             {
@@ -49,11 +54,47 @@ internal static class MqttUpstream
         }
         finally
         {
-            if (client.IsConnected)
-            {
-                await inbox.SettleAsync(SettleQuiet, CancellationToken.None);
-                await client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None);
-            }
+            inbox.Close();
+            await DisconnectAsync(client, inbox);
+        }
+    }
+
+    // What the feed keeps from here on is acknowledged before the DISCONNECT, so the broker does not send it again.
+    private static async Task DisconnectAsync(IMqttClient client, MqttInbox inbox)
+    {
+        if (!client.IsConnected)
+        {
+            return;
+        }
+
+        await inbox.SettleAsync(SettleQuiet);
+        try
+        {
+            using var timeout = new CancellationTokenSource(DisconnectTimeout);
+            await client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token);
+        }
+#pragma warning disable CA1031 // The session is over either way; a failed DISCONNECT must not hide why it ended.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private static async Task SubscribeAsync(IMqttClient client, string topic, bool persistent, CancellationToken cancellationToken)
+    {
+        var wanted = persistent ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce;
+        var result = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, wanted).Build(), cancellationToken);
+        var granted = result.Items.Single().ResultCode;
+        if (persistent && granted != MqttClientSubscribeResultCode.GrantedQoS1 && granted != MqttClientSubscribeResultCode.GrantedQoS2)
+        {
+            throw new BrokerFailureException(granted == MqttClientSubscribeResultCode.GrantedQoS0
+                ? $"the server granted the subscription to {topic} at QoS 0 only, so messages could be lost; the feed asks for QoS 1"
+                : $"the server refused the subscription to {topic} ({granted})");
+        }
+
+        if (!persistent && granted is not (MqttClientSubscribeResultCode.GrantedQoS0 or MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2))
+        {
+            throw new BrokerFailureException($"the server refused the subscription to {topic} ({granted})");
         }
     }
 
@@ -61,18 +102,19 @@ internal static class MqttUpstream
     {
         while (true)
         {
-            var received = await inbox.ReadAsync(cancellationToken);
+            var (received, dropped) = await inbox.ReadAsync(cancellationToken);
+            if (dropped > 0)
+            {
+                await connection.EmitAsync(new UpstreamStatus(
+                    UpstreamStatus.Missed, $"{dropped} QoS 0 messages on {connection.Feed.Topic} came faster than the feed could keep them and were dropped"));
+            }
+
             var message = received.ApplicationMessage;
             var acknowledge = inbox.Acknowledgement(received);
             var position = persistent ? SessionPosition : null;
             if (message.Payload.Length > connection.Feed.MaxItemBytes)
             {
-                await connection.OversizeAsync($"a message on {message.Topic}", message.Payload.Length, position);
-                if (acknowledge is not null)
-                {
-                    await acknowledge();
-                }
-
+                await connection.OversizeAsync($"a message on {message.Topic}", message.Payload.Length, position, acknowledge);
                 continue;
             }
 
@@ -87,7 +129,7 @@ internal static class MqttUpstream
         var endpoint = BrokerEndpoint.For(feed);
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(endpoint.Host, endpoint.Port)
-            .WithClientId(feed.ClientId ?? $"tributary-{feed.Name}")
+            .WithClientId(ClientId(feed))
             .WithTimeout(feed.ConnectTimeout);
         if (endpoint.Username is not null || endpoint.Password is not null)
         {

@@ -17,8 +17,9 @@ internal static class NatsUpstream
     public static async Task SessionAsync(UpstreamConnection connection, CancellationToken cancellationToken)
     {
         var feed = connection.Feed;
-        await using var nats = new NatsConnection(Options(feed));
+        // Made before the connection, so it outlives the connection's events, which come on the client's own loop.
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var nats = new NatsConnection(Options(feed));
         nats.ConnectionDisconnected += (_, _) =>
         {
             lost.Cancel();
@@ -56,9 +57,11 @@ internal static class NatsUpstream
     private static NatsOpts Options(FeedDefinition feed)
     {
         var endpoint = BrokerEndpoint.For(feed);
+        // nats://TOKEN@host is how NATS writes a token: a user without a password is one, as a password without a user is.
         var auth = endpoint switch
         {
-            { Username: { } user } => NatsAuthOpts.Default with { Username = user, Password = endpoint.Password },
+            { Username: { } user, Password: { } password } => NatsAuthOpts.Default with { Username = user, Password = password },
+            { Username: { } token } => NatsAuthOpts.Default with { Token = token },
             { Password: { } token } => NatsAuthOpts.Default with { Token = token },
             _ => NatsAuthOpts.Default,
         };
@@ -79,7 +82,10 @@ internal static class NatsUpstream
     {
         try
         {
-            await nats.ConnectAsync().AsTask().WaitAsync(cancellationToken);
+            var connecting = nats.ConnectAsync().AsTask();
+            // Abandoned on cancel (disposing the connection ends it): how it ends is still seen.
+            _ = connecting.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            await connecting.WaitAsync(cancellationToken);
         }
         catch (NatsException failure) when (Refused(failure))
         {
@@ -98,43 +104,52 @@ internal static class NatsUpstream
     private static async Task ReadStreamAsync(UpstreamConnection connection, NatsJSContext js, string stream, CancellationToken cancellationToken)
     {
         var feed = connection.Feed;
-        var kept = connection.Position is { } position ? ulong.Parse(position, CultureInfo.InvariantCulture) : (ulong?)null;
+        var kept = connection.Position is { } position && ulong.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var at) ? at : (ulong?)null;
         var (first, last) = await SequencesAsync(js, stream, cancellationToken);
-        // New is resolved to a sequence before readers are told the feed is connected: what is published from then on is read.
-        if (kept is null && (feed.Start ?? "New") == "New")
-        {
-            kept = last;
-        }
-
+        // Start is resolved to a sequence before readers are told the feed is connected, so what is published from then on
+        // is read, and Last is the last message at that moment.
+        var after = kept ?? StartAfter(feed.Start ?? "New", first, last);
         await connection.ConnectedAsync();
         if (kept is { } beyond && last < beyond)
         {
             // The stream's sequence went back: it was deleted and made again. Its messages are all new to the feed.
-            await connection.EmitAsync(new UpstreamStatus(
-                UpstreamStatus.Missed,
-                $"stream {stream} ends at message {last}, before the feed's position {beyond}: it was made anew, so it is read from its start and what the old one held after {beyond} is missing"));
-            kept = first == 0 ? 0 : first - 1;
+            after = first == 0 ? 0 : first - 1;
+            await connection.EmitAsync(
+                new UpstreamStatus(UpstreamStatus.Missed, $"stream {stream} ends at message {last}, before the feed's position {beyond}: it was made anew, so it is read from its start and what the old one held after {beyond} is missing"),
+                Sequence(after.Value));
         }
-        else if (connection.Position is not null && kept is { } after && first > after + 1)
+        else if (kept is { } resumed && first > resumed + 1)
         {
-            await connection.EmitAsync(new UpstreamStatus(
-                UpstreamStatus.Missed,
-                $"stream {stream} no longer holds messages {after + 1} to {first - 1} (its limits removed them before they were read): any on {feed.Subject} are missing"));
+            after = first - 1;
+            await connection.EmitAsync(
+                new UpstreamStatus(UpstreamStatus.Missed, $"stream {stream} no longer holds messages {resumed + 1} to {first - 1} (its limits removed them before they were read): any on {feed.Subject} are missing"),
+                Sequence(after.Value));
         }
 
-        var consumer = await js.CreateOrderedConsumerAsync(stream, ConsumerOptions(feed, kept), cancellationToken);
+        var consumer = await js.CreateOrderedConsumerAsync(stream, ConsumerOptions(feed, after), cancellationToken);
         await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: cancellationToken))
         {
-            var sequence = message.Metadata?.Sequence.Stream ?? 0;
-            var at = sequence.ToString(CultureInfo.InvariantCulture);
+            var sequence = Sequence(message.Metadata?.Sequence.Stream ?? 0);
             if (!NatsSubject.Matches(feed.Subject!, message.Subject))
             {
                 continue;
             }
 
-            await EmitAsync(connection, message.Subject, message.Data, message.Headers, at, [("stream", stream), ("seq", at)]);
+            await EmitAsync(connection, message.Subject, message.Data, message.Headers, sequence, [("stream", stream), ("seq", sequence)]);
         }
     }
+
+    private static string Sequence(ulong sequence) => sequence.ToString(CultureInfo.InvariantCulture);
+
+    // The sequence to read after; null for a start time, which the server resolves.
+    private static ulong? StartAfter(string start, ulong first, ulong last) => start switch
+    {
+        "New" => last,
+        "Last" => last == 0 ? 0 : last - 1,
+        "All" => first == 0 ? 0 : first - 1,
+        _ when BrokerFeedValidator.TryParseStartTime(start, out _) => null,
+        _ => ulong.Parse(start, CultureInfo.InvariantCulture) - 1,
+    };
 
     private static async Task<(ulong First, ulong Last)> SequencesAsync(NatsJSContext js, string stream, CancellationToken cancellationToken)
     {
@@ -153,19 +168,16 @@ internal static class NatsUpstream
         }
     }
 
-    private static NatsJSOrderedConsumerOpts ConsumerOptions(FeedDefinition feed, ulong? kept)
+    private static NatsJSOrderedConsumerOpts ConsumerOptions(FeedDefinition feed, ulong? after)
     {
         var options = NatsJSOrderedConsumerOpts.Default with { FilterSubjects = [feed.Subject!] };
-        var start = feed.Start ?? "New";
-        return kept switch
-        {
-            { } last => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = last + 1 },
-            _ when start == "All" => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.All },
-            _ when start == "Last" => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.Last },
-            _ when BrokerFeedValidator.TryParseStartTime(start, out var time) => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = time },
-            _ => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = ulong.Parse(start, CultureInfo.InvariantCulture) },
-        };
+        return after is { } sequence
+            ? options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = sequence + 1 }
+            : options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = StartTime(feed) };
     }
+
+    private static DateTimeOffset StartTime(FeedDefinition feed) =>
+        BrokerFeedValidator.TryParseStartTime(feed.Start!, out var time) ? time : throw new InvalidOperationException($"Feed '{feed.Name}' has a Start the catalog's validation should have refused.");
 
     private static ValueTask EmitAsync(UpstreamConnection connection, string subject, byte[]? data, NatsHeaders? headers, string? position, (string, string)[] source)
     {

@@ -56,8 +56,20 @@ internal sealed class RedisSession : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Connecting goes on for up to ConnectTimeout: what it opens must not outlive the session.
-            _ = connecting.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            // Connecting goes on for up to ConnectTimeout: what it opens must not outlive the session, and how it ends is seen.
+            _ = connecting.ContinueWith(
+                t =>
+                {
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        t.Result.Dispose();
+                    }
+
+                    return t.Exception;
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
             throw;
         }
         catch (RedisConnectionException failure)
@@ -79,6 +91,10 @@ internal sealed class RedisSession : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             throw new BrokerFailureException("the connection to the server was lost", failure);
         }
+        catch (RedisTimeoutException failure)
+        {
+            throw new BrokerFailureException("the server did not answer in time", failure);
+        }
         catch (RedisServerException failure) when (failure.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal))
         {
             throw new BrokerFailureException("the key is not a stream", failure);
@@ -90,12 +106,10 @@ internal sealed class RedisSession : IAsyncDisposable
     }
 
     /// <summary>Subscribes to a channel, or to a pattern when it has <c>*</c>, <c>?</c> or <c>[</c>.</summary>
-    public async Task<RedisSubscription> SubscribeAsync(string channel, CancellationToken cancellationToken)
+    public Task<RedisSubscription> SubscribeAsync(string channel, CancellationToken cancellationToken)
     {
         var name = channel.AsSpan().IndexOfAny('*', '?', '[') >= 0 ? RedisChannel.Pattern(channel) : RedisChannel.Literal(channel);
-        var subscription = new RedisSubscription(_redis.GetSubscriber(), name, Lost);
-        await RunAsync(async _ => { await subscription.StartAsync(); return true; }, cancellationToken);
-        return subscription;
+        return RunAsync(_ => RedisSubscription.StartAsync(_redis.GetSubscriber(), name, Lost), cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

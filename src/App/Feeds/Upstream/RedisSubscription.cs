@@ -4,25 +4,41 @@ using StackExchange.Redis;
 namespace Tributary.App.Feeds.Upstream;
 
 /// <summary>
-/// A pub/sub subscription with a bounded buffer. The client hands messages over on its own thread, and pub/sub
-/// cannot be slowed down or replayed: when the feed falls behind by <see cref="Capacity"/> messages, newer ones are
-/// dropped and counted, and the count is told with the next message. A dropped connection ends the reading.
+/// A pub/sub subscription with a bounded buffer. The client queues messages in order without bound, and pub/sub can
+/// neither be slowed down nor replayed, so a pump owned by this subscription moves them into <see cref="Capacity"/>
+/// places: when the feed falls that far behind, newer messages are dropped and counted, and the count is told with the
+/// next message. A dropped connection ends the reading.
 /// </summary>
-internal sealed class RedisSubscription(ISubscriber subscriber, RedisChannel channel, CancellationToken lost) : IAsyncDisposable
+internal sealed class RedisSubscription : IAsyncDisposable
 {
     public const int Capacity = 1024;
+
+    // Unsubscribing tells the server, which a dead connection cannot: the session's end must not wait on it.
+    private static readonly TimeSpan UnsubscribeTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Channel<(string Channel, byte[] Payload)> _messages = Channel.CreateBounded<(string, byte[])>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ChannelMessageQueue _queue;
+    private readonly CancellationToken _lost;
+    private readonly Task _pump;
     private long _dropped;
 
-    public Task StartAsync() => subscriber.SubscribeAsync(channel, OnMessage);
+    private RedisSubscription(ChannelMessageQueue queue, CancellationToken lost)
+    {
+        _queue = queue;
+        _lost = lost;
+        _pump = PumpAsync(_stop.Token);
+    }
+
+    public static async Task<RedisSubscription> StartAsync(ISubscriber subscriber, RedisChannel channel, CancellationToken lost) =>
+        new(await subscriber.SubscribeAsync(channel), lost);
 
     /// <summary>The next message, with how many were dropped before it.</summary>
     public async ValueTask<(string Channel, byte[] Payload, long Missed)> ReadAsync(CancellationToken cancellationToken)
     {
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lost);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lost);
         (string Channel, byte[] Payload) message;
         try
         {
@@ -38,21 +54,39 @@ internal sealed class RedisSubscription(ISubscriber subscriber, RedisChannel cha
 
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
+        await _pump;
         try
         {
-            await subscriber.UnsubscribeAsync(channel, OnMessage);
+            await _queue.UnsubscribeAsync().WaitAsync(UnsubscribeTimeout);
         }
-        catch (Exception failure) when (failure is RedisException or ObjectDisposedException)
+        catch (Exception failure) when (failure is RedisException or ObjectDisposedException or TimeoutException)
         {
-            // The connection is gone, and the subscription with it.
+            // The connection is gone or stuck; closing it drops the subscription with it.
         }
+
+        _stop.Dispose();
     }
 
-    private void OnMessage(RedisChannel from, RedisValue value)
+    private async Task PumpAsync(CancellationToken stop)
     {
-        if (!_messages.Writer.TryWrite((from.ToString(), (byte[])value!)))
+        try
         {
-            Interlocked.Increment(ref _dropped);
+            while (true)
+            {
+                var message = await _queue.ReadAsync(stop);
+                if (!_messages.Writer.TryWrite((message.Channel.ToString(), (byte[])message.Message!)))
+                {
+                    Interlocked.Increment(ref _dropped);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (ChannelClosedException)
+        {
+            // Unsubscribed by the server or the client.
         }
     }
 }

@@ -69,7 +69,7 @@ internal sealed class UpstreamConnection(
             Position = position;
         }
 
-        return EmitAsync(new SourcedItem(data, position, acknowledge));
+        return EmitAsync(new SourcedItem(data, position is null ? null : SourcePosition.Compose(Feed, position), acknowledge));
     }
 
     public ValueTask ConnectedAsync()
@@ -93,9 +93,10 @@ internal sealed class UpstreamConnection(
     /// <param name="what">The item, as readers are told of it.</param>
     /// <param name="bytes">Its size as far as it was received.</param>
     /// <param name="position">For a source with positions, where it is once the item is skipped.</param>
-    public ValueTask OversizeAsync(string what, long bytes, string? position = null)
+    /// <param name="acknowledge">For a message the broker waits to hear of, what tells it once the report is kept.</param>
+    public ValueTask OversizeAsync(string what, long bytes, string? position = null, Func<ValueTask>? acknowledge = null)
     {
         var status = new UpstreamStatus(UpstreamStatus.Oversize, $"{what} passed the most an item may have, {Feed.MaxItemBytes} bytes (MaxItemBytes), at {bytes} bytes, and is skipped") { Bytes = bytes };
-        return position is null ? EmitAsync(status) : EmitAsync(status, position);
+        return position is null && acknowledge is null ? EmitAsync(status) : EmitAsync(status, position, acknowledge);
     }
 }

@@ -48,7 +48,10 @@ internal static class UpstreamFeed
 
         public async Task RunAsync(CancellationToken cancellationToken)
         {
-            var connection = new UpstreamConnection(feed, writer, counters, _gate, timeProvider, logger, cancellationToken) { Position = resumeAfter };
+            var connection = new UpstreamConnection(feed, writer, counters, _gate, timeProvider, logger, cancellationToken)
+            {
+                Position = feed.ResumesWithoutLoss ? SourcePosition.Read(feed, resumeAfter) : null,
+            };
             while (true)
             {
                 var (status, reason, failure) = await RunSessionAsync(connection, cancellationToken);
@@ -90,11 +93,17 @@ internal static class UpstreamFeed
                 };
                 return Ended(attempt, status, UpstreamFailure.Describe(failure, feed, watch), failure);
             }
-            catch when (cancellationToken.IsCancellationRequested)
+            catch (Exception stopped) when (cancellationToken.IsCancellationRequested)
             {
-                // The feed stopped (its last reader left, or the server is stopping) while this attempt ran: not a failure.
+                // The feed stopped (its last reader left, or the server is stopping) while this attempt ran: not a failure,
+                // whatever the client made of it (MQTTnet fails a cancelled connect as a connecting failure).
                 attempt?.SetTag("tributary.upstream.status", "stopped");
-                throw;
+                if (stopped is OperationCanceledException)
+                {
+                    throw;
+                }
+
+                throw new OperationCanceledException("The feed stopped while its upstream session ran.", stopped, cancellationToken);
             }
         }
 

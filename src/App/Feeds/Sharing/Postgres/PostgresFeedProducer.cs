@@ -80,8 +80,8 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
 
     // The source carries on from the position written with the last item (a JetStream or Redis stream, or an MQTT
     // session the broker kept): nothing is missing, so no gap is announced. With no position yet, the last producer
-    // never kept an item from it, and what was sent meanwhile may be lost.
-    private bool ContinuesExactly(PostgresFeedHead head) => feed.ResumesWithoutLoss && head.SourcePosition is not null;
+    // never kept an item from it (or kept one from a source the feed no longer reads), and what was sent meanwhile may be lost.
+    private bool ContinuesExactly(PostgresFeedHead head) => feed.ResumesWithoutLoss && SourcePosition.Read(feed, head.SourcePosition) is not null;
 
     // A clean handover still loses what the source sent between the old producer's stop and this one's start.
     private string HandOverNote() =>

@@ -117,15 +117,31 @@ public sealed class NatsUpstreamTests : IAsyncLifetime
 
         // The feed last kept message 2; the stream now holds only 6 to 8.
         var feed = Settings(new() { Subject = "orders.>", Stream = "ORDERS", Start = "All" });
-        var items = await TestCatalogs.Create(_stats, feed).ReadFromAsync(feed, "2", TestTimeouts.TestToken()).TakeAsync(5);
+        var items = await TestCatalogs.Create(_stats, feed).ReadFromAsync(feed, SourcePosition.Compose(feed, "2"), TestTimeouts.TestToken()).TakeAsync(5);
 
         Assert.Equal(UpstreamStatus.Connected, Assert.IsType<UpstreamStatus>(items[0]).Status);
-        var missed = Assert.IsType<UpstreamStatus>(items[1]);
+        var sourced = items.Skip(1).Cast<SourcedItem>().ToList();
+        var missed = Assert.IsType<UpstreamStatus>(sourced[0].Data);
         Assert.Equal(UpstreamStatus.Missed, missed.Status);
         Assert.Contains("no longer holds messages 3 to 5", missed.Message, StringComparison.Ordinal);
-        var sourced = items.Skip(2).Cast<SourcedItem>().ToList();
-        Assert.Equal([6, 7, 8], sourced.Select(s => ((JsonElement)s.Data).GetProperty("n").GetInt32()));
-        Assert.Equal(["6", "7", "8"], sourced.Select(s => s.Position));
+        // The report moves the kept position past the hole, so a producer that takes over does not report it again.
+        Assert.Equal(SourcePosition.Compose(feed, "5"), sourced[0].Position);
+        Assert.Equal([6, 7, 8], sourced.Skip(1).Select(s => ((JsonElement)s.Data).GetProperty("n").GetInt32()));
+        Assert.Equal(["6", "7", "8"], sourced.Skip(1).Select(s => SourcePosition.Read(feed, s.Position)));
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_kept_position_from_another_source_is_not_used()
+    {
+        var js = new NatsJSContext(_publisher);
+        await js.CreateStreamAsync(new StreamConfig("ORDERS", ["orders.>"]));
+        (await js.PublishAsync("orders.x", Encoding.UTF8.GetBytes("""{"n":1}"""))).EnsureSuccess();
+        var feed = Settings(new() { Subject = "orders.>", Stream = "ORDERS", Start = "All" });
+        var other = Settings(new() { Subject = "orders.>", Stream = "OTHER" });
+
+        var items = await TestCatalogs.Create(_stats, feed).ReadFromAsync(feed, SourcePosition.Compose(other, "1"), TestTimeouts.TestToken()).TakeAsync(2);
+
+        Assert.Equal(1, ((JsonElement)((SourcedItem)items[1]).Data).GetProperty("n").GetInt32());
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
