@@ -5,35 +5,44 @@ using MQTTnet.Protocol;
 namespace Tributary.App.Feeds.Upstream;
 
 /// <summary>
-/// What an MQTT session has received and not yet emitted, bounded. The client awaits its handler, but queues what the
-/// socket brings without bound meanwhile, so only QoS 1 may wait for room: the broker sends no more than its window of
-/// unacknowledged messages (MQTT 5 Receive Maximum). A QoS 0 message that finds the inbox full is dropped and counted,
-/// as the broker itself would for a slow QoS 0 subscriber. A QoS 1 message is acknowledged only once the feed has kept
-/// it (the engine calls back), so a producer that dies first leaves it with the broker for the next one.
+/// What an MQTT session has received and not yet emitted, in the order it came. The client awaits its handler but
+/// queues what the socket brings without bound meanwhile, so a QoS 0 message, which nothing holds back, is dropped and
+/// counted when the feed is too far behind (<see cref="DroppingBuffer{T}"/>'s bounds), as the broker itself would for a
+/// slow QoS 0 subscriber; a QoS 1 message waits for room, and the broker sends no more than its window of
+/// unacknowledged ones. A QoS 1 message is acknowledged only once the feed has kept it (the engine calls back), so a
+/// producer that dies first leaves it with the broker for the next one.
 /// </summary>
 internal sealed class MqttInbox
 {
-    private const int Capacity = 256;
+    private const int QoS1Capacity = 1024;
 
     // How long an acknowledgement may take: a stuck connection must not hold up the engine that keeps the items.
     private static readonly TimeSpan AcknowledgeTimeout = TimeSpan.FromSeconds(1);
 
-    private readonly Channel<MqttApplicationMessageReceivedEventArgs> _messages = Channel.CreateBounded<MqttApplicationMessageReceivedEventArgs>(
-        new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Channel<(MqttApplicationMessageReceivedEventArgs Message, long Bytes)> _messages =
+        Channel.CreateUnbounded<(MqttApplicationMessageReceivedEventArgs, long)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     private readonly Lock _gate = new();
-    private int _handedOut;
+    private bool _closed;
+    private int _count;
+    private long _bytes;
     private long _dropped;
+    private int _handedOut;
+    private TaskCompletionSource _room = NewSignal();
     private TaskCompletionSource _acknowledged = NewSignal();
 
     /// <summary>The client's handler.</summary>
     public async Task ReceiveAsync(MqttApplicationMessageReceivedEventArgs received)
     {
+        var bytes = received.ApplicationMessage.Payload.Length;
         if (received.ApplicationMessage.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce)
         {
-            if (!_messages.Writer.TryWrite(received))
+            lock (_gate)
             {
-                Interlocked.Increment(ref _dropped);
+                if (_count >= DroppingBuffer<object>.MaxMessages || _bytes + bytes > DroppingBuffer<object>.MaxBytes || !Add(received, bytes))
+                {
+                    _dropped++;
+                }
             }
 
             return;
@@ -41,13 +50,22 @@ internal sealed class MqttInbox
 
         // Taken before the handler returns, or the client acknowledges on its own.
         received.AutoAcknowledge = false;
-        try
+        while (true)
         {
-            await _messages.Writer.WriteAsync(received);
-        }
-        catch (ChannelClosedException)
-        {
-            // The session ended: unacknowledged, the message stays with the broker for the next session.
+            Task room;
+            lock (_gate)
+            {
+                if (_count < QoS1Capacity || _closed)
+                {
+                    // Once closed, the message is not kept: unacknowledged, it stays with the broker for the next session.
+                    Add(received, bytes);
+                    return;
+                }
+
+                room = _room.Task;
+            }
+
+            await room;
         }
     }
 
@@ -55,21 +73,31 @@ internal sealed class MqttInbox
     /// Reading ends: with <paramref name="failure"/> once what arrived before is read (the connection dropped), or at once
     /// for the session that stops, whose handler must not wait for room no one will make.
     /// </summary>
-    public void Close(Exception? failure = null) => _messages.Writer.TryComplete(failure);
+    public void Close(Exception? failure = null)
+    {
+        lock (_gate)
+        {
+            _messages.Writer.TryComplete(failure);
+            _closed = true;
+            _room.TrySetResult();
+        }
+    }
 
     /// <summary>The next message, and how many QoS 0 messages were dropped before it.</summary>
     public async ValueTask<(MqttApplicationMessageReceivedEventArgs Message, long Dropped)> ReadAsync(CancellationToken cancellationToken)
     {
-        var received = await _messages.Reader.ReadAsync(cancellationToken);
-        if (!received.AutoAcknowledge)
+        var (received, bytes) = await _messages.Reader.ReadAsync(cancellationToken);
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                _handedOut++;
-            }
+            _count--;
+            _bytes -= bytes;
+            _handedOut += received.AutoAcknowledge ? 0 : 1;
+            _room.TrySetResult();
+            _room = NewSignal();
+            var dropped = _dropped;
+            _dropped = 0;
+            return (received, dropped);
         }
-
-        return (received, Interlocked.Exchange(ref _dropped, 0));
     }
 
     /// <summary>What the engine calls once it has kept the message; after a drop it is a no-op (the broker sends it again).</summary>
@@ -117,6 +145,19 @@ internal sealed class MqttInbox
                 return;
             }
         }
+    }
+
+    // Under the gate.
+    private bool Add(MqttApplicationMessageReceivedEventArgs received, long bytes)
+    {
+        if (!_messages.Writer.TryWrite((received, bytes)))
+        {
+            return false;
+        }
+
+        _count++;
+        _bytes += bytes;
+        return true;
     }
 
     private void Acknowledged()

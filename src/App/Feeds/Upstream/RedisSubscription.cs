@@ -5,25 +5,21 @@ namespace Tributary.App.Feeds.Upstream;
 
 /// <summary>
 /// A pub/sub subscription with a bounded buffer. The client queues messages in order without bound, and pub/sub can
-/// neither be slowed down nor replayed, so a pump owned by this subscription moves them into <see cref="Capacity"/>
-/// places: when the feed falls that far behind, newer messages are dropped and counted, and the count is told with the
-/// next message. A dropped connection ends the reading.
+/// neither be slowed down nor replayed, so a pump owned by this subscription moves them, in order, into a
+/// <see cref="DroppingBuffer{T}"/>: when the feed falls too far behind, newer messages are dropped and counted, and the
+/// count is told with the next message. A dropped connection ends the reading.
 /// </summary>
 internal sealed class RedisSubscription : IAsyncDisposable
 {
-    public const int Capacity = 1024;
-
     // Unsubscribing tells the server, which a dead connection cannot: the session's end must not wait on it.
     private static readonly TimeSpan UnsubscribeTimeout = TimeSpan.FromSeconds(1);
 
-    private readonly Channel<(string Channel, byte[] Payload)> _messages = Channel.CreateBounded<(string, byte[])>(
-        new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly DroppingBuffer<(string Channel, byte[] Payload)> _messages = new();
 
     private readonly CancellationTokenSource _stop = new();
     private readonly ChannelMessageQueue _queue;
     private readonly CancellationToken _lost;
     private readonly Task _pump;
-    private long _dropped;
 
     private RedisSubscription(ChannelMessageQueue queue, CancellationToken lost)
     {
@@ -39,17 +35,15 @@ internal sealed class RedisSubscription : IAsyncDisposable
     public async ValueTask<(string Channel, byte[] Payload, long Missed)> ReadAsync(CancellationToken cancellationToken)
     {
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lost);
-        (string Channel, byte[] Payload) message;
         try
         {
-            message = await _messages.Reader.ReadAsync(either.Token);
+            var ((channel, payload), dropped) = await _messages.ReadAsync(either.Token);
+            return (channel, payload, dropped);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new BrokerFailureException("the connection to the server was lost");
         }
-
-        return (message.Channel, message.Payload, Interlocked.Exchange(ref _dropped, 0));
     }
 
     public async ValueTask DisposeAsync()
@@ -75,10 +69,8 @@ internal sealed class RedisSubscription : IAsyncDisposable
             while (true)
             {
                 var message = await _queue.ReadAsync(stop);
-                if (!_messages.Writer.TryWrite((message.Channel.ToString(), (byte[])message.Message!)))
-                {
-                    Interlocked.Increment(ref _dropped);
-                }
+                var payload = (byte[])message.Message!;
+                _messages.Add((message.Channel.ToString(), payload), payload.Length);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

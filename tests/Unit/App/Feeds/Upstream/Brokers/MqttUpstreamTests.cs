@@ -128,6 +128,67 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task At_QoS_1_a_message_the_engine_never_acknowledged_is_sent_again_to_the_next_session()
+    {
+        var feed = Settings(new() { Topic = "orders/#" });
+        using (var stop = new CancellationTokenSource())
+        {
+            await using var first = TestCatalogs.Create(_stats, feed).ReadFromAsync(feed, null, stop.Token).GetAsyncEnumerator();
+            await NextAsync(first);
+            await PublishAsync("orders/1", "kept but never acknowledged");
+            var item = Assert.IsType<SourcedItem>(await NextAsync(first));
+            Assert.Equal("kept but never acknowledged", item.Data);
+            await stop.CancelAsync();
+        }
+
+        await TestTimeouts.WaitUntilAsync(() => _server.ClientConnections() == 1);
+        await using var again = TestCatalogs.Create(_stats, feed).ReadFromAsync(feed, null, TestTimeouts.TestToken()).GetAsyncEnumerator();
+        await NextAsync(again);
+        var redelivered = Assert.IsType<SourcedItem>(await NextAsync(again));
+        await redelivered.AcknowledgeAsync();
+
+        Assert.Equal("kept but never acknowledged", redelivered.Data);
+    }
+
+    [Theory(Timeout = TestTimeouts.HangMilliseconds)]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task A_feed_flooded_while_nobody_reads_it_still_stops_and_closes_its_connection(int qos)
+    {
+        using var stop = new CancellationTokenSource();
+        await using (var items = Feed(new() { Topic = "flood", Qos = qos }, stop.Token).GetAsyncEnumerator())
+        {
+            await NextAsync(items);
+            var level = qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce;
+            for (var i = 0; i < 2000; i++)
+            {
+                await _publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("flood").WithPayload($"{i}").WithQualityOfServiceLevel(level).Build());
+            }
+
+            await stop.CancelAsync();
+        }
+
+        await TestTimeouts.WaitUntilAsync(() => _server.ClientConnections() == 1);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task QoS_0_messages_that_come_faster_than_the_feed_keeps_them_are_dropped_and_reported()
+    {
+        await using var items = Feed(new() { Topic = "flood", Qos = 0 }).GetAsyncEnumerator();
+        await NextAsync(items);
+        // 24 MB while the feed is not read: more than the 16 MiB it holds for QoS 0.
+        var payload = new string('x', 20_000);
+        for (var i = 0; i < 1200; i++)
+        {
+            await _publisher.PublishStringAsync("flood", payload);
+        }
+
+        var missed = (UpstreamStatus)await SkipUntilAsync(items, i => i is UpstreamStatus { Status: UpstreamStatus.Missed });
+
+        Assert.Matches("^[0-9]+ QoS 0 messages on flood came faster than the feed could keep them and were dropped$", missed.Message);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task Cancelling_the_feed_closes_its_connection_to_the_server()
     {
         using var stop = new CancellationTokenSource();
@@ -154,6 +215,12 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
 
     private IAsyncEnumerable<object> Feed(FeedDefinition settings, CancellationToken cancellationToken = default)
     {
+        var token = cancellationToken.CanBeCanceled ? cancellationToken : TestTimeouts.TestToken();
+        return TestCatalogs.Create(_stats, Settings(settings)).ReadAsync(settings, CounterOverrides.None, token);
+    }
+
+    private FeedDefinition Settings(FeedDefinition settings)
+    {
         settings.Name = "mqtt-feed";
         settings.Kind = FeedKind.Mqtt;
         settings.Url = _server.Url;
@@ -161,8 +228,7 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
         settings.Password ??= Password;
         settings.ReconnectMinDelay = TimeSpan.FromMilliseconds(20);
         settings.ReconnectMaxDelay = TimeSpan.FromMilliseconds(100);
-        var token = cancellationToken.CanBeCanceled ? cancellationToken : TestTimeouts.TestToken();
-        return TestCatalogs.Create(_stats, settings).ReadAsync(settings, CounterOverrides.None, token);
+        return settings;
     }
 
     private static async Task<object> NextAsync(IAsyncEnumerator<object> items)

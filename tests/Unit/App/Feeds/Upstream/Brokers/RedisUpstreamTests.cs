@@ -90,6 +90,24 @@ public sealed class RedisUpstreamTests : IAsyncLifetime
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task Channel_messages_arrive_in_the_order_they_were_published()
+    {
+        await using var items = Feed(new() { Channel = "ticks" }).GetAsyncEnumerator();
+        await NextAsync(items);
+        var subscriber = _publisher.GetSubscriber();
+        var published = Enumerable.Range(1, 2000).Select(n => subscriber.PublishAsync(RedisChannel.Literal("ticks"), n)).ToList();
+        await Task.WhenAll(published);
+
+        var received = new List<int>();
+        while (received.Count < 2000)
+        {
+            received.Add(Assert.IsType<JsonElement>(await NextAsync(items)).GetInt32());
+        }
+
+        Assert.Equal(Enumerable.Range(1, 2000), received);
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_wrong_password_is_reported_as_refused_credentials_without_showing_it()
     {
         var items = await Feed(new() { Channel = "news", Password = "not-the-password" }).TakeAsync(1);
