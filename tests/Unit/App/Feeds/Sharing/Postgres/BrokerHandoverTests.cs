@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Npgsql;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -72,6 +73,76 @@ public sealed class BrokerHandoverTests(PostgresFixture postgres)
         Assert.Empty(outcome.Gaps);
     }
 
+    [Theory]
+    [InlineData(HandOver.KillWhileAppendsWait)]
+    [InlineData(HandOver.Clean)]
+    public async Task A_JetStream_feed_loses_and_repeats_nothing_when_its_producer_dies_with_uncommitted_messages_or_hands_over_cleanly(HandOver how)
+    {
+        await using var nats = await ThrowawayBroker.NatsAsync();
+        await using var client = new NatsConnection(new NatsOpts { Url = nats.Url });
+        var js = new NatsJSContext(client);
+        await js.CreateStreamAsync(new StreamConfig("ORDERS", ["orders.>"]));
+
+        var outcome = await HandOverAsync(
+            [("Kind", "nats"), ("Url", nats.Url), ("Subject", "orders.>"), ("Stream", "ORDERS"), ("Start", "All")],
+            async (_, json) => (await js.PublishAsync("orders.new", Encoding.UTF8.GetBytes(json))).EnsureSuccess(),
+            how);
+
+        Assert.Equal(Numbers(outcome.Published), outcome.Kept);
+        Assert.Empty(outcome.Gaps);
+    }
+
+    [Theory]
+    [InlineData(HandOver.KillWhileAppendsWait)]
+    [InlineData(HandOver.Clean)]
+    public async Task A_Redis_stream_feed_loses_and_repeats_nothing_when_its_producer_dies_with_uncommitted_messages_or_hands_over_cleanly(HandOver how)
+    {
+        await using var redis = await ThrowawayBroker.RedisAsync();
+        await using var client = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port}");
+
+        var outcome = await HandOverAsync(
+            [("Kind", "redis"), ("Url", redis.Url), ("Stream", "orders"), ("Start", "All")],
+            (_, json) => client.GetDatabase().StreamAddAsync("orders", "data", json),
+            how);
+
+        Assert.Equal(Numbers(outcome.Published), outcome.Kept);
+        Assert.Empty(outcome.Gaps);
+    }
+
+    [Fact]
+    public async Task An_MQTT_QoS_1_feed_whose_producer_dies_with_uncommitted_messages_gets_them_from_the_broker()
+    {
+        await using var mosquitto = await ThrowawayBroker.MosquittoAsync();
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).Build());
+
+        var outcome = await HandOverAsync(
+            [("Kind", "mqtt"), ("Url", mosquitto.Url), ("Topic", "orders/#"), ("Qos", "1")],
+            (_, json) => client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("orders/new").WithPayload(json)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()),
+            HandOver.KillWhileAppendsWait);
+
+        Assert.Equal(Numbers(outcome.Published), outcome.Kept.Distinct().Order());
+        Assert.Empty(outcome.Gaps);
+    }
+
+    [Fact]
+    public async Task An_MQTT_QoS_1_feed_handed_over_cleanly_loses_and_repeats_nothing()
+    {
+        await using var mosquitto = await ThrowawayBroker.MosquittoAsync();
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).Build());
+
+        var outcome = await HandOverAsync(
+            [("Kind", "mqtt"), ("Url", mosquitto.Url), ("Topic", "orders/#"), ("Qos", "1")],
+            (_, json) => client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("orders/new").WithPayload(json)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()),
+            HandOver.Clean);
+
+        Assert.Equal(Numbers(outcome.Published), outcome.Kept);
+        Assert.Empty(outcome.Gaps);
+    }
+
     [Fact]
     public async Task A_core_NATS_feed_which_cannot_replay_marks_the_handover_with_a_gap_record()
     {
@@ -122,16 +193,18 @@ public sealed class BrokerHandoverTests(PostgresFixture postgres)
         }
     }
 
-    // Instance A (a process) produces the feed while B (in this process) reads it; A is killed while messages keep
-    // coming; B takes over. Returns every number the log kept, in order, and the gap records its reader on B was sent.
-    private async Task<HandOverOutcome> HandOverAsync((string Key, string Value)[] feed, Func<long, string, Task> publish)
+    // Instance A (a process) produces the feed while B (in this process) reads it; A is killed (or, cleanly, its reader
+    // leaves) while messages keep coming; B takes over. Returns every number the log kept, in order, and the gap records
+    // its reader on B was sent. With HandOver.KillWhileAppendsWait, A's appends wait on a lock this test holds on the
+    // feed's row, so A dies with messages it read from the source but never committed.
+    private async Task<HandOverOutcome> HandOverAsync((string Key, string Value)[] feed, Func<long, string, Task> publish, HandOver how = HandOver.Kill)
     {
         var token = TestTimeouts.TestToken();
         var schema = PostgresFixture.NewSchema();
-        var settings = postgres.Settings(schema, [("Feeds:100:Name", Feed), .. feed.Select(f => ($"Feeds:100:{f.Key}", (string?)f.Value))]);
+        var settings = postgres.Settings(schema, [("Feeds:100:Name", Feed), ("Feeds:100:Linger", "00:00:00"), .. feed.Select(f => ($"Feeds:100:{f.Key}", (string?)f.Value))]);
         await using var a = await AppProcess.StartAsync(settings, token);
         using var readerOfA = new HttpClient { BaseAddress = a.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        using var streamOfA = await readerOfA.OpenStreamAsync($"/api/stream?feeds={Feed}", token);
+        var streamOfA = await readerOfA.OpenStreamAsync($"/api/stream?feeds={Feed}", token);
         var linesOfA = await streamOfA.BodyReaderAsync(token);
         await ReadUntilAsync(linesOfA, r => Status(r) == "connected", token);
         Assert.True(await a.ProducesAsync(Feed, token), a.Log);
@@ -144,13 +217,42 @@ public sealed class BrokerHandoverTests(PostgresFixture postgres)
         var watch = WatchGapsAsync(await streamOfB.BodyReaderAsync(token), token);
         await publisher.WaitForMoreAsync(100);
 
-        a.Kill();
+        switch (how)
+        {
+            case HandOver.Kill:
+                a.Kill();
+                break;
+            case HandOver.KillWhileAppendsWait:
+                await using (var hold = await HoldFeedRowAsync(schema, token))
+                {
+                    await publisher.WaitForMoreAsync(100);
+                    a.Kill();
+                }
+
+                break;
+            case HandOver.Clean:
+                streamOfA.Dispose();
+                break;
+        }
+
         await TestTimeouts.WaitUntilAsync(() => b.Services.GetRequiredService<StreamStats>().SharedFeed(Feed).Snapshot().Producer);
         await publisher.WaitForMoreAsync(200);
         var published = await publisher.StopAsync();
         var kept = await WaitForLogAsync(schema, published);
         streamOfB.Dispose();
+        streamOfA.Dispose();
         return new HandOverOutcome(published, kept, await watch);
+    }
+
+    // A transaction holding the feed's row: the producer's appends (which update it) wait until it ends.
+    private async Task<NpgsqlTransaction> HoldFeedRowAsync(string schema, CancellationToken token)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgres.Server.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(token);
+        var transaction = await connection.BeginTransactionAsync(token);
+        await using var command = new NpgsqlCommand($"select 1 from {schema}.feeds where name = '{Feed}' for update", connection, transaction);
+        await command.ExecuteScalarAsync(token);
+        return transaction;
     }
 
     // The numbers in the log's data rows, once the last one published is there.
@@ -200,4 +302,11 @@ public sealed class BrokerHandoverTests(PostgresFixture postgres)
     }
 
     private sealed record HandOverOutcome(long Published, List<long> Kept, List<string> Gaps);
+
+    public enum HandOver
+    {
+        Kill,
+        KillWhileAppendsWait,
+        Clean,
+    }
 }
