@@ -10,13 +10,13 @@ public sealed class NumberedPublisher : IAsyncDisposable
     private readonly Task _loop;
     private long _published;
 
-    public NumberedPublisher(Func<long, string, Task> publish)
+    public NumberedPublisher(Func<string, Task> publish)
     {
         _loop = Task.Run(async () =>
         {
             for (var n = 1L; !_stop.IsCancellationRequested; n++)
             {
-                await publish(n, $$"""{"n":{{n}}}""");
+                await publish($$"""{"n":{{n}}}""");
                 Interlocked.Exchange(ref _published, n);
                 await Task.Delay(2, CancellationToken.None);
             }

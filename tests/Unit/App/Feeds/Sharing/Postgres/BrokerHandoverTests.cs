@@ -24,165 +24,123 @@ public sealed class BrokerHandoverTests(PostgresFixture postgres)
 {
     private const string Feed = "orders";
 
-    [Fact]
-    public async Task A_JetStream_feed_continues_after_the_last_kept_sequence_with_no_duplicate_no_hole_and_no_gap()
+    [Theory]
+    [InlineData(HandOver.Kill)]
+    [InlineData(HandOver.KillWhileAppendsWait)]
+    [InlineData(HandOver.Clean)]
+    public async Task A_JetStream_feed_continues_after_the_last_kept_sequence_with_no_duplicate_no_hole_and_no_gap(HandOver how)
     {
-        await using var nats = await ThrowawayBroker.NatsAsync();
-        await using var client = new NatsConnection(new NatsOpts { Url = nats.Url });
-        var js = new NatsJSContext(client);
-        await js.CreateStreamAsync(new StreamConfig("ORDERS", ["orders.>"]));
+        await using var source = await JetStreamAsync();
 
-        var outcome = await HandOverAsync(
-            [("Kind", "nats"), ("Url", nats.Url), ("Subject", "orders.>"), ("Stream", "ORDERS"), ("Start", "All")],
-            async (_, json) => (await js.PublishAsync("orders.new", Encoding.UTF8.GetBytes(json))).EnsureSuccess());
+        var outcome = await HandOverAsync(source, how);
 
         Assert.Equal(Numbers(outcome.Published), outcome.Kept);
         Assert.Empty(outcome.Gaps);
     }
 
-    [Fact]
-    public async Task A_Redis_stream_feed_continues_after_the_last_kept_id_with_no_duplicate_no_hole_and_no_gap()
+    [Theory]
+    [InlineData(HandOver.Kill)]
+    [InlineData(HandOver.KillWhileAppendsWait)]
+    [InlineData(HandOver.Clean)]
+    public async Task A_Redis_stream_feed_continues_after_the_last_kept_id_with_no_duplicate_no_hole_and_no_gap(HandOver how)
     {
-        await using var redis = await ThrowawayBroker.RedisAsync();
-        await using var client = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port}");
+        await using var source = await RedisAsync(("Stream", "orders"), ("Start", "All"));
 
-        var outcome = await HandOverAsync(
-            [("Kind", "redis"), ("Url", redis.Url), ("Stream", "orders"), ("Start", "All")],
-            (_, json) => client.GetDatabase().StreamAddAsync("orders", "data", json));
+        var outcome = await HandOverAsync(source, how);
 
         Assert.Equal(Numbers(outcome.Published), outcome.Kept);
         Assert.Empty(outcome.Gaps);
     }
 
-    [Fact]
-    public async Task An_MQTT_QoS_1_feed_takes_up_its_session_on_the_other_instance_with_no_hole_and_no_gap()
+    [Theory]
+    [InlineData(HandOver.Kill)]
+    [InlineData(HandOver.KillWhileAppendsWait)]
+    public async Task An_MQTT_QoS_1_feed_takes_up_its_session_on_the_other_instance_with_no_hole_and_no_gap(HandOver how)
     {
-        await using var mosquitto = await ThrowawayBroker.MosquittoAsync();
-        using var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).Build());
+        await using var source = await MqttAsync(qos: 1);
 
-        var outcome = await HandOverAsync(
-            [("Kind", "mqtt"), ("Url", mosquitto.Url), ("Topic", "orders/#"), ("Qos", "1")],
-            (_, json) => client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("orders/new").WithPayload(json)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()));
+        var outcome = await HandOverAsync(source, how);
 
         // At least once: what the killed producer kept but had not yet acknowledged comes again, so a number may repeat
         // (at most the broker's window of unacknowledged messages); none is missing.
-        Assert.Equal(Numbers(outcome.Published), outcome.Kept.Distinct());
-        Assert.True(outcome.Kept.Count - outcome.Published <= 256, $"{outcome.Kept.Count - outcome.Published} repeated");
-        Assert.Empty(outcome.Gaps);
-    }
-
-    [Theory]
-    [InlineData(HandOver.KillWhileAppendsWait)]
-    [InlineData(HandOver.Clean)]
-    public async Task A_JetStream_feed_loses_and_repeats_nothing_when_its_producer_dies_with_uncommitted_messages_or_hands_over_cleanly(HandOver how)
-    {
-        await using var nats = await ThrowawayBroker.NatsAsync();
-        await using var client = new NatsConnection(new NatsOpts { Url = nats.Url });
-        var js = new NatsJSContext(client);
-        await js.CreateStreamAsync(new StreamConfig("ORDERS", ["orders.>"]));
-
-        var outcome = await HandOverAsync(
-            [("Kind", "nats"), ("Url", nats.Url), ("Subject", "orders.>"), ("Stream", "ORDERS"), ("Start", "All")],
-            async (_, json) => (await js.PublishAsync("orders.new", Encoding.UTF8.GetBytes(json))).EnsureSuccess(),
-            how);
-
-        Assert.Equal(Numbers(outcome.Published), outcome.Kept);
-        Assert.Empty(outcome.Gaps);
-    }
-
-    [Theory]
-    [InlineData(HandOver.KillWhileAppendsWait)]
-    [InlineData(HandOver.Clean)]
-    public async Task A_Redis_stream_feed_loses_and_repeats_nothing_when_its_producer_dies_with_uncommitted_messages_or_hands_over_cleanly(HandOver how)
-    {
-        await using var redis = await ThrowawayBroker.RedisAsync();
-        await using var client = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port}");
-
-        var outcome = await HandOverAsync(
-            [("Kind", "redis"), ("Url", redis.Url), ("Stream", "orders"), ("Start", "All")],
-            (_, json) => client.GetDatabase().StreamAddAsync("orders", "data", json),
-            how);
-
-        Assert.Equal(Numbers(outcome.Published), outcome.Kept);
-        Assert.Empty(outcome.Gaps);
-    }
-
-    [Fact]
-    public async Task An_MQTT_QoS_1_feed_whose_producer_dies_with_uncommitted_messages_gets_them_from_the_broker()
-    {
-        await using var mosquitto = await ThrowawayBroker.MosquittoAsync();
-        using var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).Build());
-
-        var outcome = await HandOverAsync(
-            [("Kind", "mqtt"), ("Url", mosquitto.Url), ("Topic", "orders/#"), ("Qos", "1")],
-            (_, json) => client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("orders/new").WithPayload(json)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()),
-            HandOver.KillWhileAppendsWait);
-
         Assert.Equal(Numbers(outcome.Published), outcome.Kept.Distinct().Order());
+        Assert.True(outcome.Kept.Count - outcome.Published <= 256, $"{outcome.Kept.Count - outcome.Published} repeated");
         Assert.Empty(outcome.Gaps);
     }
 
     [Fact]
     public async Task An_MQTT_QoS_1_feed_handed_over_cleanly_loses_and_repeats_nothing()
     {
-        await using var mosquitto = await ThrowawayBroker.MosquittoAsync();
-        using var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).Build());
+        await using var source = await MqttAsync(qos: 1);
 
-        var outcome = await HandOverAsync(
-            [("Kind", "mqtt"), ("Url", mosquitto.Url), ("Topic", "orders/#"), ("Qos", "1")],
-            (_, json) => client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("orders/new").WithPayload(json)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()),
-            HandOver.Clean);
+        var outcome = await HandOverAsync(source, HandOver.Clean);
 
         Assert.Equal(Numbers(outcome.Published), outcome.Kept);
         Assert.Empty(outcome.Gaps);
     }
 
-    [Fact]
-    public async Task A_core_NATS_feed_which_cannot_replay_marks_the_handover_with_a_gap_record()
+    [Theory]
+    [InlineData("nats")]
+    [InlineData("redis")]
+    [InlineData("mqtt")]
+    public async Task A_feed_whose_source_cannot_replay_marks_the_handover_with_a_gap_record(string kind)
     {
-        await using var nats = await ThrowawayBroker.NatsAsync();
-        await using var client = new NatsConnection(new NatsOpts { Url = nats.Url });
+        await using var source = kind switch
+        {
+            "nats" => await CoreNatsAsync(),
+            "redis" => await RedisAsync(("Channel", "orders.*")),
+            _ => await MqttAsync(qos: 0),
+        };
 
-        var outcome = await HandOverAsync(
-            [("Kind", "nats"), ("Url", nats.Url), ("Subject", "orders.>")],
-            (_, json) => client.PublishAsync("orders.new", Encoding.UTF8.GetBytes(json)).AsTask());
+        var outcome = await HandOverAsync(source, HandOver.Kill);
 
-        var gap = Assert.Single(outcome.Gaps);
-        Assert.Contains("changed producer", gap, StringComparison.Ordinal);
+        Assert.Contains("changed producer", Assert.Single(outcome.Gaps), StringComparison.Ordinal);
         Assert.Equal(outcome.Kept.Order(), outcome.Kept.Distinct());
     }
 
-    [Fact]
-    public async Task A_Redis_channel_feed_which_cannot_replay_marks_the_handover_with_a_gap_record()
+    private static async Task<Source> JetStreamAsync()
     {
-        await using var redis = await ThrowawayBroker.RedisAsync();
-        await using var client = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port}");
-
-        var outcome = await HandOverAsync(
-            [("Kind", "redis"), ("Url", redis.Url), ("Channel", "orders.*")],
-            (_, json) => client.GetSubscriber().PublishAsync(RedisChannel.Literal("orders.new"), json));
-
-        Assert.Contains("changed producer", Assert.Single(outcome.Gaps), StringComparison.Ordinal);
+        var nats = await ThrowawayBroker.NatsAsync();
+        var client = new NatsConnection(new NatsOpts { Url = nats.Url });
+        var js = new NatsJSContext(client);
+        await js.CreateStreamAsync(new StreamConfig("ORDERS", ["orders.>"]));
+        return new Source(
+            [("Kind", "nats"), ("Url", nats.Url), ("Subject", "orders.>"), ("Stream", "ORDERS"), ("Start", "All")],
+            async json => (await js.PublishAsync("orders.new", Encoding.UTF8.GetBytes(json))).EnsureSuccess(),
+            [client, nats]);
     }
 
-    [Fact]
-    public async Task An_MQTT_QoS_0_feed_which_keeps_no_session_marks_the_handover_with_a_gap_record()
+    private static async Task<Source> CoreNatsAsync()
     {
-        await using var mosquitto = await ThrowawayBroker.MosquittoAsync();
-        using var client = new MqttClientFactory().CreateMqttClient();
+        var nats = await ThrowawayBroker.NatsAsync();
+        var client = new NatsConnection(new NatsOpts { Url = nats.Url });
+        return new Source(
+            [("Kind", "nats"), ("Url", nats.Url), ("Subject", "orders.>")],
+            json => client.PublishAsync("orders.new", Encoding.UTF8.GetBytes(json)).AsTask(),
+            [client, nats]);
+    }
+
+    private static async Task<Source> RedisAsync(params (string, string)[] reads)
+    {
+        var redis = await ThrowawayBroker.RedisAsync();
+        var client = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port}");
+        var database = client.GetDatabase();
+        return new Source(
+            [("Kind", "redis"), ("Url", redis.Url), .. reads],
+            json => reads[0].Item1 == "Stream" ? database.StreamAddAsync("orders", "data", json) : client.GetSubscriber().PublishAsync(RedisChannel.Literal("orders.new"), json),
+            [client, redis]);
+    }
+
+    private static async Task<Source> MqttAsync(int qos)
+    {
+        var mosquitto = await ThrowawayBroker.MosquittoAsync();
+        var client = new MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).Build());
-
-        var outcome = await HandOverAsync(
-            [("Kind", "mqtt"), ("Url", mosquitto.Url), ("Topic", "orders/#"), ("Qos", "0")],
-            (_, json) => client.PublishStringAsync("orders/new", json));
-
-        Assert.Contains("changed producer", Assert.Single(outcome.Gaps), StringComparison.Ordinal);
+        var level = qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce;
+        return new Source(
+            [("Kind", "mqtt"), ("Url", mosquitto.Url), ("Topic", "orders/#"), ("Qos", $"{qos}")],
+            json => client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("orders/new").WithPayload(json).WithQualityOfServiceLevel(level).Build()),
+            [new Disposal(client.Dispose), mosquitto]);
     }
 
     private static IEnumerable<long> Numbers(long last)
@@ -197,11 +155,11 @@ public sealed class BrokerHandoverTests(PostgresFixture postgres)
     // leaves) while messages keep coming; B takes over. Returns every number the log kept, in order, and the gap records
     // its reader on B was sent. With HandOver.KillWhileAppendsWait, A's appends wait on a lock this test holds on the
     // feed's row, so A dies with messages it read from the source but never committed.
-    private async Task<HandOverOutcome> HandOverAsync((string Key, string Value)[] feed, Func<long, string, Task> publish, HandOver how = HandOver.Kill)
+    private async Task<HandOverOutcome> HandOverAsync(Source source, HandOver how)
     {
         var token = TestTimeouts.TestToken();
         var schema = PostgresFixture.NewSchema();
-        var settings = postgres.Settings(schema, [("Feeds:100:Name", Feed), ("Feeds:100:Linger", "00:00:00"), .. feed.Select(f => ($"Feeds:100:{f.Key}", (string?)f.Value))]);
+        var settings = postgres.Settings(schema, [("Feeds:100:Name", Feed), ("Feeds:100:Linger", "00:00:00"), .. source.Feed.Select(f => ($"Feeds:100:{f.Key}", (string?)f.Value))]);
         await using var a = await AppProcess.StartAsync(settings, token);
         using var readerOfA = new HttpClient { BaseAddress = a.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         var streamOfA = await readerOfA.OpenStreamAsync($"/api/stream?feeds={Feed}", token);
@@ -209,7 +167,7 @@ public sealed class BrokerHandoverTests(PostgresFixture postgres)
         await ReadUntilAsync(linesOfA, r => Status(r) == "connected", token);
         Assert.True(await a.ProducesAsync(Feed, token), a.Log);
 
-        await using var publisher = new NumberedPublisher(publish);
+        await using var publisher = new NumberedPublisher(source.Publish);
         await publisher.WaitForMoreAsync(100);
         await using var b = await LoopbackApp.StartAsync(settings, cancellationToken: token);
         using var readerOfB = new HttpClient { BaseAddress = b.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
@@ -302,6 +260,27 @@ public sealed class BrokerHandoverTests(PostgresFixture postgres)
     }
 
     private sealed record HandOverOutcome(long Published, List<long> Kept, List<string> Gaps);
+
+    // A broker of the test's own, the feed's settings for it, and a publisher to it; disposing stops them.
+    private sealed record Source((string Key, string Value)[] Feed, Func<string, Task> Publish, IAsyncDisposable[] Owned) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var owned in Owned)
+            {
+                await owned.DisposeAsync();
+            }
+        }
+    }
+
+    private sealed class Disposal(Action dispose) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
 
     public enum HandOver
     {

@@ -39,25 +39,25 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
     public async Task Messages_on_a_topic_filter_become_items_on_either_protocol_and_QoS(string version, int qos)
     {
         await using var items = Feed(new() { Topic = "sensors/+/temp", MqttVersion = version, Qos = qos }).GetAsyncEnumerator();
-        Assert.Equal(UpstreamStatus.Connected, Assert.IsType<UpstreamStatus>(await NextAsync(items)).Status);
+        Assert.Equal(UpstreamStatus.Connected, Assert.IsType<UpstreamStatus>(await items.NextAsync()).Status);
 
         await PublishAsync("sensors/kitchen/temp", """{"c":21.5}""");
         await PublishAsync("sensors/kitchen/humidity", "40");
         await PublishAsync("sensors/hall/temp", "cold");
 
-        Assert.Equal(21.5, Assert.IsType<JsonElement>(await NextAsync(items)).GetProperty("c").GetDouble());
-        Assert.Equal("cold", await NextAsync(items));
+        Assert.Equal(21.5, Assert.IsType<JsonElement>(await items.NextAsync()).GetProperty("c").GetDouble());
+        Assert.Equal("cold", await items.NextAsync());
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task An_envelope_names_the_topic_and_carries_MQTT_5_user_properties()
     {
         await using var items = Feed(new() { Topic = "sensors/#", Envelope = true }).GetAsyncEnumerator();
-        await NextAsync(items);
+        await items.NextAsync();
 
         await _publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("sensors/a").WithPayload("7").WithUserProperty("unit", "C"u8.ToArray()).Build());
 
-        var envelope = Assert.IsType<JsonElement>(await NextAsync(items));
+        var envelope = Assert.IsType<JsonElement>(await items.NextAsync());
         Assert.Equal("sensors/a", envelope.GetProperty("topic").GetString());
         Assert.Equal(7, envelope.GetProperty("payload").GetInt32());
         Assert.Equal("C", envelope.GetProperty("headers").GetProperty("unit").GetString());
@@ -70,9 +70,9 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
         using (var stop = new CancellationTokenSource())
         {
             await using var first = Feed(settings, stop.Token).GetAsyncEnumerator();
-            await NextAsync(first);
+            await first.NextAsync();
             await PublishAsync("orders/1", "one");
-            Assert.Equal("one", await NextAsync(first));
+            Assert.Equal("one", await first.NextAsync());
             await stop.CancelAsync();
         }
 
@@ -80,8 +80,8 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
         await PublishAsync("orders/2", "two while stopped");
 
         await using var again = Feed(settings).GetAsyncEnumerator();
-        await NextAsync(again);
-        Assert.Equal("two while stopped", await NextAsync(again));
+        await again.NextAsync();
+        Assert.Equal("two while stopped", await again.NextAsync());
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
@@ -99,31 +99,31 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
     public async Task A_killed_server_is_reported_and_the_feed_reconnects_when_it_is_back()
     {
         await using var items = Feed(new() { Topic = "ticks", Qos = 0 }).GetAsyncEnumerator();
-        await NextAsync(items);
+        await items.NextAsync();
 
         await _server.KillAsync();
-        Assert.Equal(UpstreamStatus.Disconnected, Assert.IsType<UpstreamStatus>(await NextAsync(items)).Status);
+        Assert.Equal(UpstreamStatus.Disconnected, Assert.IsType<UpstreamStatus>(await items.NextAsync()).Status);
         await _server.StartAsync();
-        await SkipUntilAsync(items, i => i is UpstreamStatus { Status: UpstreamStatus.Connected });
+        await items.SkipUntilAsync(i => i is UpstreamStatus { Status: UpstreamStatus.Connected });
         using var publisher = await ConnectPublisherAsync();
         await publisher.PublishStringAsync("ticks", "after");
 
-        Assert.Equal("after", await NextAsync(items));
+        Assert.Equal("after", await items.NextAsync());
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task A_session_the_broker_lost_is_reported_as_missed_messages()
     {
         await using var items = Feed(new() { Topic = "ticks" }).GetAsyncEnumerator();
-        await NextAsync(items);
+        await items.NextAsync();
         await PublishAsync("ticks", "kept");
-        Assert.Equal("kept", await NextAsync(items));
+        Assert.Equal("kept", await items.NextAsync());
 
         // This broker keeps sessions in memory only: a restart loses the feed's session and what it would have queued.
         await _server.KillAsync();
         await _server.StartAsync();
 
-        var missed = (UpstreamStatus)await SkipUntilAsync(items, i => i is UpstreamStatus { Status: UpstreamStatus.Missed });
+        var missed = (UpstreamStatus)await items.SkipUntilAsync(i => i is UpstreamStatus { Status: UpstreamStatus.Missed });
         Assert.Contains("kept no session", missed.Message, StringComparison.Ordinal);
     }
 
@@ -134,17 +134,17 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
         using (var stop = new CancellationTokenSource())
         {
             await using var first = TestCatalogs.Create(_stats, feed).ReadFromAsync(feed, null, stop.Token).GetAsyncEnumerator();
-            await NextAsync(first);
+            await first.NextAsync();
             await PublishAsync("orders/1", "kept but never acknowledged");
-            var item = Assert.IsType<SourcedItem>(await NextAsync(first));
+            var item = Assert.IsType<SourcedItem>(await first.NextAsync());
             Assert.Equal("kept but never acknowledged", item.Data);
             await stop.CancelAsync();
         }
 
         await TestTimeouts.WaitUntilAsync(() => _server.ClientConnections() == 1);
         await using var again = TestCatalogs.Create(_stats, feed).ReadFromAsync(feed, null, TestTimeouts.TestToken()).GetAsyncEnumerator();
-        await NextAsync(again);
-        var redelivered = Assert.IsType<SourcedItem>(await NextAsync(again));
+        await again.NextAsync();
+        var redelivered = Assert.IsType<SourcedItem>(await again.NextAsync());
         await redelivered.AcknowledgeAsync();
 
         Assert.Equal("kept but never acknowledged", redelivered.Data);
@@ -158,7 +158,7 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         await using (var items = Feed(new() { Topic = "flood", Qos = qos }, stop.Token).GetAsyncEnumerator())
         {
-            await NextAsync(items);
+            await items.NextAsync();
             var level = qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce;
             for (var i = 0; i < 2000; i++)
             {
@@ -175,7 +175,7 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
     public async Task QoS_0_messages_that_come_faster_than_the_feed_keeps_them_are_dropped_and_reported()
     {
         await using var items = Feed(new() { Topic = "flood", Qos = 0 }).GetAsyncEnumerator();
-        await NextAsync(items);
+        await items.NextAsync();
         // 24 MB while the feed is not read: more than the 16 MiB it holds for QoS 0.
         var payload = new string('x', 20_000);
         for (var i = 0; i < 1200; i++)
@@ -183,7 +183,7 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
             await _publisher.PublishStringAsync("flood", payload);
         }
 
-        var missed = (UpstreamStatus)await SkipUntilAsync(items, i => i is UpstreamStatus { Status: UpstreamStatus.Missed });
+        var missed = (UpstreamStatus)await items.SkipUntilAsync(i => i is UpstreamStatus { Status: UpstreamStatus.Missed });
 
         Assert.Matches("^[0-9]+ QoS 0 messages on flood came faster than the feed could keep them and were dropped$", missed.Message);
     }
@@ -194,7 +194,7 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         await using (var items = Feed(new() { Topic = "ticks" }, stop.Token).GetAsyncEnumerator())
         {
-            await NextAsync(items);
+            await items.NextAsync();
             Assert.Equal(2, _server.ClientConnections());
             await stop.CancelAsync();
         }
@@ -231,21 +231,4 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
         return settings;
     }
 
-    private static async Task<object> NextAsync(IAsyncEnumerator<object> items)
-    {
-        Assert.True(await items.MoveNextAsync().AsTask().DefaultTimeout());
-        return items.Current;
-    }
-
-    private static async Task<object> SkipUntilAsync(IAsyncEnumerator<object> items, Func<object, bool> match)
-    {
-        while (true)
-        {
-            var item = await NextAsync(items);
-            if (match(item))
-            {
-                return item;
-            }
-        }
-    }
 }

@@ -36,25 +36,25 @@ public sealed class NatsUpstreamTests : IAsyncLifetime
     public async Task Core_subject_messages_under_a_wildcard_become_items_JSON_when_they_parse_and_text_otherwise()
     {
         await using var items = Feed(new() { Subject = "orders.>" }).GetAsyncEnumerator();
-        Assert.Equal(UpstreamStatus.Connected, Assert.IsType<UpstreamStatus>(await NextAsync(items)).Status);
+        Assert.Equal(UpstreamStatus.Connected, Assert.IsType<UpstreamStatus>(await items.NextAsync()).Status);
 
         await _publisher.PublishAsync("orders.eu.new", Encoding.UTF8.GetBytes("""{"id":1}"""));
         await _publisher.PublishAsync("other.thing", Encoding.UTF8.GetBytes("not for us"));
         await _publisher.PublishAsync("orders.us", Encoding.UTF8.GetBytes("plain words"));
 
-        Assert.Equal(1, Assert.IsType<JsonElement>(await NextAsync(items)).GetProperty("id").GetInt32());
-        Assert.Equal("plain words", await NextAsync(items));
+        Assert.Equal(1, Assert.IsType<JsonElement>(await items.NextAsync()).GetProperty("id").GetInt32());
+        Assert.Equal("plain words", await items.NextAsync());
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
     public async Task An_envelope_names_the_subject_and_carries_the_headers_with_the_payload()
     {
         await using var items = Feed(new() { Subject = "orders.*", Envelope = true }).GetAsyncEnumerator();
-        await NextAsync(items);
+        await items.NextAsync();
 
         await _publisher.PublishAsync("orders.eu", Encoding.UTF8.GetBytes("42"), headers: new NatsHeaders { ["trace"] = "abc", ["tag"] = new(["a", "b"]) });
 
-        var envelope = Assert.IsType<JsonElement>(await NextAsync(items));
+        var envelope = Assert.IsType<JsonElement>(await items.NextAsync());
         Assert.Equal("orders.eu", envelope.GetProperty("subject").GetString());
         Assert.Equal(42, envelope.GetProperty("payload").GetInt32());
         Assert.Equal("abc", envelope.GetProperty("headers").GetProperty("trace").GetString());
@@ -76,15 +76,15 @@ public sealed class NatsUpstreamTests : IAsyncLifetime
         }
 
         await using var items = Feed(new() { Subject = "orders.>", Stream = "ORDERS", Start = start }).GetAsyncEnumerator();
-        await NextAsync(items);
+        await items.NextAsync();
         var seen = new List<int>();
         foreach (var _ in first)
         {
-            seen.Add(Assert.IsType<JsonElement>(await NextAsync(items)).GetProperty("n").GetInt32());
+            seen.Add(Assert.IsType<JsonElement>(await items.NextAsync()).GetProperty("n").GetInt32());
         }
 
         (await js.PublishAsync("orders.4", Encoding.UTF8.GetBytes("""{"n":4}"""))).EnsureSuccess();
-        seen.Add(Assert.IsType<JsonElement>(await NextAsync(items)).GetProperty("n").GetInt32());
+        seen.Add(Assert.IsType<JsonElement>(await items.NextAsync()).GetProperty("n").GetInt32());
 
         Assert.Equal([.. first, 4], seen);
     }
@@ -159,17 +159,17 @@ public sealed class NatsUpstreamTests : IAsyncLifetime
     public async Task A_killed_server_is_reported_and_the_feed_reconnects_when_it_is_back()
     {
         await using var items = Feed(new() { Subject = "ticks" }).GetAsyncEnumerator();
-        await NextAsync(items);
+        await items.NextAsync();
 
         await _server.KillAsync();
-        Assert.Equal(UpstreamStatus.Disconnected, Assert.IsType<UpstreamStatus>(await NextAsync(items)).Status);
+        Assert.Equal(UpstreamStatus.Disconnected, Assert.IsType<UpstreamStatus>(await items.NextAsync()).Status);
         await _server.StartAsync();
         await using var publisher = new NatsConnection(new NatsOpts { Url = _server.Url });
-        var connected = await SkipUntilAsync(items, i => i is UpstreamStatus { Status: UpstreamStatus.Connected });
+        var connected = await items.SkipUntilAsync(i => i is UpstreamStatus { Status: UpstreamStatus.Connected });
         await publisher.PublishAsync("ticks", Encoding.UTF8.GetBytes("after"));
 
         Assert.Contains("nats://127.0.0.1", ((UpstreamStatus)connected).Message, StringComparison.Ordinal);
-        Assert.Equal("after", await NextAsync(items));
+        Assert.Equal("after", await items.NextAsync());
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
@@ -178,7 +178,7 @@ public sealed class NatsUpstreamTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         await using (var items = Feed(new() { Subject = "ticks" }, stop.Token).GetAsyncEnumerator())
         {
-            await NextAsync(items);
+            await items.NextAsync();
             Assert.Equal(1, _server.ClientConnections() - 1);
             await stop.CancelAsync();
         }
@@ -203,21 +203,4 @@ public sealed class NatsUpstreamTests : IAsyncLifetime
         return settings;
     }
 
-    private static async Task<object> NextAsync(IAsyncEnumerator<object> items)
-    {
-        Assert.True(await items.MoveNextAsync().AsTask().DefaultTimeout());
-        return items.Current;
-    }
-
-    private static async Task<object> SkipUntilAsync(IAsyncEnumerator<object> items, Func<object, bool> match)
-    {
-        while (true)
-        {
-            var item = await NextAsync(items);
-            if (match(item))
-            {
-                return item;
-            }
-        }
-    }
 }

@@ -44,15 +44,15 @@ public sealed class RedisUpstreamTests : IAsyncLifetime
         }
 
         await using var items = Feed(new() { Stream = "events", Start = start }).GetAsyncEnumerator();
-        Assert.Equal(UpstreamStatus.Connected, Assert.IsType<UpstreamStatus>(await NextAsync(items)).Status);
+        Assert.Equal(UpstreamStatus.Connected, Assert.IsType<UpstreamStatus>(await items.NextAsync()).Status);
         var seen = new List<int>();
         foreach (var _ in first)
         {
-            seen.Add(Assert.IsType<JsonElement>(await NextAsync(items)).GetProperty("n").GetInt32());
+            seen.Add(Assert.IsType<JsonElement>(await items.NextAsync()).GetProperty("n").GetInt32());
         }
 
         await Db.StreamAddAsync("events", "data", """{"n":4}""");
-        seen.Add(Assert.IsType<JsonElement>(await NextAsync(items)).GetProperty("n").GetInt32());
+        seen.Add(Assert.IsType<JsonElement>(await items.NextAsync()).GetProperty("n").GetInt32());
 
         Assert.Equal([.. first, 4], seen);
     }
@@ -76,14 +76,14 @@ public sealed class RedisUpstreamTests : IAsyncLifetime
     public async Task A_channel_pattern_delivers_messages_from_every_matching_channel()
     {
         await using var items = Feed(new() { Channel = "news.*", Envelope = true }).GetAsyncEnumerator();
-        await NextAsync(items);
+        await items.NextAsync();
 
         await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal("news.sport"), "goal");
         await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal("weather"), "rain");
         await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal("news.world"), """{"big":true}""");
 
-        var sport = Assert.IsType<JsonElement>(await NextAsync(items));
-        var world = Assert.IsType<JsonElement>(await NextAsync(items));
+        var sport = Assert.IsType<JsonElement>(await items.NextAsync());
+        var world = Assert.IsType<JsonElement>(await items.NextAsync());
         Assert.Equal(("news.sport", "goal"), (sport.GetProperty("channel").GetString(), sport.GetProperty("payload").GetString()));
         Assert.Equal("news.world", world.GetProperty("channel").GetString());
         Assert.True(world.GetProperty("payload").GetProperty("big").GetBoolean());
@@ -93,7 +93,7 @@ public sealed class RedisUpstreamTests : IAsyncLifetime
     public async Task Channel_messages_arrive_in_the_order_they_were_published()
     {
         await using var items = Feed(new() { Channel = "ticks" }).GetAsyncEnumerator();
-        await NextAsync(items);
+        await items.NextAsync();
         var subscriber = _publisher.GetSubscriber();
         var published = Enumerable.Range(1, 2000).Select(n => subscriber.PublishAsync(RedisChannel.Literal("ticks"), n)).ToList();
         await Task.WhenAll(published);
@@ -101,7 +101,7 @@ public sealed class RedisUpstreamTests : IAsyncLifetime
         var received = new List<int>();
         while (received.Count < 2000)
         {
-            received.Add(Assert.IsType<JsonElement>(await NextAsync(items)).GetInt32());
+            received.Add(Assert.IsType<JsonElement>(await items.NextAsync()).GetInt32());
         }
 
         Assert.Equal(Enumerable.Range(1, 2000), received);
@@ -132,18 +132,18 @@ public sealed class RedisUpstreamTests : IAsyncLifetime
     {
         await Db.StreamAddAsync("events", "data", "before");
         await using var items = Feed(new() { Stream = "events", Start = "All" }).GetAsyncEnumerator();
-        await NextAsync(items);
-        Assert.Equal("before", await NextAsync(items));
+        await items.NextAsync();
+        Assert.Equal("before", await items.NextAsync());
 
         await _server.KillAsync();
-        Assert.Equal(UpstreamStatus.Disconnected, Assert.IsType<UpstreamStatus>(await NextAsync(items)).Status);
+        Assert.Equal(UpstreamStatus.Disconnected, Assert.IsType<UpstreamStatus>(await items.NextAsync()).Status);
         await _server.StartAsync();
         await using var publisher = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { { "127.0.0.1", _server.Port } }, Password = Password });
         // The server came back empty (no persistence): the entry id of 'after' is newer than 'before' all the same.
         await publisher.GetDatabase().StreamAddAsync("events", "data", "after");
 
-        await SkipUntilAsync(items, i => i is UpstreamStatus { Status: UpstreamStatus.Connected });
-        Assert.Equal("after", await NextAsync(items));
+        await items.SkipUntilAsync(i => i is UpstreamStatus { Status: UpstreamStatus.Connected });
+        Assert.Equal("after", await items.NextAsync());
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
@@ -153,7 +153,7 @@ public sealed class RedisUpstreamTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         await using (var items = Feed(new() { Stream = "events" }, cancellationToken: stop.Token).GetAsyncEnumerator())
         {
-            await NextAsync(items);
+            await items.NextAsync();
             Assert.True(_server.ClientConnections() > before);
             await stop.CancelAsync();
         }
@@ -173,21 +173,4 @@ public sealed class RedisUpstreamTests : IAsyncLifetime
         return TestCatalogs.Create(_stats, settings).ReadAsync(settings, CounterOverrides.None, token);
     }
 
-    private static async Task<object> NextAsync(IAsyncEnumerator<object> items)
-    {
-        Assert.True(await items.MoveNextAsync().AsTask().DefaultTimeout());
-        return items.Current;
-    }
-
-    private static async Task<object> SkipUntilAsync(IAsyncEnumerator<object> items, Func<object, bool> match)
-    {
-        while (true)
-        {
-            var item = await NextAsync(items);
-            if (match(item))
-            {
-                return item;
-            }
-        }
-    }
 }
