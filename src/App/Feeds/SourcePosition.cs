@@ -12,16 +12,19 @@ internal static class SourcePosition
     /// <summary>The position as engines keep it.</summary>
     public static string Compose(FeedDefinition feed, string position) => $"{Source(feed)}|{position}";
 
+    /// <summary>As <see cref="Compose(FeedDefinition, string)"/>, with the source worked out once.</summary>
+    public static string Compose(string source, string position) => $"{source}|{position}";
+
     /// <summary>The position within the source, when <paramref name="kept"/> belongs to the feed's source as configured now.</summary>
     public static string? Read(FeedDefinition feed, string? kept)
     {
-        var source = Source(feed);
-        return kept is not null && kept.Length > source.Length + 1 && kept.StartsWith(source, StringComparison.Ordinal) && kept[source.Length] == '|'
-            ? kept[(source.Length + 1)..]
-            : null;
+        // Positions have no '|', names may: the position is what follows the last one.
+        var split = kept?.LastIndexOf('|') ?? -1;
+        return split > 0 && split < kept!.Length - 1 && kept.AsSpan(0, split).SequenceEqual(Source(feed)) ? kept[(split + 1)..] : null;
     }
 
-    private static string Source(FeedDefinition feed)
+    /// <summary>What a kept position of <paramref name="feed"/> starts with.</summary>
+    public static string Source(FeedDefinition feed)
     {
         var endpoint = BrokerEndpoint.For(feed);
         var within = feed.Kind == FeedKind.Mqtt ? MqttUpstream.ClientId(feed) : feed.Stream;

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 
 namespace Tributary.App.Feeds.Upstream;
@@ -21,7 +22,9 @@ internal sealed class DroppingBuffer<T>
     /// <summary>Takes <paramref name="message"/> if there is room; else counts it as dropped.</summary>
     public void Add(T message, long bytes)
     {
-        if (Interlocked.Read(ref _count) >= MaxMessages || Interlocked.Read(ref _bytes) + bytes > MaxBytes || !_messages.Writer.TryWrite((message, bytes)))
+        // An empty buffer takes any message, so one larger than the bound is still read (and reported as oversize).
+        var count = Interlocked.Read(ref _count);
+        if ((count > 0 && (count >= MaxMessages || Interlocked.Read(ref _bytes) + bytes > MaxBytes)) || !_messages.Writer.TryWrite((message, bytes)))
         {
             Interlocked.Increment(ref _dropped);
             return;
@@ -35,9 +38,21 @@ internal sealed class DroppingBuffer<T>
     public void Close(Exception? failure = null) => _messages.Writer.TryComplete(failure);
 
     /// <summary>The next message, and how many were dropped before it.</summary>
+    /// <exception cref="BrokerFailureException">The buffer was closed with it, and everything before is read.</exception>
     public async ValueTask<(T Message, long Dropped)> ReadAsync(CancellationToken cancellationToken)
     {
-        var (message, bytes) = await _messages.Reader.ReadAsync(cancellationToken);
+        (T, long) next;
+        try
+        {
+            next = await _messages.Reader.ReadAsync(cancellationToken);
+        }
+        catch (ChannelClosedException closed) when (closed.InnerException is BrokerFailureException failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+            throw;
+        }
+
+        var (message, bytes) = next;
         Interlocked.Decrement(ref _count);
         Interlocked.Add(ref _bytes, -bytes);
         return (message, Interlocked.Exchange(ref _dropped, 0));

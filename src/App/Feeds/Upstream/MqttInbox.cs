@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -25,6 +26,7 @@ internal sealed class MqttInbox
     private readonly Lock _gate = new();
     private bool _closed;
     private int _count;
+    private int _waitingQoS1;
     private long _bytes;
     private long _dropped;
     private int _handedOut;
@@ -39,7 +41,8 @@ internal sealed class MqttInbox
         {
             lock (_gate)
             {
-                if (_count >= DroppingBuffer<object>.MaxMessages || _bytes + bytes > DroppingBuffer<object>.MaxBytes || !Add(received, bytes))
+                // An empty inbox takes any message, so one larger than the bound is still read (and reported as oversize).
+                if ((_count > 0 && (_count >= DroppingBuffer<object>.MaxMessages || _bytes + bytes > DroppingBuffer<object>.MaxBytes)) || !Add(received, bytes))
                 {
                     _dropped++;
                 }
@@ -55,10 +58,15 @@ internal sealed class MqttInbox
             Task room;
             lock (_gate)
             {
-                if (_count < QoS1Capacity || _closed)
+                // Only QoS 1 messages count here: QoS 0 ones in the inbox are bounded on their own.
+                if (_waitingQoS1 < QoS1Capacity || _closed)
                 {
                     // Once closed, the message is not kept: unacknowledged, it stays with the broker for the next session.
-                    Add(received, bytes);
+                    if (Add(received, bytes))
+                    {
+                        _waitingQoS1++;
+                    }
+
                     return;
                 }
 
@@ -84,14 +92,28 @@ internal sealed class MqttInbox
     }
 
     /// <summary>The next message, and how many QoS 0 messages were dropped before it.</summary>
+    /// <exception cref="BrokerFailureException">The connection dropped, and everything that came before is read.</exception>
     public async ValueTask<(MqttApplicationMessageReceivedEventArgs Message, long Dropped)> ReadAsync(CancellationToken cancellationToken)
     {
-        var (received, bytes) = await _messages.Reader.ReadAsync(cancellationToken);
+        (MqttApplicationMessageReceivedEventArgs, long) next;
+        try
+        {
+            next = await _messages.Reader.ReadAsync(cancellationToken);
+        }
+        catch (ChannelClosedException closed) when (closed.InnerException is BrokerFailureException lost)
+        {
+            ExceptionDispatchInfo.Throw(lost);
+            throw;
+        }
+
+        var (received, bytes) = next;
         lock (_gate)
         {
             _count--;
             _bytes -= bytes;
-            _handedOut += received.AutoAcknowledge ? 0 : 1;
+            var acknowledged = !received.AutoAcknowledge;
+            _handedOut += acknowledged ? 1 : 0;
+            _waitingQoS1 -= acknowledged ? 1 : 0;
             _room.TrySetResult();
             _room = NewSignal();
             var dropped = _dropped;

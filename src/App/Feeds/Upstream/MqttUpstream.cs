@@ -71,7 +71,7 @@ internal static class MqttUpstream
         try
         {
             using var timeout = new CancellationTokenSource(DisconnectTimeout);
-            await client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token);
+            await client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token).WaitAsync(DisconnectTimeout);
         }
 #pragma warning disable CA1031 // The session is over either way; a failed DISCONNECT must not hide why it ended.
         catch (Exception)

@@ -107,7 +107,7 @@ internal static class NatsUpstream
         var kept = connection.Position is { } position && ulong.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var at) ? at : (ulong?)null;
         var (first, last) = await SequencesAsync(js, stream, cancellationToken);
         // Start is resolved to a sequence before readers are told the feed is connected, so what is published from then on
-        // is read, and Last is the last message at that moment.
+        // is read. Last is left to the server, which knows the last message on the subject: one published meanwhile is it.
         var after = kept ?? StartAfter(feed.Start ?? "New", first, last);
         await connection.ConnectedAsync();
         if (kept is { } beyond && last < beyond)
@@ -141,12 +141,12 @@ internal static class NatsUpstream
 
     private static string Sequence(ulong sequence) => sequence.ToString(CultureInfo.InvariantCulture);
 
-    // The sequence to read after; null for a start time, which the server resolves.
+    // The sequence to read after; null for Last and a start time, which the server resolves.
     private static ulong? StartAfter(string start, ulong first, ulong last) => start switch
     {
         "New" => last,
-        "Last" => last == 0 ? 0 : last - 1,
         "All" => first == 0 ? 0 : first - 1,
+        "Last" => null,
         _ when BrokerFeedValidator.TryParseStartTime(start, out _) => null,
         _ => ulong.Parse(start, CultureInfo.InvariantCulture) - 1,
     };
@@ -171,8 +171,8 @@ internal static class NatsUpstream
     private static NatsJSOrderedConsumerOpts ConsumerOptions(FeedDefinition feed, ulong? after)
     {
         var options = NatsJSOrderedConsumerOpts.Default with { FilterSubjects = [feed.Subject!] };
-        return after is { } sequence
-            ? options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = sequence + 1 }
+        return after is { } sequence ? options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = sequence + 1 }
+            : feed.Start == "Last" ? options with { DeliverPolicy = ConsumerConfigDeliverPolicy.Last }
             : options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = StartTime(feed) };
     }
 

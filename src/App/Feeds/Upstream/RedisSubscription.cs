@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using StackExchange.Redis;
 
 namespace Tributary.App.Feeds.Upstream;
@@ -76,9 +75,11 @@ internal sealed class RedisSubscription : IAsyncDisposable
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
-        catch (ChannelClosedException)
+#pragma warning disable CA1031 // Whatever ended the client's queue ends the session, told to the reader, not thrown here.
+        catch (Exception failure)
+#pragma warning restore CA1031
         {
-            // Unsubscribed by the server or the client.
+            _messages.Close(new BrokerFailureException("the server ended the subscription", failure));
         }
     }
 }

@@ -18,6 +18,7 @@ internal sealed class UpstreamConnection(
     CancellationToken feedStopping)
 {
     private long? _connectedAt;
+    private string? _source;
 
     public FeedDefinition Feed { get; } = feed;
 
@@ -69,7 +70,8 @@ internal sealed class UpstreamConnection(
             Position = position;
         }
 
-        return EmitAsync(new SourcedItem(data, position is null ? null : SourcePosition.Compose(Feed, position), acknowledge));
+        var kept = position is null ? null : SourcePosition.Compose(_source ??= SourcePosition.Source(Feed), position);
+        return EmitAsync(new SourcedItem(data, kept, acknowledge));
     }
 
     public ValueTask ConnectedAsync()

@@ -60,6 +60,7 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
             var gap = ContinuesExactly(head) ? null
                 : head.Producer is { } previous ? TakeOverNote(previous)
                 : handedOver && head.LastSequence > 0 ? HandOverNote()
+                : SourceChanged(head) ? SourceChangedNote()
                 : null;
             using var flush = new CancellationTokenSource();
             using var grace = stop.Register(() => flush.CancelAfter(FlushGrace));
@@ -82,6 +83,13 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
     // session the broker kept): nothing is missing, so no gap is announced. With no position yet, the last producer
     // never kept an item from it (or kept one from a source the feed no longer reads), and what was sent meanwhile may be lost.
     private bool ContinuesExactly(PostgresFeedHead head) => feed.ResumesWithoutLoss && SourcePosition.Read(feed, head.SourcePosition) is not null;
+
+    // The kept position is from a source the feed no longer reads (its settings changed): it starts again from Start.
+    private bool SourceChanged(PostgresFeedHead head) =>
+        head.SourcePosition is not null && head.LastSequence > 0 && !(feed.ResumesWithoutLoss && SourcePosition.Read(feed, head.SourcePosition) is not null);
+
+    private string SourceChangedNote() =>
+        $"Feed '{feed.Name}' now reads another source than the one its last items came from, so it starts there afresh: items may be missing or repeated here.";
 
     // A clean handover still loses what the source sent between the old producer's stop and this one's start.
     private string HandOverNote() =>

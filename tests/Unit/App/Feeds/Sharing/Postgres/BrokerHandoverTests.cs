@@ -98,6 +98,44 @@ public sealed class BrokerHandoverTests(PostgresFixture postgres)
         Assert.Equal(outcome.Kept.Order(), outcome.Kept.Distinct());
     }
 
+    [Fact]
+    public async Task A_feed_whose_settings_now_name_another_stream_starts_there_afresh_with_a_gap_record()
+    {
+        var token = TestTimeouts.TestToken();
+        await using var nats = await ThrowawayBroker.NatsAsync();
+        await using var client = new NatsConnection(new NatsOpts { Url = nats.Url });
+        var js = new NatsJSContext(client);
+        await js.CreateStreamAsync(new StreamConfig("ORDERS", ["orders.>"]), token);
+        await js.CreateStreamAsync(new StreamConfig("OTHER", ["other.>"]), token);
+        for (var n = 1; n <= 3; n++)
+        {
+            (await js.PublishAsync("orders.x", Encoding.UTF8.GetBytes($$"""{"n":{{n}}}"""), cancellationToken: token)).EnsureSuccess();
+            (await js.PublishAsync("other.x", Encoding.UTF8.GetBytes($$"""{"n":{{n + 100}}}"""), cancellationToken: token)).EnsureSuccess();
+        }
+
+        var schema = PostgresFixture.NewSchema();
+        (string, string?)[] feed = [("Feeds:100:Name", Feed), ("Feeds:100:Kind", "nats"), ("Feeds:100:Url", nats.Url), ("Feeds:100:Start", "All")];
+        await using (var before = await LoopbackApp.StartAsync(postgres.Settings(schema, [.. feed, ("Feeds:100:Subject", "orders.>"), ("Feeds:100:Stream", "ORDERS")]), cancellationToken: token))
+        {
+            using var reader = new HttpClient { BaseAddress = before.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+            using var stream = await reader.OpenStreamAsync($"/api/stream?feeds={Feed}", token);
+            await WaitForLogAsync(schema, 3);
+        }
+
+        await using var after = await LoopbackApp.StartAsync(postgres.Settings(schema, [.. feed, ("Feeds:100:Subject", "other.>"), ("Feeds:100:Stream", "OTHER")]), cancellationToken: token);
+        using (var reader = new HttpClient { BaseAddress = after.BaseAddress, Timeout = Timeout.InfiniteTimeSpan })
+        using (var stream = await reader.OpenStreamAsync($"/api/stream?feeds={Feed}", token))
+        {
+            await WaitForLogAsync(schema, 103);
+        }
+
+        var kept = await WaitForLogAsync(schema, 103);
+
+        Assert.Equal([1, 2, 3, 101, 102, 103], kept);
+        var gap = (string?)await postgres.ScalarAsync($"select gap from {schema}.items where feed = '{Feed}' and gap is not null", token);
+        Assert.Contains("now reads another source", gap, StringComparison.Ordinal);
+    }
+
     private static async Task<Source> JetStreamAsync()
     {
         var nats = await ThrowawayBroker.NatsAsync();
@@ -219,8 +257,9 @@ public sealed class BrokerHandoverTests(PostgresFixture postgres)
         List<long> kept = [];
         await TestTimeouts.WaitUntilAsync(async () =>
         {
-            var rows = (string?)await postgres.ScalarAsync(
-                $"select string_agg(data, E'\\n' order by seq) from {schema}.items where feed = '{Feed}' and kind = 0", CancellationToken.None) ?? "";
+            // No row yet is NULL.
+            var rows = await postgres.ScalarAsync(
+                $"select string_agg(data, E'\\n' order by seq) from {schema}.items where feed = '{Feed}' and kind = 0", CancellationToken.None) as string ?? "";
             kept = [.. rows.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => JsonDocument.Parse(r).RootElement.GetProperty("n").GetInt64())];
             return kept.Contains(last);
         });

@@ -102,7 +102,8 @@ public sealed class MqttUpstreamTests : IAsyncLifetime
         await items.NextAsync();
 
         await _server.KillAsync();
-        Assert.Equal(UpstreamStatus.Disconnected, Assert.IsType<UpstreamStatus>(await items.NextAsync()).Status);
+        var down = Assert.IsType<UpstreamStatus>(await items.NextAsync());
+        Assert.Equal((UpstreamStatus.Disconnected, "the connection to the server was lost"), (down.Status, down.Message));
         await _server.StartAsync();
         await items.SkipUntilAsync(i => i is UpstreamStatus { Status: UpstreamStatus.Connected });
         using var publisher = await ConnectPublisherAsync();

@@ -162,7 +162,8 @@ public sealed class NatsUpstreamTests : IAsyncLifetime
         await items.NextAsync();
 
         await _server.KillAsync();
-        Assert.Equal(UpstreamStatus.Disconnected, Assert.IsType<UpstreamStatus>(await items.NextAsync()).Status);
+        var down = Assert.IsType<UpstreamStatus>(await items.NextAsync());
+        Assert.Equal((UpstreamStatus.Disconnected, "the connection to the server was lost"), (down.Status, down.Message));
         await _server.StartAsync();
         await using var publisher = new NatsConnection(new NatsOpts { Url = _server.Url });
         var connected = await items.SkipUntilAsync(i => i is UpstreamStatus { Status: UpstreamStatus.Connected });

@@ -136,7 +136,8 @@ public sealed class RedisUpstreamTests : IAsyncLifetime
         Assert.Equal("before", await items.NextAsync());
 
         await _server.KillAsync();
-        Assert.Equal(UpstreamStatus.Disconnected, Assert.IsType<UpstreamStatus>(await items.NextAsync()).Status);
+        var down = Assert.IsType<UpstreamStatus>(await items.NextAsync());
+        Assert.Equal((UpstreamStatus.Disconnected, "the connection to the server was lost"), (down.Status, down.Message));
         await _server.StartAsync();
         await using var publisher = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { { "127.0.0.1", _server.Port } }, Password = Password });
         // The server came back empty (no persistence): the entry id of 'after' is newer than 'before' all the same.
@@ -144,6 +145,18 @@ public sealed class RedisUpstreamTests : IAsyncLifetime
 
         await items.SkipUntilAsync(i => i is UpstreamStatus { Status: UpstreamStatus.Connected });
         Assert.Equal("after", await items.NextAsync());
+    }
+
+    [Fact(Timeout = TestTimeouts.HangMilliseconds)]
+    public async Task A_killed_server_ends_a_channel_subscription_and_says_the_connection_was_lost()
+    {
+        await using var items = Feed(new() { Channel = "news" }).GetAsyncEnumerator();
+        await items.NextAsync();
+
+        await _server.KillAsync();
+        var down = Assert.IsType<UpstreamStatus>(await items.NextAsync());
+
+        Assert.Equal((UpstreamStatus.Disconnected, "the connection to the server was lost"), (down.Status, down.Message));
     }
 
     [Fact(Timeout = TestTimeouts.HangMilliseconds)]
