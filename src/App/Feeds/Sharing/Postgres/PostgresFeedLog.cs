@@ -129,10 +129,11 @@ internal sealed class PostgresFeedLog(PostgresDatabase database, string schema)
     /// <summary>
     /// Appends rows in one round trip and one transaction: the rows, the feed's new last sequence and, when the rows
     /// moved it, where its source is (<paramref name="sourcePosition"/>), and a notification that wakes every
-    /// instance's reader when it commits.
+    /// instance's reader when it commits. <paramref name="replacePosition"/> writes <paramref name="sourcePosition"/> even
+    /// when it is null: the kept one belongs to a source the feed no longer reads.
     /// </summary>
     /// <exception cref="InvalidOperationException">The feed's row no longer names this instance as its producer.</exception>
-    public async Task AppendAsync(NpgsqlConnection connection, string feed, string instance, IReadOnlyList<PostgresLogRow> rows, string? sourcePosition, CancellationToken cancellationToken)
+    public async Task AppendAsync(NpgsqlConnection connection, string feed, string instance, IReadOnlyList<PostgresLogRow> rows, string? sourcePosition, bool replacePosition, CancellationToken cancellationToken)
     {
         var sequences = new long[rows.Count];
         var timestamps = new DateTimeOffset[rows.Count];
@@ -157,11 +158,12 @@ internal sealed class PostgresFeedLog(PostgresDatabase database, string schema)
                     new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                     new NpgsqlParameter { Value = gaps, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text }),
                 Command(
-                    $"update {schema}.feeds set last_seq = $2, source_position = coalesce($4, source_position) where name = $1 and producer = $3",
+                    $"update {schema}.feeds set last_seq = $2, source_position = case when $5 then $4 else coalesce($4, source_position) end where name = $1 and producer = $3",
                     feed,
                     new NpgsqlParameter { Value = sequences[^1] },
                     new NpgsqlParameter { Value = instance },
-                    new NpgsqlParameter { Value = (object?)sourcePosition ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }),
+                    new NpgsqlParameter { Value = (object?)sourcePosition ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                    new NpgsqlParameter { Value = replacePosition }),
                 Command("select pg_notify($1, $2)", Channel, new NpgsqlParameter { Value = feed }),
             },
         };

@@ -23,6 +23,9 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
     // How long handing the feed back may take once everything is written.
     private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(3);
 
+    // Whether the next append replaces a kept source position that belongs to another source. One producer runs at a time.
+    private bool _forgetSourcePosition;
+
     /// <summary>Produces until <paramref name="stop"/>, or until the source ends or fails (written to the log as such).</summary>
     public Task RunAsync(CancellationToken stop) =>
         // Any failure short of our own cancellation is retried: one bad moment must not end the engine (and the
@@ -62,6 +65,13 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
                 : handedOver && head.LastSequence > 0 ? HandOverNote()
                 : SourceChanged(head) ? SourceChangedNote()
                 : null;
+            // Forgotten with the first rows (and their gap note), so a later return to that source does not resume from it.
+            _forgetSourcePosition = SourceChanged(head);
+            if (_forgetSourcePosition)
+            {
+                head = head with { SourcePosition = null };
+            }
+
             using var flush = new CancellationTokenSource();
             using var grace = stop.Register(() => flush.CancelAfter(FlushGrace));
             var ended = await PumpAsync(connection, head, gap, stop, flush.Token);
@@ -216,7 +226,8 @@ internal sealed class PostgresFeedProducer(PostgresFeedContext context, FeedDefi
         }
 
         var position = sourced.LastOrDefault(s => s.Position is not null)?.Position;
-        await context.Log.AppendAsync(connection, feed.Name, context.Instance, batch, position, token);
+        await context.Log.AppendAsync(connection, feed.Name, context.Instance, batch, position, _forgetSourcePosition, token);
+        _forgetSourcePosition = false;
         batch.Clear();
         foreach (var item in sourced)
         {

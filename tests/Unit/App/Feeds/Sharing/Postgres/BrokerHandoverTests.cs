@@ -122,18 +122,32 @@ public sealed class BrokerHandoverTests(PostgresFixture postgres)
             await WaitForLogAsync(schema, 3);
         }
 
-        await using var after = await LoopbackApp.StartAsync(postgres.Settings(schema, [.. feed, ("Feeds:100:Subject", "other.>"), ("Feeds:100:Stream", "OTHER")]), cancellationToken: token);
-        using (var reader = new HttpClient { BaseAddress = after.BaseAddress, Timeout = Timeout.InfiniteTimeSpan })
-        using (var stream = await reader.OpenStreamAsync($"/api/stream?feeds={Feed}", token))
+        await using (var after = await LoopbackApp.StartAsync(postgres.Settings(schema, [.. feed, ("Feeds:100:Subject", "other.>"), ("Feeds:100:Stream", "OTHER")]), cancellationToken: token))
         {
+            using var reader = new HttpClient { BaseAddress = after.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+            using var stream = await reader.OpenStreamAsync($"/api/stream?feeds={Feed}", token);
             await WaitForLogAsync(schema, 103);
         }
 
         var kept = await WaitForLogAsync(schema, 103);
+        var gap = (string?)await postgres.ScalarAsync($"select gap from {schema}.items where feed = '{Feed}' and gap is not null", token);
+
+        // Then core NATS, which has no position: the kept one, OTHER's, is forgotten with the first rows.
+        await using (var core = await LoopbackApp.StartAsync(postgres.Settings(schema, [.. feed[..3], ("Feeds:100:Subject", "other.>")]), cancellationToken: token))
+        {
+            using var reader = new HttpClient { BaseAddress = core.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+            using var stream = await reader.OpenStreamAsync($"/api/stream?feeds={Feed}", token);
+            await TestTimeouts.WaitUntilAsync(async () =>
+            {
+                await client.PublishAsync("other.core", Encoding.UTF8.GetBytes("""{"n":200}"""), cancellationToken: token);
+                return (await WaitForLogAsync(schema, 103)).Contains(200);
+            });
+        }
 
         Assert.Equal([1, 2, 3, 101, 102, 103], kept);
-        var gap = (string?)await postgres.ScalarAsync($"select gap from {schema}.items where feed = '{Feed}' and gap is not null", token);
         Assert.Contains("now reads another source", gap, StringComparison.Ordinal);
+        Assert.Equal(2L, await postgres.ScalarAsync($"select count(*) from {schema}.items where feed = '{Feed}' and gap like '%now reads another source%'", token));
+        Assert.True(await postgres.ScalarAsync($"select source_position is null from {schema}.feeds where name = '{Feed}'", token) is true);
     }
 
     private static async Task<Source> JetStreamAsync()
