@@ -48,15 +48,16 @@ public sealed class MemorySharedFeed : SharedFeedCore
         {
             await foreach (var item in _open(_sourcePosition, stop).WithCancellation(stop))
             {
-                if (item is SourcedItem sourced)
-                {
-                    Publish(run, sourced.Data);
-                    _sourcePosition = sourced.Position ?? _sourcePosition;
-                    await sourced.AcknowledgeAsync();
-                }
-                else
+                // Only what the feed kept moves the position and is acknowledged: a stopping run's items are not kept, and
+                // stay with the source for the next run.
+                if (item is not SourcedItem sourced)
                 {
                     Publish(run, item);
+                }
+                else if (Publish(run, sourced.Data))
+                {
+                    _sourcePosition = sourced.Position ?? _sourcePosition;
+                    await sourced.AcknowledgeAsync();
                 }
             }
 
@@ -139,17 +140,21 @@ public sealed class MemorySharedFeed : SharedFeedCore
         return published;
     }
 
-    private void Publish(SharedFeedRun run, object data)
+    // Whether the item was kept.
+    private bool Publish(SharedFeedRun run, object data)
     {
         // Serialized once for every reader, outside the lock that readers joining and leaving wait on.
         var json = FeedJson.Encode(data);
         lock (Gate)
         {
             // A stopping run has no readers left, and a newer run may be numbering the feed already.
-            if (IsCurrent(run))
+            if (!IsCurrent(run))
             {
-                Deliver(run, _store.Append(data, json));
+                return false;
             }
+
+            Deliver(run, _store.Append(data, json));
+            return true;
         }
     }
 }
