@@ -24,7 +24,9 @@ public sealed class FeedCatalog(IOptions<FeedCatalogOptions> options, StreamStat
     {
         ArgumentNullException.ThrowIfNull(feed);
         ArgumentNullException.ThrowIfNull(overrides);
-        return DataOnly(NamingFailures(feed.Name, Run(feed, overrides, null, cancellationToken), cancellationToken), cancellationToken);
+        var items = NamingFailures(feed.Name, Run(feed, overrides, null, cancellationToken), cancellationToken);
+        // Only message systems' items carry positions; every other feed is read with no layer more.
+        return feed.IsBroker ? DataOnly(items, cancellationToken) : items;
     }
 
     /// <summary>

@@ -6,7 +6,9 @@ namespace Tributary.App.Feeds.Upstream;
 /// <summary>
 /// A buffer between a message system that cannot be held back (Redis pub/sub, MQTT QoS 0) and the feed: it takes a
 /// burst of up to <see cref="MaxMessages"/> messages or <see cref="MaxBytes"/> bytes, and when the feed falls that far
-/// behind it drops what comes and counts it, so memory stays bounded and readers are told what they missed.
+/// behind it drops what comes and counts it, so memory stays bounded and readers are told what they missed. Messages the
+/// source does hold back (MQTT QoS 1 beside QoS 0 on one subscription) go in with <see cref="AddHeldBack"/>, in the same
+/// order, never dropped: their source bounds them.
 /// </summary>
 /// <typeparam name="T">A message.</typeparam>
 internal sealed class DroppingBuffer<T>
@@ -24,14 +26,23 @@ internal sealed class DroppingBuffer<T>
     {
         // An empty buffer takes any message, so one larger than the bound is still read (and reported as oversize).
         var count = Interlocked.Read(ref _count);
-        if ((count > 0 && (count >= MaxMessages || Interlocked.Read(ref _bytes) + bytes > MaxBytes)) || !_messages.Writer.TryWrite((message, bytes)))
+        if ((count > 0 && (count >= MaxMessages || Interlocked.Read(ref _bytes) + bytes > MaxBytes)) || !AddHeldBack(message, bytes))
         {
             Interlocked.Increment(ref _dropped);
-            return;
+        }
+    }
+
+    /// <summary>Takes <paramref name="message"/> whatever the bounds (it counts toward them); false once the buffer is closed.</summary>
+    public bool AddHeldBack(T message, long bytes)
+    {
+        if (!_messages.Writer.TryWrite((message, bytes)))
+        {
+            return false;
         }
 
         Interlocked.Increment(ref _count);
         Interlocked.Add(ref _bytes, bytes);
+        return true;
     }
 
     /// <summary>Reading ends: with <paramref name="failure"/> once what is buffered is read.</summary>

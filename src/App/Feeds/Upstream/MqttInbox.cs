@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -20,15 +18,11 @@ internal sealed class MqttInbox
     // How long an acknowledgement may take: a stuck connection must not hold up the engine that keeps the items.
     private static readonly TimeSpan AcknowledgeTimeout = TimeSpan.FromSeconds(1);
 
-    private readonly Channel<(MqttApplicationMessageReceivedEventArgs Message, long Bytes)> _messages =
-        Channel.CreateUnbounded<(MqttApplicationMessageReceivedEventArgs, long)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly DroppingBuffer<MqttApplicationMessageReceivedEventArgs> _messages = new();
 
     private readonly Lock _gate = new();
     private bool _closed;
-    private int _count;
     private int _waitingQoS1;
-    private long _bytes;
-    private long _dropped;
     private int _handedOut;
     private TaskCompletionSource _room = NewSignal();
     private TaskCompletionSource _acknowledged = NewSignal();
@@ -39,15 +33,7 @@ internal sealed class MqttInbox
         var bytes = received.ApplicationMessage.Payload.Length;
         if (received.ApplicationMessage.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce)
         {
-            lock (_gate)
-            {
-                // An empty inbox takes any message, so one larger than the bound is still read (and reported as oversize).
-                if ((_count > 0 && (_count >= DroppingBuffer<object>.MaxMessages || _bytes + bytes > DroppingBuffer<object>.MaxBytes)) || !Add(received, bytes))
-                {
-                    _dropped++;
-                }
-            }
-
+            _messages.Add(received, bytes);
             return;
         }
 
@@ -62,7 +48,7 @@ internal sealed class MqttInbox
                 if (_waitingQoS1 < QoS1Capacity || _closed)
                 {
                     // Once closed, the message is not kept: unacknowledged, it stays with the broker for the next session.
-                    if (Add(received, bytes))
+                    if (_messages.AddHeldBack(received, bytes))
                     {
                         _waitingQoS1++;
                     }
@@ -85,7 +71,7 @@ internal sealed class MqttInbox
     {
         lock (_gate)
         {
-            _messages.Writer.TryComplete(failure);
+            _messages.Close(failure);
             _closed = true;
             _room.TrySetResult();
         }
@@ -95,29 +81,14 @@ internal sealed class MqttInbox
     /// <exception cref="BrokerFailureException">The connection dropped, and everything that came before is read.</exception>
     public async ValueTask<(MqttApplicationMessageReceivedEventArgs Message, long Dropped)> ReadAsync(CancellationToken cancellationToken)
     {
-        (MqttApplicationMessageReceivedEventArgs, long) next;
-        try
-        {
-            next = await _messages.Reader.ReadAsync(cancellationToken);
-        }
-        catch (ChannelClosedException closed) when (closed.InnerException is BrokerFailureException lost)
-        {
-            ExceptionDispatchInfo.Throw(lost);
-            throw;
-        }
-
-        var (received, bytes) = next;
+        var (received, dropped) = await _messages.ReadAsync(cancellationToken);
         lock (_gate)
         {
-            _count--;
-            _bytes -= bytes;
             var acknowledged = !received.AutoAcknowledge;
             _handedOut += acknowledged ? 1 : 0;
             _waitingQoS1 -= acknowledged ? 1 : 0;
             _room.TrySetResult();
             _room = NewSignal();
-            var dropped = _dropped;
-            _dropped = 0;
             return (received, dropped);
         }
     }
@@ -167,19 +138,6 @@ internal sealed class MqttInbox
                 return;
             }
         }
-    }
-
-    // Under the gate.
-    private bool Add(MqttApplicationMessageReceivedEventArgs received, long bytes)
-    {
-        if (!_messages.Writer.TryWrite((received, bytes)))
-        {
-            return false;
-        }
-
-        _count++;
-        _bytes += bytes;
-        return true;
     }
 
     private void Acknowledged()
